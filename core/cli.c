@@ -1,0 +1,116 @@
+/* core/cli.c — subcommand registry and shared option parsing; contract in
+ * core/cli.h. */
+#define _POSIX_C_SOURCE 200809L
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+#include "core/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/commands.h"
+
+#define WS_COMMAND_ROW(name, fn, summary, usage) { name, usage, summary, fn },
+const ws_command ws_commands[] = { WS_COMMAND_LIST(WS_COMMAND_ROW) };
+const size_t ws_command_count = sizeof ws_commands / sizeof ws_commands[0];
+
+const ws_command *ws_command_find(const char *name)
+{
+    for (size_t i = 0; i < ws_command_count; i++)
+        if (!strcmp(ws_commands[i].name, name))
+            return &ws_commands[i];
+    return NULL;
+}
+
+static void push_set(ws_cli_opts *o, const char *value)
+{
+    const char **s = realloc(o->sets, (o->n_sets + 1) * sizeof *s);
+    if (!s)
+        abort();
+    o->sets = s;
+    o->sets[o->n_sets++] = value;
+}
+
+int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted, ws_cli_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = ws_format_default();
+    static const struct option all[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "format", required_argument, NULL, 'f' },
+        { "out", required_argument, NULL, 'o' },
+        { "set", required_argument, NULL, 's' },
+        { "no-skip", no_argument, NULL, 'n' },
+        { "quiet", no_argument, NULL, 'q' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct option longopts[7];
+    size_t k = 0;
+    longopts[k++] = all[0];
+    if (accepted & WS_OPT_FORMAT) longopts[k++] = all[1];
+    if (accepted & WS_OPT_OUT) longopts[k++] = all[2];
+    if (accepted & WS_OPT_SET) { longopts[k++] = all[3]; longopts[k++] = all[4]; }
+    if (accepted & WS_OPT_QUIET) longopts[k++] = all[5];
+    longopts[k] = all[6];
+    char shortopts[16] = "+h";
+    if (accepted & WS_OPT_OUT) strcat(shortopts, "o:");
+    if (accepted & WS_OPT_QUIET) strcat(shortopts, "q");
+
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(cmd->usage, stdout);
+            ws_cli_opts_free(o);
+            return 1;
+        case 'f':
+            if (ws_format_parse(optarg, &o->format) != 0) {
+                fprintf(stderr, "wafersim %s: --format: expected table, csv or json, found \"%s\"\n",
+                        cmd->name, optarg);
+                goto bad;
+            }
+            break;
+        case 'o': o->out = optarg; break;
+        case 's': push_set(o, optarg); break;
+        case 'n': push_set(o, "sim.activity_skipping=false"); break;
+        case 'q': o->quiet = true; break;
+        case ':':
+            fprintf(stderr, "wafersim %s: option %s needs a value\n", cmd->name, argv[optind - 1]);
+            goto bad;
+        default:
+            fprintf(stderr, "wafersim %s: unknown option \"%s\"\n", cmd->name, argv[optind - 1]);
+            goto bad;
+        }
+    }
+    /* positional arguments, plus any options after them (GNU style) */
+    o->args = argv + optind;
+    o->n_args = (size_t)(argc - optind);
+    for (size_t i = 0; i < o->n_args; i++)
+        if (o->args[i][0] == '-' && o->args[i][1]) {
+            fprintf(stderr, "wafersim %s: options must come before arguments, found \"%s\" after \"%s\"\n",
+                    cmd->name, o->args[i], o->args[0]);
+            goto bad;
+        }
+    return 0;
+bad:
+    fprintf(stderr, "try 'wafersim %s --help'\n", cmd->name);
+    ws_cli_opts_free(o);
+    return -1;
+}
+
+void ws_cli_opts_free(ws_cli_opts *o)
+{
+    free(o->sets);
+    o->sets = NULL;
+    o->n_sets = 0;
+}
+
+void ws_cli_provenance(ws_provenance *p, const char *command_name)
+{
+    ws_provenance_init(p, command_name);
+}

@@ -1,0 +1,60 @@
+/* core/cli.h — the command line: subcommand registry and the options
+ * shared by subcommands.
+ *
+ * Contract
+ *   `wafersim SUBCOMMAND [options] [args]`. Each subcommand is a row of the
+ *   registry (WS_COMMAND_LIST in core/commands.h): name, usage text and a
+ *   run function that returns an exit status (core/diag.h: 0 ok,
+ *   1 runtime failure, 2 bad input, 3 no progress).
+ *
+ *   ws_cli_parse() parses the options a subcommand accepts (a mask of
+ *   WS_OPT_* flags) with getopt_long, stopping at nothing: positional
+ *   arguments are collected in order. `--help` prints the usage and makes it
+ *   return 1; an unknown option, a missing argument or a bad --format value
+ *   prints an error and the usage hint and returns -1 (exit status 2).
+ *   --no-skip is the same as --set sim.activity_skipping=false.
+ */
+#ifndef WS_CLI_H
+#define WS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/output.h"
+
+enum {
+    WS_OPT_FORMAT = 1u << 0,   /* --format table|csv|json */
+    WS_OPT_OUT = 1u << 1,      /* --out PATH, -o PATH */
+    WS_OPT_SET = 1u << 2,      /* --set KEY.PATH=VALUE (repeatable), --no-skip */
+    WS_OPT_QUIET = 1u << 3,    /* -q, --quiet */
+};
+
+typedef struct ws_cli_opts {
+    ws_format format;
+    const char *out;           /* NULL = stdout */
+    const char **sets;         /* --set values, in order */
+    size_t n_sets;
+    bool quiet;
+    char **args;               /* positional arguments */
+    size_t n_args;
+} ws_cli_opts;
+
+typedef struct ws_command {
+    const char *name;
+    const char *usage;         /* full --help text */
+    const char *summary;       /* one line for `wafersim --help` */
+    int (*run)(int argc, char **argv);
+} ws_command;
+
+extern const ws_command ws_commands[];
+extern const size_t ws_command_count;
+
+const ws_command *ws_command_find(const char *name);
+
+int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted, ws_cli_opts *o);
+void ws_cli_opts_free(ws_cli_opts *o);
+
+/* Fills provenance for a result of this command line. */
+void ws_cli_provenance(ws_provenance *p, const char *command_name);
+
+#endif

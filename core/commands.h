@@ -1,0 +1,31 @@
+/* core/commands.h — the list of subcommands (one line each) and their run
+ * functions, each defined in core/cmd_<name>.c.
+ *   X(name, run function, summary, usage)
+ */
+#ifndef WS_COMMANDS_H
+#define WS_COMMANDS_H
+
+int ws_cmd_version(int argc, char **argv);
+int ws_cmd_options(int argc, char **argv);
+int ws_cmd_validate(int argc, char **argv);
+int ws_cmd_config(int argc, char **argv);
+
+#define WS_COMMAND_LIST(X)                                                                          \
+    X("version", ws_cmd_version, "print the version, source revision and compiled-in options",     \
+      "usage: wafersim version\n")                                                                  \
+    X("options", ws_cmd_options, "list the hardware options and whether they are compiled in",      \
+      "usage: wafersim options [--format table|csv|json] [--out PATH]\n"                            \
+      "Lists every hardware option wafersim knows, whether this build has it\n"                     \
+      "and the configure switch that controls it.\n")                                              \
+    X("validate", ws_cmd_validate, "check config files without running anything",                   \
+      "usage: wafersim validate [--set KEY.PATH=VALUE]... [--no-skip] FILE...\n"                    \
+      "Loads each FILE with its preset and the overrides, reports every error\n"                    \
+      "with file:line:column, and exits 2 if any file is invalid.\n")                               \
+    X("config", ws_cmd_config, "show the resolved config, or the reference of every key",           \
+      "usage: wafersim config show [--set KEY.PATH=VALUE]... [--no-skip] [--out PATH] FILE\n"       \
+      "       wafersim config keys [--out PATH]\n"                                                  \
+      "show: prints FILE fully resolved (preset and overrides applied, defaults\n"                  \
+      "filled in, units normalised) as YAML, with its hash in a comment.\n"                         \
+      "keys: prints the reference table of every config key (Markdown).\n")
+
+#endif

@@ -1,0 +1,355 @@
+/* core/config.c — the experiment config schema, preset resolution,
+ * overrides and the resolved view; contract in core/config.h. */
+#define _POSIX_C_SOURCE 200809L
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+#include "core/config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch/hwopt.h"
+#include "core/hash.h"
+#include "core/yaml_tree.h"
+
+#ifndef WS_SRC_CONFIGDIR
+#define WS_SRC_CONFIGDIR "configs"
+#endif
+#ifndef WS_DATA_CONFIGDIR
+#define WS_DATA_CONFIGDIR "/usr/local/share/wafersim/configs"
+#endif
+
+#define DEFAULT_CLOCK_HZ 1e9
+
+/* ------------------------------------------------------------ schema */
+
+#define FIELD(T, m) offsetof(T, m)
+
+static const ws_cfield sim_fields[] = {
+    { .key = "clock", .type = WS_CT_QTY, .unit = WS_UNIT_FREQUENCY, .offset = FIELD(ws_sim_config, clock_hz),
+      .def = "1 GHz", .min = 1e6, .max = 1e11, .doc = "wafer clock; one tick is one cycle of it" },
+    { .key = "seed", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, seed), .def = "1",
+      .min = 0, .max = 9007199254740991.0, .doc = "master seed of every random stream" },
+    { .key = "watchdog", .type = WS_CT_QTY, .unit = WS_UNIT_TIME, .offset = FIELD(ws_sim_config, watchdog_s),
+      .def = "1 ms", .min = 1e-9, .max = 1e3,
+      .doc = "stop with exit status 3 when work is outstanding and nothing moved for this long" },
+    { .key = "activity_skipping", .type = WS_CT_BOOL, .offset = FIELD(ws_sim_config, activity_skipping),
+      .def = "true", .doc = "jump over ticks where no component is due (results are identical either way)" },
+};
+static const ws_cschema sim_schema = { "sim", sizeof(ws_sim_config), sim_fields,
+                                       sizeof sim_fields / sizeof sim_fields[0], NULL };
+
+static const ws_cfield grid_fields[] = {
+    { .key = "x", .type = WS_CT_INT, .offset = FIELD(ws_grid_config, x), .min = 1, .max = 1024,
+      .doc = "tiles along x" },
+    { .key = "y", .type = WS_CT_INT, .offset = FIELD(ws_grid_config, y), .min = 1, .max = 1024,
+      .doc = "tiles along y" },
+};
+
+#define WS_MAX_TILES 65536
+static void grid_check(void *obj, const ws_ccheck *c)
+{
+    const ws_grid_config *g = obj;
+    if (g->x * g->y > WS_MAX_TILES)
+        ws_ccheck_error(c, NULL, "a %lld x %lld grid has %lld tiles, more than the limit of %d",
+                        (long long)g->x, (long long)g->y, (long long)(g->x * g->y), WS_MAX_TILES);
+}
+static const ws_cschema grid_schema = { "grid", sizeof(ws_grid_config), grid_fields,
+                                        sizeof grid_fields / sizeof grid_fields[0], grid_check };
+
+static const ws_cfield hbm_fields[] = {
+    { .key = "capacity", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE, .offset = FIELD(ws_hbm_config, capacity_bytes),
+      .min = 1, .max = 1e18, .doc = "HBM capacity per tile" },
+    { .key = "bandwidth", .type = WS_CT_QTY, .unit = WS_UNIT_BANDWIDTH,
+      .offset = FIELD(ws_hbm_config, bandwidth_bytes_per_s), .min = 1, .max = 1e18,
+      .doc = "peak HBM bandwidth per tile" },
+    { .key = "latency", .type = WS_CT_QTY, .unit = WS_UNIT_TIME, .offset = FIELD(ws_hbm_config, latency_s),
+      .min = 0, .max = 1, .doc = "local HBM access latency" },
+    { .key = "reserved", .type = WS_CT_QTY, .unit = WS_UNIT_PERCENT,
+      .offset = FIELD(ws_hbm_config, reserved_fraction), .min = 0, .max = 0.99,
+      .doc = "share of HBM reserved for hardware-managed expert copies" },
+};
+static const ws_cschema hbm_schema = { "hbm", sizeof(ws_hbm_config), hbm_fields,
+                                       sizeof hbm_fields / sizeof hbm_fields[0], NULL };
+
+static const ws_cfield llc_fields[] = {
+    { .key = "size", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE, .offset = FIELD(ws_llc_config, size_bytes),
+      .min = 0, .max = 1e15, .doc = "last-level cache per tile" },
+    { .key = "hit_latency", .type = WS_CT_QTY, .unit = WS_UNIT_TIME, .offset = FIELD(ws_llc_config, hit_latency_s),
+      .min = 0, .max = 1, .doc = "LLC hit latency" },
+    { .key = "miss_penalty", .type = WS_CT_QTY, .unit = WS_UNIT_TIME,
+      .offset = FIELD(ws_llc_config, miss_penalty_s), .min = 0, .max = 1, .doc = "added latency of an LLC miss" },
+    { .key = "write_latency", .type = WS_CT_QTY, .unit = WS_UNIT_TIME,
+      .offset = FIELD(ws_llc_config, write_latency_s), .min = 0, .max = 1, .doc = "LLC write latency" },
+};
+static const ws_cschema llc_schema = { "llc", sizeof(ws_llc_config), llc_fields,
+                                       sizeof llc_fields / sizeof llc_fields[0], NULL };
+
+static const ws_cfield tile_fields[] = {
+    { .key = "peak_flops", .type = WS_CT_QTY, .unit = WS_UNIT_COMPUTE, .offset = FIELD(ws_tile_config, peak_flops),
+      .min = 1, .max = 1e20, .doc = "peak FP16/BF16 throughput of the compute die" },
+    { .key = "hbm", .type = WS_CT_SECTION, .offset = FIELD(ws_tile_config, hbm), .sub = &hbm_schema,
+      .doc = "local HBM" },
+    { .key = "llc", .type = WS_CT_SECTION, .offset = FIELD(ws_tile_config, llc), .sub = &llc_schema,
+      .doc = "last-level cache" },
+};
+static const ws_cschema tile_schema = { "tile", sizeof(ws_tile_config), tile_fields,
+                                        sizeof tile_fields / sizeof tile_fields[0], NULL };
+
+static const ws_cfield link_fields[] = {
+    { .key = "bandwidth", .type = WS_CT_QTY, .unit = WS_UNIT_BANDWIDTH,
+      .offset = FIELD(ws_link_config, bandwidth_bytes_per_s), .min = 1, .max = 1e18,
+      .doc = "D2D link bandwidth per direction" },
+    { .key = "latency", .type = WS_CT_QTY, .unit = WS_UNIT_TIME, .offset = FIELD(ws_link_config, latency_s),
+      .min = 0, .max = 1, .doc = "D2D link latency per hop" },
+};
+static const ws_cschema link_schema = { "link", sizeof(ws_link_config), link_fields,
+                                        sizeof link_fields / sizeof link_fields[0], NULL };
+
+static const char *const routing_names[] = { "xy", "yx", NULL };
+
+static const ws_cfield hw_fields[] = {
+    { .key = "grid", .type = WS_CT_SECTION, .offset = FIELD(ws_hw_config, grid), .sub = &grid_schema,
+      .doc = "2D mesh of tiles" },
+    { .key = "tile", .type = WS_CT_SECTION, .offset = FIELD(ws_hw_config, tile), .sub = &tile_schema,
+      .doc = "one tile: compute die, HBM, LLC" },
+    { .key = "link", .type = WS_CT_SECTION, .offset = FIELD(ws_hw_config, link), .sub = &link_schema,
+      .doc = "die-to-die links between neighbouring tiles" },
+    { .key = "routing", .type = WS_CT_ENUM, .offset = FIELD(ws_hw_config, routing), .names = routing_names,
+      .doc = "routing function (dimension order)" },
+    { .key = "remote_request", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
+      .offset = FIELD(ws_hw_config, remote_request_bytes), .min = 1, .max = 1e6,
+      .doc = "command + address bytes of a remote read request" },
+};
+static const ws_cschema hw_schema = { "hw", sizeof(ws_hw_config), hw_fields,
+                                      sizeof hw_fields / sizeof hw_fields[0], NULL };
+
+static const ws_cfield config_fields[] = {
+    { .key = "preset", .type = WS_CT_STRING, .offset = FIELD(ws_config, preset), .def = "\"\"",
+      .doc = "hardware preset from configs/hw/ (dojo, tsmc-sow, dojo-enhanced) or a path" },
+    { .key = "description", .type = WS_CT_STRING, .offset = FIELD(ws_config, description), .def = "\"\"",
+      .doc = "free text, copied to results" },
+    { .key = "sim", .type = WS_CT_SECTION, .offset = FIELD(ws_config, sim), .sub = &sim_schema,
+      .doc = "simulation control" },
+    { .key = "hw", .type = WS_CT_SECTION, .offset = FIELD(ws_config, hw), .sub = &hw_schema,
+      .doc = "the wafer" },
+    { .key = "options", .type = WS_CT_SECTION, .offset = FIELD(ws_config, options),
+      .sub = &ws_hwopt_options_schema, .doc = "hardware options (see `wafersim options`)" },
+};
+const ws_cschema ws_config_schema = { "config", sizeof(ws_config), config_fields,
+                                      sizeof config_fields / sizeof config_fields[0], NULL };
+
+/* ------------------------------------------------------------ loading */
+
+const char *ws_config_dir(void)
+{
+    const char *env = getenv("WAFERSIM_CONFIG_DIR");
+    if (env && *env)
+        return env;
+    if (access(WS_SRC_CONFIGDIR "/hw", R_OK) == 0)
+        return WS_SRC_CONFIGDIR;
+    return WS_DATA_CONFIGDIR;
+}
+
+static char *preset_path(const char *name, const char *config_path)
+{
+    size_t len = strlen(name);
+    bool is_path = strchr(name, '/') || (len > 5 && !strcmp(name + len - 5, ".yaml"));
+    char *out;
+    if (!is_path) {
+        const char *dir = ws_config_dir();
+        size_t n = strlen(dir) + len + 16;
+        out = malloc(n);
+        if (out)
+            snprintf(out, n, "%s/hw/%s.yaml", dir, name);
+    } else if (name[0] == '/' || !strchr(config_path, '/')) {
+        out = strdup(name);
+    } else {
+        size_t dirlen = (size_t)(strrchr(config_path, '/') - config_path);
+        size_t n = dirlen + len + 2;
+        out = malloc(n);
+        if (out)
+            snprintf(out, n, "%.*s/%s", (int)dirlen, config_path, name);
+    }
+    if (!out)
+        abort();
+    return out;
+}
+
+/* Replaces *tree by the preset it names, with *tree merged over it. */
+static int apply_preset(ws_ynode **tree, const char *path, ws_diag *d)
+{
+    ws_ynode *pn = ws_ynode_map_get(*tree, "preset");
+    if (!pn || pn->kind != WS_YSCALAR || ws_ynode_is_null(pn) || !*pn->text)
+        return 0;   /* absent, or not a string: the schema reports the latter */
+    char *ppath = preset_path(pn->text, path);
+    if (access(ppath, R_OK) != 0) {
+        ws_diag_error(d, ws_ynode_pos(pn), "preset",
+                      "no hardware preset \"%s\" (looked for %s); shipped presets: dojo, tsmc-sow, "
+                      "dojo-enhanced", pn->text, ppath);
+        free(ppath);
+        return -1;
+    }
+    ws_ynode *base = ws_yaml_load_file(ppath, d);
+    free(ppath);
+    if (!base)
+        return -1;
+    if (base->kind != WS_YMAPPING) {
+        ws_diag_error(d, ws_ynode_pos(base), "", "expected a mapping at the top of a preset, found a %s",
+                      ws_ynode_kind_name(base));
+        ws_ynode_free(base);
+        return -1;
+    }
+    ws_ynode *nested = ws_ynode_map_get(base, "preset");
+    if (nested) {
+        ws_diag_error(d, ws_ynode_pos(nested), "preset", "a preset cannot name another preset");
+        ws_ynode_free(base);
+        return -1;
+    }
+    ws_ynode_merge(base, *tree);
+    *tree = base;
+    return 0;
+}
+
+static int apply_override(ws_ynode *tree, const char *arg, ws_diag *d)
+{
+    size_t name_len = strlen(arg) + 16;
+    char *name = malloc(name_len);
+    if (!name)
+        abort();
+    snprintf(name, name_len, "--set '%s'", arg);
+    const char *eq = strchr(arg, '=');
+    ws_pos pos = { name, 1, 1 };
+    int rc = -1;
+    char *key = NULL;
+    if (!eq || eq == arg) {
+        ws_diag_error(d, pos, NULL, "expected KEY.PATH=VALUE, found \"%s\"", arg);
+        goto out;
+    }
+    key = strndup(arg, (size_t)(eq - arg));
+    if (!key)
+        abort();
+    size_t klen = strlen(key);
+    if (key[0] == '.' || key[klen - 1] == '.' || strstr(key, "..") || strpbrk(key, " \t:")) {
+        ws_diag_error(d, pos, NULL, "malformed key path \"%s\" (expected names joined by dots)", key);
+        goto out;
+    }
+    if (!strcmp(key, "preset")) {
+        ws_diag_error(d, pos, "preset", "the preset cannot be changed with --set; write it in the file");
+        goto out;
+    }
+    const char *text = eq + 1;
+    ws_ynode *value = *text ? ws_yaml_load_string(text, name, (unsigned)(eq - arg) + 1, d)
+                            : NULL;
+    if (*text && !value)
+        goto out;
+    if (!value) {   /* "key=" means an explicit null */
+        value = ws_yaml_load_string("~", name, (unsigned)(eq - arg) + 1, d);
+    } else if (value->kind == WS_YMAPPING && value->n == 0 && strspn(text, " \t") == strlen(text)) {
+        ws_ynode_free(value);
+        value = ws_yaml_load_string("~", name, (unsigned)(eq - arg) + 1, d);
+    }
+    if (ws_ynode_set_path(tree, key, value) != 0) {
+        ws_diag_error(d, pos, key, "cannot set: a part of this key path is not a mapping");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(key);
+    free(name);
+    return rc;
+}
+
+/* The clock must be known before "cycles" can be converted anywhere. */
+static double resolved_clock(const ws_ynode *tree)
+{
+    const ws_ynode *c = ws_ynode_map_get(ws_ynode_map_get(tree, "sim"), "clock");
+    double hz;
+    if (c && c->kind == WS_YSCALAR &&
+        ws_units_parse(c->text, WS_UNIT_FREQUENCY, 0, &hz, NULL, 0) == WS_UNITS_OK && hz > 0)
+        return hz;
+    return DEFAULT_CLOCK_HZ;
+}
+
+int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
+                   size_t n_overrides, ws_diag *d)
+{
+    memset(cfg, 0, sizeof *cfg);
+    size_t errors_before = ws_diag_count(d);
+    ws_ynode *tree = ws_yaml_load_file(path, d);
+    if (!tree)
+        return -1;
+    if (tree->kind != WS_YMAPPING) {
+        ws_diag_error(d, ws_ynode_pos(tree), NULL, "expected a mapping of config keys, found a %s",
+                      ws_ynode_kind_name(tree));
+        ws_ynode_free(tree);
+        return -1;
+    }
+    if (apply_preset(&tree, path, d) != 0) {
+        ws_ynode_free(tree);
+        return -1;
+    }
+    for (size_t i = 0; i < n_overrides; i++)
+        apply_override(tree, overrides[i], d);
+    ws_cschema_read(&ws_config_schema, tree, "", resolved_clock(tree), cfg, d);
+    ws_ynode_free(tree);
+    if (ws_diag_count(d) > errors_before) {
+        ws_config_free(cfg);
+        return -1;
+    }
+    if (cfg->preset && !*cfg->preset) {
+        free(cfg->preset);
+        cfg->preset = NULL;
+    }
+    return 0;
+}
+
+void ws_config_free(ws_config *cfg)
+{
+    ws_cschema_free(&ws_config_schema, cfg);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+/* ------------------------------------------------------------ views */
+
+void ws_config_write(const ws_config *cfg, FILE *out)
+{
+    /* preset stays a name: the values it contributed are printed below */
+    ws_config copy = *cfg;
+    if (!copy.preset)
+        copy.preset = "";
+    ws_cschema_write(&ws_config_schema, &copy, out, 0);
+}
+
+uint64_t ws_config_hash(const ws_config *cfg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        abort();
+    ws_config_write(cfg, mem);
+    fclose(mem);
+    uint64_t h = ws_hash64(buf, len);
+    free(buf);
+    return h;
+}
+
+void ws_config_doc(FILE *out)
+{
+    fputs("| key | type | default | range / values | meaning |\n|---|---|---|---|---|\n", out);
+    ws_cschema_doc(&ws_config_schema, "", out);
+}
+
+uint64_t ws_config_ticks(const ws_config *cfg, double seconds)
+{
+    return (uint64_t)llround(seconds * cfg->sim.clock_hz);
+}
+
+double ws_config_bytes_per_tick(const ws_config *cfg, double bytes_per_s)
+{
+    return bytes_per_s / cfg->sim.clock_hz;
+}

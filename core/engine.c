@@ -1,0 +1,321 @@
+/* core/engine.c — tick engine with a wake-up calendar (binary heap),
+ * evaluate-then-commit phases and a progress watchdog; contract in
+ * core/engine.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "core/engine.h"
+
+#include <gsl/gsl_randist.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rng.h"
+
+typedef struct component {
+    char *name;
+    void *self;
+    const ws_component_ops *ops;
+    ws_tick last_visit;     /* WS_TICK_NEVER before the first visit */
+    ws_tick last_pushed;    /* latest wake-up put in the calendar */
+} component;
+
+typedef struct wake {
+    ws_tick at;
+    size_t id;
+} wake;
+
+struct ws_engine {
+    component *comps;
+    size_t n_comps, cap_comps;
+    wake *heap;
+    size_t n_heap, cap_heap;
+    size_t *due;            /* scratch: ids visited this tick */
+    ws_tick now;
+    bool started;           /* has any tick been processed */
+    bool in_tick;
+    bool skipping;
+    ws_visit_order order;
+    ws_tick watchdog;
+    ws_tick last_progress;
+    uint64_t ticks_processed, evaluations;
+    bool deadlock;
+    gsl_rng *rng;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+/* ---------------------------------------------------------- calendar */
+
+static bool wake_before(const wake *a, const wake *b)
+{
+    return a->at < b->at || (a->at == b->at && a->id < b->id);
+}
+
+static void heap_push(ws_engine *e, ws_tick at, size_t id)
+{
+    if (e->n_heap == e->cap_heap) {
+        e->cap_heap = e->cap_heap ? 2 * e->cap_heap : 64;
+        e->heap = xrealloc(e->heap, e->cap_heap * sizeof *e->heap);
+    }
+    size_t i = e->n_heap++;
+    e->heap[i] = (wake){ at, id };
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!wake_before(&e->heap[i], &e->heap[parent]))
+            break;
+        wake tmp = e->heap[i];
+        e->heap[i] = e->heap[parent];
+        e->heap[parent] = tmp;
+        i = parent;
+    }
+}
+
+static wake heap_pop(ws_engine *e)
+{
+    wake top = e->heap[0];
+    e->heap[0] = e->heap[--e->n_heap];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < e->n_heap && wake_before(&e->heap[l], &e->heap[m]))
+            m = l;
+        if (r < e->n_heap && wake_before(&e->heap[r], &e->heap[m]))
+            m = r;
+        if (m == i)
+            break;
+        wake tmp = e->heap[i];
+        e->heap[i] = e->heap[m];
+        e->heap[m] = tmp;
+        i = m;
+    }
+    return top;
+}
+
+static void schedule(ws_engine *e, size_t id, ws_tick at)
+{
+    component *c = &e->comps[id];
+    /* Skip an exact repeat of a pending wake-up (no-skip mode re-reports
+     * the same next_due every tick). */
+    if (c->last_pushed == at && (at > e->now || !e->started))
+        return;
+    c->last_pushed = at;
+    heap_push(e, at, id);
+}
+
+/* ---------------------------------------------------------- lifecycle */
+
+ws_engine *ws_engine_new(uint64_t seed)
+{
+    ws_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        abort();
+    e->skipping = true;
+    e->order = WS_VISIT_REGISTRATION;
+    e->rng = ws_rng_stream(seed, "engine.visit_order");
+    return e;
+}
+
+void ws_engine_free(ws_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->n_comps; i++)
+        free(e->comps[i].name);
+    free(e->comps);
+    free(e->heap);
+    free(e->due);
+    gsl_rng_free(e->rng);
+    free(e);
+}
+
+size_t ws_engine_add(ws_engine *e, const char *name, void *self, const ws_component_ops *ops)
+{
+    if (e->n_comps == e->cap_comps) {
+        e->cap_comps = e->cap_comps ? 2 * e->cap_comps : 16;
+        e->comps = xrealloc(e->comps, e->cap_comps * sizeof *e->comps);
+        e->due = xrealloc(e->due, e->cap_comps * sizeof *e->due);
+    }
+    size_t id = e->n_comps++;
+    component *c = &e->comps[id];
+    c->name = strdup(name);
+    if (!c->name)
+        abort();
+    c->self = self;
+    c->ops = ops;
+    c->last_visit = WS_TICK_NEVER;
+    c->last_pushed = WS_TICK_NEVER;
+    schedule(e, id, e->started ? e->now + 1 : 0);
+    return id;
+}
+
+void ws_engine_set_skipping(ws_engine *e, bool skipping) { e->skipping = skipping; }
+void ws_engine_set_visit_order(ws_engine *e, ws_visit_order order) { e->order = order; }
+void ws_engine_set_watchdog(ws_engine *e, ws_tick watchdog_ticks) { e->watchdog = watchdog_ticks; }
+ws_tick ws_engine_now(const ws_engine *e) { return e->now; }
+void ws_engine_progress(ws_engine *e) { e->last_progress = e->now; }
+
+void ws_engine_wake(ws_engine *e, size_t id, ws_tick at)
+{
+    if (e->started && at <= e->now) {
+        fprintf(stderr, "wafersim: internal error: %s woken for tick %llu at tick %llu "
+                        "(wake-ups must be in the future)\n",
+                e->comps[id].name, (unsigned long long)at, (unsigned long long)e->now);
+        abort();
+    }
+    schedule(e, id, at);
+}
+
+/* ---------------------------------------------------------- running */
+
+static bool any_busy(const ws_engine *e)
+{
+    for (size_t i = 0; i < e->n_comps; i++)
+        if (e->comps[i].ops->busy && e->comps[i].ops->busy(e->comps[i].self))
+            return true;
+    return false;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Fills e->due with the components to visit at tick t; returns how many. */
+static size_t collect_due(ws_engine *e, ws_tick t)
+{
+    size_t n = 0;
+    while (e->n_heap && e->heap[0].at <= t) {
+        wake w = heap_pop(e);
+        if (!e->skipping)
+            continue;   /* everyone is visited anyway */
+        component *c = &e->comps[w.id];
+        if (c->last_visit == t)
+            continue;
+        c->last_visit = t;
+        e->due[n++] = w.id;
+    }
+    if (!e->skipping) {
+        for (size_t i = 0; i < e->n_comps; i++) {
+            e->comps[i].last_visit = t;
+            e->due[i] = i;
+        }
+        return e->n_comps;
+    }
+    qsort(e->due, n, sizeof *e->due, cmp_size);
+    return n;
+}
+
+static void order_due(ws_engine *e, size_t n)
+{
+    if (e->order == WS_VISIT_REVERSE) {
+        for (size_t i = 0; i < n / 2; i++) {
+            size_t tmp = e->due[i];
+            e->due[i] = e->due[n - 1 - i];
+            e->due[n - 1 - i] = tmp;
+        }
+    } else if (e->order == WS_VISIT_SHUFFLED && n > 1) {
+        gsl_ran_shuffle(e->rng, e->due, n, sizeof *e->due);
+    }
+}
+
+static void process_tick(ws_engine *e, ws_tick t)
+{
+    e->now = t;
+    e->started = true;
+    e->in_tick = true;
+    size_t n = collect_due(e, t);
+    order_due(e, n);
+    for (size_t i = 0; i < n; i++) {
+        component *c = &e->comps[e->due[i]];
+        c->ops->evaluate(c->self, t);
+    }
+    for (size_t i = 0; i < n; i++) {
+        component *c = &e->comps[e->due[i]];
+        if (c->ops->commit)
+            c->ops->commit(c->self, t);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t id = e->due[i];
+        component *c = &e->comps[id];
+        ws_tick nd = c->ops->next_due(c->self, t);
+        if (nd == WS_TICK_NEVER)
+            continue;
+        if (nd <= t) {
+            fprintf(stderr, "wafersim: internal error: %s reports next_due %llu at tick %llu\n",
+                    c->name, (unsigned long long)nd, (unsigned long long)t);
+            abort();
+        }
+        schedule(e, id, nd);
+    }
+    e->evaluations += n;
+    e->ticks_processed++;
+    e->in_tick = false;
+}
+
+ws_run_status ws_engine_run(ws_engine *e, ws_tick until)
+{
+    for (;;) {
+        if (e->n_heap == 0) {
+            if (any_busy(e)) {
+                e->deadlock = true;
+                return WS_RUN_NO_PROGRESS;
+            }
+            return WS_RUN_QUIESCENT;
+        }
+        ws_tick t = e->skipping ? e->heap[0].at : (e->started ? e->now + 1 : 0);
+        if (e->started && t <= e->now)
+            t = e->now + 1;   /* cannot happen with future-only wake-ups */
+        if (e->watchdog && e->started && t > e->last_progress + e->watchdog) {
+            /* the first tick at which the no-skip mode would notice */
+            ws_tick stop = e->last_progress + e->watchdog + 1;
+            if (stop < e->now + 1)
+                stop = e->now + 1;
+            if (stop > until)
+                return WS_RUN_UNTIL;
+            if (any_busy(e)) {
+                e->now = stop;
+                return WS_RUN_NO_PROGRESS;
+            }
+        }
+        if (t > until)
+            return WS_RUN_UNTIL;
+        process_tick(e, t);
+    }
+}
+
+void ws_engine_stats_get(const ws_engine *e, ws_engine_stats *out)
+{
+    out->now = e->now;
+    out->ticks_processed = e->ticks_processed;
+    out->evaluations = e->evaluations;
+    out->last_progress = e->last_progress;
+    out->deadlock = e->deadlock;
+}
+
+void ws_engine_report_stall(const ws_engine *e, FILE *out)
+{
+    if (e->deadlock)
+        fprintf(out, "deadlock at tick %llu: components are busy but none has work scheduled\n",
+                (unsigned long long)e->now);
+    else
+        fprintf(out, "no progress for %llu ticks (last progress at tick %llu, stopped at tick %llu)\n",
+                (unsigned long long)e->watchdog, (unsigned long long)e->last_progress,
+                (unsigned long long)e->now);
+    for (size_t i = 0; i < e->n_comps; i++) {
+        const component *c = &e->comps[i];
+        if (!c->ops->busy || !c->ops->busy(c->self))
+            continue;
+        fprintf(out, "  %s: ", c->name);
+        if (c->ops->describe_stall)
+            c->ops->describe_stall(c->self, out);
+        else
+            fputs("busy (no description)", out);
+        fputc('\n', out);
+    }
+}

@@ -1,0 +1,73 @@
+/* core/yaml_tree.h — YAML documents as position-carrying trees.
+ *
+ * Contract
+ *   ws_yaml_load_file() parses one YAML document with libyaml and returns it
+ *   as a tree of ws_ynode, each node carrying the file, line and column
+ *   (1-based) where it starts. An empty document is an empty mapping.
+ *   Aliases are resolved by libyaml (an aliased node is copied). Mapping keys
+ *   must be plain or quoted scalars and unique within their mapping. Syntax
+ *   errors, more than one document, non-scalar keys and duplicate keys are
+ *   reported to the ws_diag with their position and NULL is returned.
+ *   ws_yaml_load_string() is the same for text held in memory; `name` is
+ *   what positions report as the file, and `column_offset` is added to the
+ *   columns of the first line (used for "--set key=value" overrides, so the
+ *   column points into the command-line argument).
+ *
+ *   The tree owns all its strings. Each node has a `used` flag that schema
+ *   readers set, so that keys nobody read can be reported as unknown.
+ *
+ *   ws_ynode_merge(base, over) merges `over` into `base` in place and frees
+ *   `over`: for each key of `over`, a mapping merges into a mapping of the
+ *   same key recursively; anything else replaces base's value (keeping
+ *   over's position, so errors point at the file that set the value).
+ *   ws_ynode_set_path() replaces or creates the value at a dotted key path
+ *   ("hw.link.bandwidth"), creating intermediate mappings; it returns -1
+ *   (and frees value) when a non-mapping node is in the way.
+ */
+#ifndef WS_YAML_TREE_H
+#define WS_YAML_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+
+typedef enum ws_ynode_kind { WS_YSCALAR, WS_YSEQUENCE, WS_YMAPPING } ws_ynode_kind;
+
+typedef struct ws_ynode ws_ynode;
+struct ws_ynode {
+    ws_ynode_kind kind;
+    char *file;
+    unsigned line, column;
+    bool used;
+    /* scalar */
+    char *text;
+    bool quoted;          /* single- or double-quoted: never null/number */
+    /* sequence and mapping: n children; mappings also have keys */
+    size_t n;
+    ws_ynode **items;
+    char **keys;          /* mapping only */
+    unsigned *key_line, *key_column;
+};
+
+ws_ynode *ws_yaml_load_file(const char *path, ws_diag *d);
+ws_ynode *ws_yaml_load_string(const char *text, const char *name, unsigned column_offset,
+                              ws_diag *d);
+void ws_ynode_free(ws_ynode *n);
+
+ws_ynode *ws_ynode_map_get(const ws_ynode *map, const char *key);   /* NULL if absent */
+ws_ynode *ws_ynode_new_mapping(const char *file, unsigned line, unsigned column);
+void ws_ynode_merge(ws_ynode *base, ws_ynode *over);
+int ws_ynode_set_path(ws_ynode *root, const char *dotted_path, ws_ynode *value);
+
+/* True for a plain scalar that YAML reads as null: "", "~", "null", "Null", "NULL". */
+bool ws_ynode_is_null(const ws_ynode *n);
+const char *ws_ynode_kind_name(const ws_ynode *n); /* "mapping", "list", "null", "scalar" */
+
+static inline ws_pos ws_ynode_pos(const ws_ynode *n)
+{
+    ws_pos p = { n->file, n->line, n->column };
+    return p;
+}
+
+#endif
