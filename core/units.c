@@ -80,31 +80,33 @@ typedef struct kind_def {
     const unit_def *units;
     size_t n_units;
     const char *display;     /* unit of ws_units_format (pure power of 10) */
-    const char *si;          /* canonical unit, fallback of the formatter  */
+    const char *si;          /* canonical unit, fallback of the formatter
+                                (NULL: none, the display unit is exact)    */
     double max;              /* largest accepted value after scaling       */
     const char *max_text;    /* max, as written in messages                */
-    bool integral;           /* value must be a whole number               */
+    const char *whole;       /* if set, the value must be a whole number
+                                of these ("bytes")                         */
 } kind_def;
 
 #define UNITS(a) (a), sizeof(a) / sizeof((a)[0])
 
 static const kind_def kinds[] = {
     [WS_UNIT_TIME] = { "time", "ps, ns, us, ms, s, cycles", "200 ns", UNITS(time_units),
-                       "ns", "s", WS_UNITS_MAX_VALUE, "1e+30 s", false },
+                       "ns", "s", WS_UNITS_MAX_VALUE, "1e+30 s", NULL },
     [WS_UNIT_FREQUENCY] = { "frequency", "Hz, kHz, MHz, GHz", "2 GHz", UNITS(frequency_units),
-                            "GHz", "Hz", WS_UNITS_MAX_VALUE, "1e+30 Hz", false },
+                            "GHz", "Hz", WS_UNITS_MAX_VALUE, "1e+30 Hz", NULL },
     [WS_UNIT_BANDWIDTH] = { "bandwidth",
                             "B/s, KB/s, MB/s, GB/s, TB/s, KiB/s, MiB/s, GiB/s, TiB/s, B/cycle",
                             "1.7 TB/s", UNITS(bandwidth_units), "GB/s", "B/s",
-                            WS_UNITS_MAX_VALUE, "1e+30 B/s", false },
+                            WS_UNITS_MAX_VALUE, "1e+30 B/s", NULL },
     [WS_UNIT_SIZE] = { "size", "B, KB, MB, GB, TB, KiB, MiB, GiB, TiB", "64 MiB",
-                       UNITS(size_units), "B", "B", WS_UNITS_MAX_VALUE, "1e+30 B", true },
+                       UNITS(size_units), "B", "B", WS_UNITS_MAX_VALUE, "1e+30 B", "bytes" },
     [WS_UNIT_COMPUTE] = { "compute rate",
                           "FLOPS, GFLOPS, TFLOPS, PFLOPS, FLOP/s, GFLOP/s, TFLOP/s, PFLOP/s",
                           "400 TFLOPS", UNITS(compute_units), "TFLOPS", "FLOPS",
-                          WS_UNITS_MAX_VALUE, "1e+30 FLOPS", false },
-    [WS_UNIT_PERCENT] = { "percentage", "%", "10%", UNITS(percent_units), "%", "%", 1.0,
-                          "100%", false },
+                          WS_UNITS_MAX_VALUE, "1e+30 FLOPS", NULL },
+    [WS_UNIT_PERCENT] = { "percentage", "%", "10%", UNITS(percent_units), "%", NULL, 1.0,
+                          "100%", NULL },
 };
 
 #undef UNITS
@@ -421,10 +423,10 @@ ws_units_status ws_units_parse(const char *text, ws_unit_kind kind, double clock
                 k->name, shown);
         return WS_UNITS_BAD_NUMBER;
     }
-    if (k->integral && floor(v) != v) {
+    if (k->whole && floor(v) != v) {
         char num[32];
         set_err(err, err_len, "expected a %s that is a whole number of %s, found %s (%s %s)",
-                k->name, k->si, shown, ws_format_double(v, num, sizeof num), k->si);
+                k->name, k->whole, shown, ws_format_double(v, num, sizeof num), k->whole);
         return WS_UNITS_NOT_INTEGRAL;
     }
     if (out)
@@ -562,15 +564,14 @@ char *ws_units_format(double value, ws_unit_kind kind, char *buf, size_t buf_len
     const unit_def *disp = unit_find(k, k->display, strlen(k->display));
     format_shifted(value, disp->scale.pow10, num, sizeof num);
     snprintf(text, sizeof text, "%s %s", num, k->display);
-    if (!reads_back(text, kind, value)) {
-        /* Not expected for values the parser accepts (the shift is exact);
-         * the canonical unit is the last resort. Values the parser rejects
-         * (negative, too large, fractional bytes) keep the display unit. */
-        char alt[96];
-        snprintf(alt, sizeof alt, "%s %s", ws_format_double(value, num, sizeof num), k->si);
-        if (reads_back(alt, kind, value))
-            memcpy(text, alt, sizeof text);
-    }
+    /* Check the magnitude (the parser rejects a sign). The shift is exact,
+     * so this fails only for values the parser refuses (above the maximum,
+     * fractional bytes); those are written in the canonical unit, whose
+     * number is the shortest round-trip text of the value itself, rather
+     * than shifted past the range of a double ("-1e+309 ns"). A percentage
+     * above 100% keeps "%". */
+    if (!reads_back(value < 0 ? text + 1 : text, kind, fabs(value)) && k->si)
+        snprintf(text, sizeof text, "%s %s", ws_format_double(value, num, sizeof num), k->si);
     snprintf(buf, buf_len, "%s", text);
     return buf;
 }
