@@ -219,6 +219,7 @@ static const err_case err_cases[] = {
     { "0x10 B", SZ, 0, WS_UNITS_BAD_NUMBER, { NULL } },
     { "0x1p3 s", T, 0, WS_UNITS_BAD_NUMBER, { NULL } },
     { "0X10 B", SZ, 0, WS_UNITS_BAD_NUMBER, { NULL } },
+    { "0xff B", SZ, 0, WS_UNITS_BAD_NUMBER, { NULL } }, /* hex without a decimal digit */
     { "inf ns", T, 0, WS_UNITS_BAD_NUMBER, { NULL } },
     { "infinity ns", T, 0, WS_UNITS_BAD_NUMBER, { NULL } },
     { "nan ns", T, 0, WS_UNITS_BAD_NUMBER, { NULL } },
@@ -283,7 +284,7 @@ static const err_case err_cases[] = {
     { "150%", P, 0, WS_UNITS_OVERFLOW, { "at most 100%", "\"150%\"" } },
     { "100.1%", P, 0, WS_UNITS_OVERFLOW, { "at most 100%" } },
     /* not integral */
-    { "1.5 B", SZ, 0, WS_UNITS_NOT_INTEGRAL, { "\"1.5 B\"", "whole number" } },
+    { "1.5 B", SZ, 0, WS_UNITS_NOT_INTEGRAL, { "\"1.5 B\"", "whole number of bytes" } },
     { "0.0001 KB", SZ, 0, WS_UNITS_NOT_INTEGRAL, { "0.1" } },
     { "1.0001 KiB", SZ, 0, WS_UNITS_NOT_INTEGRAL, { NULL } },
     { "1e-310 B", SZ, 0, WS_UNITS_NOT_INTEGRAL, { NULL } },
@@ -471,6 +472,12 @@ START_TEST(test_format_exact)
     ck_assert_str_eq(ws_units_format(INFINITY, T, buf, sizeof buf), "inf ns");
     ck_assert_str_eq(ws_units_format(NAN, SZ, buf, sizeof buf), "nan B");
     ck_assert_str_eq(ws_units_format(-200e-9, T, buf, sizeof buf), "-200 ns");
+    /* values the parser refuses: readable text, in the canonical unit when
+     * the display unit would leave the range of a double */
+    ck_assert_str_eq(ws_units_format(-1e300, T, buf, sizeof buf), "-1e+300 s");
+    ck_assert_str_eq(ws_units_format(2e30, BW, buf, sizeof buf), "2e+30 B/s");
+    ck_assert_str_eq(ws_units_format(0.5, SZ, buf, sizeof buf), "0.5 B");
+    ck_assert_str_eq(ws_units_format(1.5, P, buf, sizeof buf), "150 %");
     /* returns buf; short buffers are truncated and terminated */
     ck_assert_ptr_eq(ws_units_format(200e-9, T, buf, 4), buf);
     ck_assert_str_eq(buf, "200");
