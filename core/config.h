@@ -1,0 +1,126 @@
+/* core/config.h — the experiment configuration: loading, presets,
+ * overrides, validation and the resolved view.
+ *
+ * Contract
+ *   ws_config_load() builds a ws_config from
+ *     1. the hardware preset named by the file's `preset:` key, if any — a
+ *        name looked up as <configdir>/hw/<name>.yaml, or a path (anything
+ *        containing '/' or ending in .yaml, relative to the config file);
+ *        configdir is $WAFERSIM_CONFIG_DIR, else the source tree's configs/,
+ *        else the installed $(pkgdatadir)/configs;
+ *     2. the file itself, merged over the preset (mappings merge key by key,
+ *        anything else replaces);
+ *     3. the overrides "key.path=value" in order (value is YAML text, e.g.
+ *        "hw.link.bandwidth=2 TB/s" or "hw.grid={x: 4, y: 4}");
+ *   then reads the merged tree through the schema (core/config_schema.h):
+ *   every value typed, unit-checked and range-checked, unknown keys
+ *   rejected, cross-field constraints checked. All errors (up to the
+ *   diag's limit) are reported with file:line:column and key path; on any
+ *   error it returns -1 and the config holds nothing to free.
+ *   "cycles" and "B/cycle" values are converted with the clock of the
+ *   resolved config (sim.clock), whichever file sets it.
+ *
+ *   All quantities are stored in SI units (seconds, hertz, bytes, bytes/s,
+ *   FLOP/s, fractions); ws_config_ticks() converts a time to ticks of the
+ *   wafer clock, rounding to the nearest tick, and ws_config_bytes_per_tick()
+ *   a bandwidth to bytes per tick.
+ *
+ *   ws_config_write() prints the fully resolved config as YAML with units
+ *   normalised (`wafersim config show`); ws_config_hash() is the FNV-1a hash
+ *   of exactly that text (preset name and description included), so two
+ *   configs that resolve to the same text have the same hash whatever files
+ *   and overrides produced them.
+ *   ws_config_doc() prints the reference table of every key.
+ *   ws_config_free() releases what a successful load allocated.
+ */
+#ifndef WS_CONFIG_H
+#define WS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arch/options/expert_affine.h"
+#include "arch/options/link_widening.h"
+#include "arch/options/migration.h"
+#include "core/config_schema.h"
+#include "core/diag.h"
+
+typedef struct ws_sim_config {
+    double clock_hz;          /* wafer clock; one tick = one cycle */
+    int64_t seed;             /* master seed of every random stream */
+    double watchdog_s;        /* no-progress window */
+    bool activity_skipping;   /* jump over idle ticks (results identical) */
+} ws_sim_config;
+
+typedef struct ws_grid_config {
+    int64_t x, y;             /* tiles along x and y */
+} ws_grid_config;
+
+typedef struct ws_hbm_config {
+    double capacity_bytes;
+    double bandwidth_bytes_per_s;
+    double latency_s;
+    double reserved_fraction; /* for hardware-managed copies */
+} ws_hbm_config;
+
+typedef struct ws_llc_config {
+    double size_bytes;
+    double hit_latency_s;
+    double miss_penalty_s;
+    double write_latency_s;
+} ws_llc_config;
+
+typedef struct ws_tile_config {
+    double peak_flops;        /* FP16/BF16 FLOP/s */
+    ws_hbm_config hbm;
+    ws_llc_config llc;
+} ws_tile_config;
+
+typedef struct ws_link_config {
+    double bandwidth_bytes_per_s;  /* per direction */
+    double latency_s;              /* per hop */
+} ws_link_config;
+
+typedef enum ws_routing_kind { WS_ROUTING_XY, WS_ROUTING_YX } ws_routing_kind;
+
+typedef struct ws_hw_config {
+    ws_grid_config grid;
+    ws_tile_config tile;
+    ws_link_config link;
+    int routing;                   /* ws_routing_kind */
+    double remote_request_bytes;   /* command + address of a remote read */
+} ws_hw_config;
+
+typedef struct ws_options_config {
+    ws_opt_expert_affine_params expert_affine;
+    ws_opt_link_widening_params link_widening;
+    ws_opt_migration_params migration;
+} ws_options_config;
+
+typedef struct ws_config {
+    char *preset;             /* preset name as written, or NULL */
+    char *description;
+    ws_sim_config sim;
+    ws_hw_config hw;
+    ws_options_config options;
+} ws_config;
+
+extern const ws_cschema ws_config_schema;
+
+int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
+                   size_t n_overrides, ws_diag *d);
+void ws_config_free(ws_config *cfg);
+
+void ws_config_write(const ws_config *cfg, FILE *out);
+uint64_t ws_config_hash(const ws_config *cfg);
+void ws_config_doc(FILE *out);
+
+uint64_t ws_config_ticks(const ws_config *cfg, double seconds);
+double ws_config_bytes_per_tick(const ws_config *cfg, double bytes_per_s);
+
+/* Where presets are looked up (see above); never NULL. */
+const char *ws_config_dir(void);
+
+#endif
