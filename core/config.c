@@ -183,8 +183,13 @@ static char *preset_path(const char *name, const char *config_path)
 static int apply_preset(ws_ynode **tree, const char *path, ws_diag *d)
 {
     ws_ynode *pn = ws_ynode_map_get(*tree, "preset");
-    if (!pn || pn->kind != WS_YSCALAR || ws_ynode_is_null(pn) || !*pn->text)
-        return 0;   /* absent, or not a string: the schema reports the latter */
+    if (!pn || ws_ynode_is_null(pn) || (pn->kind == WS_YSCALAR && !*pn->text))
+        return 0;
+    if (pn->kind != WS_YSCALAR) {
+        ws_diag_error(d, ws_ynode_pos(pn), "preset", "expected a preset name or path, found a %s",
+                      ws_ynode_kind_name(pn));
+        return -1;
+    }
     char *ppath = preset_path(pn->text, path);
     if (access(ppath, R_OK) != 0) {
         ws_diag_error(d, ws_ynode_pos(pn), "preset",

@@ -75,7 +75,9 @@ static size_t edit_distance(const char *a, const char *b)
 
 static const char *describe_found(const ws_ynode *n, char *buf, size_t len)
 {
-    if (n->kind == WS_YSCALAR && !ws_ynode_is_null(n))
+    if (n->kind == WS_YSCALAR && n->quoted)
+        snprintf(buf, len, "the quoted string \"%.200s\"", n->text);
+    else if (n->kind == WS_YSCALAR && !ws_ynode_is_null(n))
         snprintf(buf, len, "\"%.200s\"", n->text);
     else
         snprintf(buf, len, "a %s", ws_ynode_kind_name(n));
@@ -107,8 +109,11 @@ typedef struct reader {
     double clock_hz;
 } reader;
 
+/* `outer` is where to report keys missing from an absent section (the
+ * nearest mapping that exists); report_missing is false for a section whose
+ * node was of the wrong type (already reported once). */
 static void read_section(const reader *r, const ws_cschema *s, const ws_ynode *map,
-                         const char *path, void *obj);
+                         const char *path, void *obj, ws_pos outer, bool report_missing);
 
 static int read_scalar(const reader *r, const ws_cfield *f, ws_ctype type, const ws_ynode *n,
                        const char *path, void *dest)
@@ -243,7 +248,7 @@ static void read_list(const reader *r, const ws_cfield *f, const ws_ynode *n, co
                 ws_diag_error(r->diag, ws_ynode_pos(n->items[i]), ipath, "expected a mapping, found %s",
                               describe_found(n->items[i], found, sizeof found));
             else
-                read_section(r, f->sub, n->items[i], ipath, slot);
+                read_section(r, f->sub, n->items[i], ipath, slot, ws_ynode_pos(n->items[i]), true);
         } else {
             read_scalar(r, f, f->elem, n->items[i], ipath, slot);
         }
@@ -254,16 +259,19 @@ static void read_list(const reader *r, const ws_cfield *f, const ws_ynode *n, co
 /* A compiled-out hardware option may only appear disabled. */
 static void read_absent_option(const reader *r, const ws_cfield *f, const ws_ynode *n, const char *path)
 {
+    if (ws_ynode_is_null(n))
+        return;   /* "name:" with nothing is the same as leaving it out */
     const ws_ynode *en = n->kind == WS_YMAPPING ? ws_ynode_map_get(n, "enabled") : NULL;
     bool disabled_only = n->kind == WS_YMAPPING && n->n == 1 && en && en->kind == WS_YSCALAR &&
-                         !strcmp(en->text, "false");
+                         !en->quoted && !strcmp(en->text, "false");
     if (!disabled_only)
         ws_diag_error(r->diag, ws_ynode_pos(n), path,
                       "hardware option '%s' is not compiled into this build; "
                       "reconfigure with %s", f->key, f->configure_switch);
 }
 
-static void read_field(const reader *r, const ws_cfield *f, const ws_ynode *n, const char *path, void *obj)
+static void read_field(const reader *r, const ws_cfield *f, const ws_ynode *n, const char *path, void *obj,
+                       ws_pos outer)
 {
     void *dest = (char *)obj + f->offset;
     char found[256];
@@ -278,9 +286,10 @@ static void read_field(const reader *r, const ws_cfield *f, const ws_ynode *n, c
         if (n && n->kind != WS_YMAPPING) {
             ws_diag_error(r->diag, ws_ynode_pos(n), path, "expected a mapping, found %s",
                           describe_found(n, found, sizeof found));
-            n = NULL;
+            read_section(r, f->sub, NULL, path, dest, ws_ynode_pos(n), false);
+            return;
         }
-        read_section(r, f->sub, n, path, dest);
+        read_section(r, f->sub, n, path, dest, n ? ws_ynode_pos(n) : outer, true);
         return;
     case WS_CT_LIST:
         read_list(r, f, n, path, dest);
@@ -300,7 +309,7 @@ static void read_default(const reader *r, const ws_cfield *f, const char *path, 
     ws_ynode *n = ws_yaml_load_string(f->def, "<built-in default>", 0, &local);
     reader lr = { &local, r->clock_hz };
     if (n)
-        read_field(&lr, f, n, path, obj);
+        read_field(&lr, f, n, path, obj, ws_ynode_pos(n));
     if (!n || ws_diag_count(&local)) {
         fprintf(stderr, "wafersim: internal error: bad default for %s: \"%s\"\n", path, f->def);
         ws_diag_print(&local, stderr);
@@ -314,7 +323,9 @@ static void report_unknown_key(const reader *r, const ws_cschema *s, const ws_yn
                                const char *path)
 {
     const char *key = map->keys[i];
-    ws_pos pos = { map->file, map->key_line[i], map->key_column[i] };
+    /* the key was written in the file its value came from (after a merge
+     * the mapping itself may come from a preset) */
+    ws_pos pos = { map->items[i]->file, map->key_line[i], map->key_column[i] };
     char *kpath = join_path(path, key);
     const char *best = NULL;
     size_t best_d = 3;   /* suggest only close matches */
@@ -337,26 +348,25 @@ static void report_unknown_key(const reader *r, const ws_cschema *s, const ws_yn
 }
 
 static void read_section(const reader *r, const ws_cschema *s, const ws_ynode *map,
-                         const char *path, void *obj)
+                         const char *path, void *obj, ws_pos outer, bool report_missing)
 {
+    ws_pos here = map ? ws_ynode_pos(map) : outer;
     for (size_t i = 0; i < s->n_fields; i++) {
         const ws_cfield *f = &s->fields[i];
         char *fpath = join_path(path, f->key);
         ws_ynode *n = ws_ynode_map_get(map, f->key);
         if (n) {
             n->used = true;
-            read_field(r, f, n, fpath, obj);
+            read_field(r, f, n, fpath, obj, here);
         } else if (f->type == WS_CT_SECTION || (f->type == WS_CT_OPTION && f->sub)) {
-            read_section(r, f->sub, NULL, fpath, (char *)obj + f->offset);
+            read_section(r, f->sub, NULL, fpath, (char *)obj + f->offset, here, report_missing);
         } else if (f->type == WS_CT_OPTION) {
             /* compiled out and not mentioned: nothing to read */
         } else if (f->def) {
             read_default(r, f, fpath, obj);
-        } else {
-            ws_pos pos = { NULL, 0, 0 };
-            if (map)
-                pos = ws_ynode_pos(map);
-            ws_diag_error(r->diag, pos, fpath, "missing required key \"%s\" (%s)", f->key, f->doc);
+        } else if (report_missing) {
+            ws_diag_error(r->diag, here, fpath, "missing required key \"%s\" (%s)%s", f->key, f->doc,
+                          map ? "" : "; its section is absent too");
         }
         free(fpath);
     }
@@ -374,13 +384,15 @@ void ws_cschema_read(const ws_cschema *s, const ws_ynode *map, const char *path,
                      double clock_hz, void *obj, ws_diag *d)
 {
     reader r = { d, clock_hz };
+    ws_pos none = { NULL, 0, 0 };
     if (map && map->kind != WS_YMAPPING) {
         char found[256];
         ws_diag_error(d, ws_ynode_pos(map), path, "expected a mapping, found %s",
                       describe_found(map, found, sizeof found));
-        map = NULL;
+        read_section(&r, s, NULL, path, obj, ws_ynode_pos(map), false);
+        return;
     }
-    read_section(&r, s, map, path, obj);
+    read_section(&r, s, map, path, obj, map ? ws_ynode_pos(map) : none, true);
 }
 
 /* ------------------------------------------------------------ writing */

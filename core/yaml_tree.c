@@ -282,7 +282,17 @@ void ws_ynode_merge(ws_ynode *base, ws_ynode *over)
         if (j < 0) {
             map_append(base, over->keys[i], over->key_line[i], over->key_column[i], ov);
         } else if (base->items[j]->kind == WS_YMAPPING && ov->kind == WS_YMAPPING) {
-            ws_ynode_merge(base->items[j], ov);
+            /* the merged mapping takes the position of the file that wrote
+             * it last, so checks on the whole mapping point there */
+            ws_ynode *b = base->items[j];
+            free(b->file);
+            b->file = ov->file;
+            ov->file = NULL;
+            b->line = ov->line;
+            b->column = ov->column;
+            base->key_line[j] = over->key_line[i];
+            base->key_column[j] = over->key_column[i];
+            ws_ynode_merge(b, ov);
             free(over->keys[i]);
         } else {
             ws_ynode_free(base->items[j]);

@@ -18,8 +18,9 @@
  *
  *   ws_ynode_merge(base, over) merges `over` into `base` in place and frees
  *   `over`: for each key of `over`, a mapping merges into a mapping of the
- *   same key recursively; anything else replaces base's value (keeping
- *   over's position, so errors point at the file that set the value).
+ *   same key recursively (the merged mapping takes over's position);
+ *   anything else replaces base's value (keeping over's position). Errors
+ *   therefore point at the file that wrote a value or key last.
  *   ws_ynode_set_path() replaces or creates the value at a dotted key path
  *   ("hw.link.bandwidth"), creating intermediate mappings; it returns -1
  *   (and frees value) when a non-mapping node is in the way.

@@ -1,0 +1,331 @@
+# tests/integration/lib.sh — helpers sourced by the integration tests
+# (tests/integration/*.sh). POSIX sh; not a test by itself.
+#
+# Environment (set by AM_TESTS_ENVIRONMENT in Makefile.am, or by hand):
+#   WAFERSIM    absolute path of the wafersim binary (required: exit 99 if
+#               unset or not executable)
+#   TOP_SRCDIR  absolute path of the source tree (required: exit 99 if unset)
+#   FIXTURES    tests/fixtures (defaults to $TOP_SRCDIR/tests/fixtures)
+# Exported for the tests: WAFERSIM_CONFIG_DIR=$TOP_SRCDIR/configs (presets
+# come from this source tree, never from an installed copy) and
+# SOURCE_DATE_EPOCH=0 (provenance dates are pinned to 1970-01-01T00:00:00Z).
+#
+# Provides
+#   TEST_TMPDIR            a fresh directory, removed when the script exits
+#   run CMD [ARG]...       runs CMD with stdin from /dev/null; sets
+#                          RUN_STATUS, RUN_STDOUT / RUN_STDERR (text, trailing
+#                          newlines stripped), RUN_OUT_FILE / RUN_ERR_FILE
+#                          (exact bytes, overwritten by the next run) and
+#                          RUN_CMD (the command as shown in messages)
+#   expect_status N
+#   expect_stdout_contains TEXT     expect_stdout_lacks TEXT
+#   expect_stderr_contains TEXT     expect_stderr_lacks TEXT
+#   expect_stdout_line TEXT         (some stdout line is exactly TEXT)
+#   expect_stderr_line_starts TEXT  (some stderr line starts with TEXT)
+#   expect_stdout_empty / expect_stderr_empty
+#   expect_file_exists PATH / expect_file_absent PATH
+#   expect_same_file A B            (byte-identical)
+#   expect_no_file_matching DIR GLOB
+#   expect_eq DESCRIPTION EXPECTED FOUND
+#   expect_true DESCRIPTION CMD [ARG]...   (CMD must exit 0)
+#   pass DESCRIPTION / fail DESCRIPTION [DETAIL]...
+#   note TEXT / skip_check DESCRIPTION REASON (not counted)
+#   finish                 prints "N passed, M failed" as the last line and
+#                          exits 0 when nothing failed, 1 otherwise (99 when
+#                          no check ran at all)
+# Every assertion refers to the last `run`. A failure prints what was
+# expected and what was found; the script goes on so that one run reports
+# every failure.
+
+set -u
+
+TEST_NAME=${0##*/}
+
+lib_hard_error()
+{
+    printf '%s: hard error: %s\n' "$TEST_NAME" "$*" >&2
+    exit 99
+}
+
+if [ -z "${WAFERSIM:-}" ]; then
+    lib_hard_error "WAFERSIM is not set (the absolute path of the wafersim binary)"
+fi
+if [ ! -f "$WAFERSIM" ] || [ ! -x "$WAFERSIM" ]; then
+    lib_hard_error "WAFERSIM=$WAFERSIM is not an executable file"
+fi
+if [ -z "${TOP_SRCDIR:-}" ] || [ ! -d "$TOP_SRCDIR/configs" ]; then
+    lib_hard_error "TOP_SRCDIR=${TOP_SRCDIR:-} is unset or has no configs/ directory"
+fi
+FIXTURES=${FIXTURES:-$TOP_SRCDIR/tests/fixtures}
+WAFERSIM_CONFIG_DIR=$TOP_SRCDIR/configs
+SOURCE_DATE_EPOCH=0
+export WAFERSIM FIXTURES TOP_SRCDIR WAFERSIM_CONFIG_DIR SOURCE_DATE_EPOCH
+# Messages and sorting in the C locale, whatever the caller's.
+LC_ALL=C
+export LC_ALL
+
+TEST_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/wafersim-test.XXXXXX") ||
+    lib_hard_error "cannot create a temporary directory"
+trap 'rm -rf "$TEST_TMPDIR"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PASSES=0
+FAILURES=0
+RUN_CMD="(nothing run yet)"
+RUN_STATUS=
+RUN_STDOUT=
+RUN_STDERR=
+RUN_OUT_FILE=$TEST_TMPDIR/.run.stdout
+RUN_ERR_FILE=$TEST_TMPDIR/.run.stderr
+: >"$RUN_OUT_FILE"
+: >"$RUN_ERR_FILE"
+
+# Quotes one word for display, the way a shell user would type it.
+lib_quote()
+{
+    case $1 in
+    '' | *[!A-Za-z0-9_./=:,+@%-]*)
+        printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+    *)
+        printf '%s' "$1" ;;
+    esac
+}
+
+# Indents a block of text (stdin) for inclusion in a message, at most 20 lines.
+lib_indent()
+{
+    sed -e '20q' -e 's/^/    | /'
+}
+
+run()
+{
+    RUN_CMD=
+    for lib_arg in "$@"; do
+        if [ "$lib_arg" = "$WAFERSIM" ]; then
+            RUN_CMD="${RUN_CMD:+$RUN_CMD }wafersim"
+        else
+            RUN_CMD="${RUN_CMD:+$RUN_CMD }$(lib_quote "$lib_arg")"
+        fi
+    done
+    RUN_STATUS=0
+    "$@" </dev/null >"$RUN_OUT_FILE" 2>"$RUN_ERR_FILE" || RUN_STATUS=$?
+    RUN_STDOUT=$(cat "$RUN_OUT_FILE")
+    RUN_STDERR=$(cat "$RUN_ERR_FILE")
+}
+
+pass()
+{
+    PASSES=$((PASSES + 1))
+    printf 'ok: %s\n' "$1"
+}
+
+# fail DESCRIPTION [DETAIL]... — each DETAIL is printed on its own line.
+fail()
+{
+    FAILURES=$((FAILURES + 1))
+    printf 'FAIL: %s\n' "$1"
+    shift
+    for lib_detail in "$@"; do
+        printf '  %s\n' "$lib_detail"
+    done
+}
+
+note()
+{
+    printf 'note: %s\n' "$*"
+}
+
+skip_check()
+{
+    printf 'SKIP: %s (%s)\n' "$1" "$2"
+}
+
+lib_show_streams()
+{
+    if [ -s "$RUN_OUT_FILE" ]; then
+        printf '  stdout was:\n'
+        lib_indent <"$RUN_OUT_FILE"
+    else
+        printf '  stdout was empty\n'
+    fi
+    if [ -s "$RUN_ERR_FILE" ]; then
+        printf '  stderr was:\n'
+        lib_indent <"$RUN_ERR_FILE"
+    else
+        printf '  stderr was empty\n'
+    fi
+}
+
+expect_status()
+{
+    if [ "$RUN_STATUS" = "$1" ]; then
+        pass "$RUN_CMD: exit status $1"
+    else
+        fail "$RUN_CMD: exit status" "expected: $1" "found:    $RUN_STATUS"
+        lib_show_streams
+    fi
+}
+
+# lib_contains NAME TEXT HAYSTACK WANT(yes|no)
+lib_contains()
+{
+    case $3 in
+    *"$2"*) lib_found=yes ;;
+    *) lib_found=no ;;
+    esac
+    if [ "$lib_found" = "$4" ]; then
+        if [ "$4" = yes ]; then
+            pass "$RUN_CMD: $1 contains \"$2\""
+        else
+            pass "$RUN_CMD: $1 does not contain \"$2\""
+        fi
+    else
+        if [ "$4" = yes ]; then
+            fail "$RUN_CMD: $1 contents" "expected: $1 containing \"$2\"" "found:    it does not"
+        else
+            fail "$RUN_CMD: $1 contents" "expected: $1 without \"$2\"" "found:    it contains it"
+        fi
+        lib_show_streams
+    fi
+}
+
+expect_stdout_contains() { lib_contains stdout "$1" "$RUN_STDOUT" yes; }
+expect_stdout_lacks() { lib_contains stdout "$1" "$RUN_STDOUT" no; }
+expect_stderr_contains() { lib_contains stderr "$1" "$RUN_STDERR" yes; }
+expect_stderr_lacks() { lib_contains stderr "$1" "$RUN_STDERR" no; }
+
+expect_stdout_line()
+{
+    lib_found=no
+    while IFS= read -r lib_line || [ -n "$lib_line" ]; do
+        if [ "$lib_line" = "$1" ]; then
+            lib_found=yes
+            break
+        fi
+    done <"$RUN_OUT_FILE"
+    if [ "$lib_found" = yes ]; then
+        pass "$RUN_CMD: stdout has the line \"$1\""
+    else
+        fail "$RUN_CMD: stdout lines" "expected: a line that is exactly \"$1\"" "found:    none"
+        lib_show_streams
+    fi
+}
+
+expect_stderr_line_starts()
+{
+    lib_found=no
+    while IFS= read -r lib_line || [ -n "$lib_line" ]; do
+        case $lib_line in
+        "$1"*) lib_found=yes; break ;;
+        esac
+    done <"$RUN_ERR_FILE"
+    if [ "$lib_found" = yes ]; then
+        pass "$RUN_CMD: stderr has a line starting \"$1\""
+    else
+        fail "$RUN_CMD: stderr lines" "expected: a line starting with \"$1\"" "found:    none"
+        lib_show_streams
+    fi
+}
+
+expect_stdout_empty()
+{
+    if [ -s "$RUN_OUT_FILE" ]; then
+        fail "$RUN_CMD: stdout" "expected: nothing on stdout" "found:    $(wc -c <"$RUN_OUT_FILE" | tr -d ' ') bytes"
+        lib_show_streams
+    else
+        pass "$RUN_CMD: stdout is empty"
+    fi
+}
+
+expect_stderr_empty()
+{
+    if [ -s "$RUN_ERR_FILE" ]; then
+        fail "$RUN_CMD: stderr" "expected: nothing on stderr" "found:    $(wc -c <"$RUN_ERR_FILE" | tr -d ' ') bytes"
+        lib_show_streams
+    else
+        pass "$RUN_CMD: stderr is empty"
+    fi
+}
+
+expect_file_exists()
+{
+    if [ -f "$1" ]; then
+        pass "$RUN_CMD: file $1 exists"
+    else
+        fail "$RUN_CMD: file $1" "expected: a regular file" "found:    none"
+        lib_show_streams
+    fi
+}
+
+expect_file_absent()
+{
+    if [ -e "$1" ] || [ -L "$1" ]; then
+        fail "$RUN_CMD: file $1" "expected: no such file" "found:    $(ls -ld "$1" 2>&1)"
+    else
+        pass "$RUN_CMD: no file $1"
+    fi
+}
+
+expect_same_file()
+{
+    if cmp -s "$1" "$2"; then
+        pass "$1 and $2 are byte-identical"
+    else
+        fail "$1 and $2 differ" "expected: byte-identical files" "found:    differences:"
+        diff "$1" "$2" 2>&1 | lib_indent
+    fi
+}
+
+# expect_no_file_matching DIR GLOB — e.g. no leftover temporaries "*.tmp.*".
+expect_no_file_matching()
+{
+    lib_left=
+    for lib_f in "$1"/$2 "$1"/.$2; do
+        if [ -e "$lib_f" ] || [ -L "$lib_f" ]; then
+            lib_left="${lib_left:+$lib_left }${lib_f##*/}"
+        fi
+    done
+    if [ -z "$lib_left" ]; then
+        pass "$RUN_CMD: no file matching $2 in $1"
+    else
+        fail "$RUN_CMD: files matching $2 in $1" "expected: none" "found:    $lib_left"
+    fi
+}
+
+expect_eq()
+{
+    if [ "$2" = "$3" ]; then
+        case $2 in
+        *"
+"*) pass "$1: $(printf '%s\n' "$2" | wc -l | tr -d ' ') lines as expected" ;;
+        *) pass "$1: \"$2\"" ;;
+        esac
+    else
+        fail "$1" "expected: \"$2\"" "found:    \"$3\""
+    fi
+}
+
+expect_true()
+{
+    lib_desc=$1
+    shift
+    if lib_out=$("$@" 2>&1); then
+        pass "$lib_desc"
+    else
+        fail "$lib_desc" "expected: '$*' to succeed" "found:    it failed:"
+        printf '%s\n' "$lib_out" | lib_indent
+    fi
+}
+
+finish()
+{
+    if [ $((PASSES + FAILURES)) -eq 0 ]; then
+        lib_hard_error "no check ran"
+    fi
+    printf '%d passed, %d failed\n' "$PASSES" "$FAILURES"
+    if [ "$FAILURES" -eq 0 ]; then
+        exit 0
+    fi
+    exit 1
+}
