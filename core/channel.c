@@ -1,5 +1,6 @@
 /* core/channel.c — delayed SPSC ring buffers; contract in core/channel.h. */
 #include "core/channel.h"
+#include "core/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,7 @@ ws_channel *ws_channel_new(ws_engine *e, size_t consumer_id, ws_tick latency, si
         fprintf(stderr, "wafersim: internal error: channel latency must be >= 1 tick\n");
         abort();
     }
-    ws_channel *ch = calloc(1, sizeof *ch);
-    if (!ch)
-        abort();
+    ws_channel *ch = ws_xcalloc(1, sizeof *ch);
     ch->engine = e;
     ch->consumer = consumer_id;
     ch->latency = latency;
@@ -43,10 +42,8 @@ void ws_channel_free(ws_channel *ch)
 static void grow(ws_channel *ch)
 {
     size_t ncap = ch->cap ? 2 * ch->cap : 8;
-    unsigned char *items = malloc(ncap * ch->item_size);
-    ws_tick *arrival = malloc(ncap * sizeof *arrival);
-    if (!items || !arrival)
-        abort();
+    unsigned char *items = ws_xmalloc(ncap * ch->item_size);
+    ws_tick *arrival = ws_xmalloc(ncap * sizeof *arrival);
     for (size_t i = 0; i < ch->count; i++) {
         size_t j = (ch->head + i) % ch->cap;
         memcpy(items + i * ch->item_size, ch->items + j * ch->item_size, ch->item_size);

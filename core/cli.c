@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/commands.h"
+#include "core/xalloc.h"
 
 #define WS_COMMAND_ROW(name, fn, summary, usage) { name, usage, summary, fn },
 const ws_command ws_commands[] = { WS_COMMAND_LIST(WS_COMMAND_ROW) };
@@ -27,9 +28,7 @@ const ws_command *ws_command_find(const char *name)
 
 static void push_set(ws_cli_opts *o, const char *value)
 {
-    const char **s = realloc(o->sets, (o->n_sets + 1) * sizeof *s);
-    if (!s)
-        abort();
+    const char **s = ws_xrealloc(o->sets, (o->n_sets + 1) * sizeof *s);
     o->sets = s;
     o->sets[o->n_sets++] = value;
 }

@@ -14,6 +14,7 @@
 #include "arch/hwopt.h"
 #include "core/hash.h"
 #include "core/yaml_tree.h"
+#include "core/xalloc.h"
 
 #ifndef WS_SRC_CONFIGDIR
 #define WS_SRC_CONFIGDIR "configs"
@@ -162,20 +163,16 @@ static char *preset_path(const char *name, const char *config_path)
     if (!is_path) {
         const char *dir = ws_config_dir();
         size_t n = strlen(dir) + len + 16;
-        out = malloc(n);
-        if (out)
-            snprintf(out, n, "%s/hw/%s.yaml", dir, name);
+        out = ws_xmalloc(n);
+        snprintf(out, n, "%s/hw/%s.yaml", dir, name);
     } else if (name[0] == '/' || !strchr(config_path, '/')) {
-        out = strdup(name);
+        out = ws_xstrdup(name);
     } else {
         size_t dirlen = (size_t)(strrchr(config_path, '/') - config_path);
         size_t n = dirlen + len + 2;
-        out = malloc(n);
-        if (out)
-            snprintf(out, n, "%.*s/%s", (int)dirlen, config_path, name);
+        out = ws_xmalloc(n);
+        snprintf(out, n, "%.*s/%s", (int)dirlen, config_path, name);
     }
-    if (!out)
-        abort();
     return out;
 }
 
@@ -222,9 +219,7 @@ static int apply_preset(ws_ynode **tree, const char *path, ws_diag *d)
 static int apply_override(ws_ynode *tree, const char *arg, ws_diag *d)
 {
     size_t name_len = strlen(arg) + 16;
-    char *name = malloc(name_len);
-    if (!name)
-        abort();
+    char *name = ws_xmalloc(name_len);
     snprintf(name, name_len, "--set '%s'", arg);
     const char *eq = strchr(arg, '=');
     ws_pos pos = { name, 1, 1 };
@@ -234,9 +229,9 @@ static int apply_override(ws_ynode *tree, const char *arg, ws_diag *d)
         ws_diag_error(d, pos, NULL, "expected KEY.PATH=VALUE, found \"%s\"", arg);
         goto out;
     }
-    key = strndup(arg, (size_t)(eq - arg));
-    if (!key)
-        abort();
+    key = ws_xmalloc((size_t)(eq - arg) + 1);
+    memcpy(key, arg, (size_t)(eq - arg));
+    key[eq - arg] = '\0';
     size_t klen = strlen(key);
     if (key[0] == '.' || key[klen - 1] == '.' || strstr(key, "..") || strpbrk(key, " \t:")) {
         ws_diag_error(d, pos, NULL, "malformed key path \"%s\" (expected names joined by dots)", key);

@@ -10,23 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 /* ------------------------------------------------------------ helpers */
 
 static char *join_path(const char *path, const char *key)
 {
     size_t n = strlen(path) + strlen(key) + 2;
-    char *p = malloc(n);
-    if (!p)
-        abort();
+    char *p = ws_xmalloc(n);
     snprintf(p, n, "%s%s%s", path, *path ? "." : "", key);
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-    if (!p)
-        abort();
     return p;
 }
 
@@ -97,7 +88,7 @@ void ws_ccheck_error(const ws_ccheck *c, const char *key, const char *fmt, ...)
     ws_pos pos = { NULL, 0, 0 };
     if (at)
         pos = ws_ynode_pos(at);
-    char *path = key ? join_path(c->path, key) : xstrdup(c->path);
+    char *path = key ? join_path(c->path, key) : ws_xstrdup(c->path);
     ws_diag_error(c->diag, pos, path, "%s", text);
     free(path);
 }
@@ -193,7 +184,7 @@ static int read_scalar(const reader *r, const ws_cfield *f, ws_ctype type, const
         }
         return -1;
     case WS_CT_STRING:
-        *(char **)dest = xstrdup(t);
+        *(char **)dest = ws_xstrdup(t);
         return 0;
     case WS_CT_QTY: {
         double v;
@@ -234,9 +225,7 @@ static void read_list(const reader *r, const ws_cfield *f, const ws_ynode *n, co
         return;
     }
     size_t es = elem_size(f);
-    dest->items = calloc(n->n ? n->n : 1, es);
-    if (!dest->items)
-        abort();
+    dest->items = ws_xcalloc(n->n ? n->n : 1, es);
     dest->n = n->n;
     for (size_t i = 0; i < n->n; i++) {
         char idx[32];

@@ -1,21 +1,10 @@
 /* core/diag.c — collected diagnostics; contract in core/diag.h. */
 #include "core/diag.h"
 
+#include "core/xalloc.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *dup_or_null(const char *s)
-{
-    if (!s || !*s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p)
-        abort();
-    memcpy(p, s, n);
-    return p;
-}
 
 void ws_diag_init(ws_diag *d, size_t limit)
 {
@@ -43,9 +32,7 @@ void ws_diag_error(ws_diag *d, ws_pos pos, const char *key_path, const char *fmt
         return;
     if (d->n_stored == 0 || (d->n_stored & (d->n_stored - 1)) == 0) {
         size_t cap = d->n_stored ? d->n_stored * 2 : 4;
-        ws_diag_msg *m = realloc(d->msgs, cap * sizeof *m);
-        if (!m)
-            abort();
+        ws_diag_msg *m = ws_xrealloc(d->msgs, cap * sizeof *m);
         d->msgs = m;
     }
     char text[1024];
@@ -54,11 +41,11 @@ void ws_diag_error(ws_diag *d, ws_pos pos, const char *key_path, const char *fmt
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     ws_diag_msg *m = &d->msgs[d->n_stored++];
-    m->file = dup_or_null(pos.file);
+    m->file = pos.file && *pos.file ? ws_xstrdup(pos.file) : NULL;
     m->line = pos.line;
     m->column = pos.column;
-    m->key_path = dup_or_null(key_path);
-    m->text = dup_or_null(text);
+    m->key_path = key_path && *key_path ? ws_xstrdup(key_path) : NULL;
+    m->text = *text ? ws_xstrdup(text) : NULL;
 }
 
 size_t ws_diag_count(const ws_diag *d)
@@ -83,9 +70,7 @@ static int msg_cmp(const void *a, const void *b)
 
 void ws_diag_print(const ws_diag *d, FILE *out)
 {
-    const ws_diag_msg **order = malloc((d->n_stored ? d->n_stored : 1) * sizeof *order);
-    if (!order)
-        abort();
+    const ws_diag_msg **order = ws_xmalloc((d->n_stored ? d->n_stored : 1) * sizeof *order);
     for (size_t i = 0; i < d->n_stored; i++)
         order[i] = &d->msgs[i];
     qsort(order, d->n_stored, sizeof *order, msg_cmp);

@@ -10,6 +10,7 @@
 
 #include "core/rng.h"
 
+#include "core/xalloc.h"
 typedef struct component {
     char *name;
     void *self;
@@ -41,14 +42,6 @@ struct ws_engine {
     gsl_rng *rng;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
 /* ---------------------------------------------------------- calendar */
 
 static bool wake_before(const wake *a, const wake *b)
@@ -60,7 +53,7 @@ static void heap_push(ws_engine *e, ws_tick at, size_t id)
 {
     if (e->n_heap == e->cap_heap) {
         e->cap_heap = e->cap_heap ? 2 * e->cap_heap : 64;
-        e->heap = xrealloc(e->heap, e->cap_heap * sizeof *e->heap);
+        e->heap = ws_xrealloc(e->heap, e->cap_heap * sizeof *e->heap);
     }
     size_t i = e->n_heap++;
     e->heap[i] = (wake){ at, id };
@@ -111,9 +104,7 @@ static void schedule(ws_engine *e, size_t id, ws_tick at)
 
 ws_engine *ws_engine_new(uint64_t seed)
 {
-    ws_engine *e = calloc(1, sizeof *e);
-    if (!e)
-        abort();
+    ws_engine *e = ws_xcalloc(1, sizeof *e);
     e->skipping = true;
     e->order = WS_VISIT_REGISTRATION;
     e->rng = ws_rng_stream(seed, "engine.visit_order");
@@ -137,14 +128,12 @@ size_t ws_engine_add(ws_engine *e, const char *name, void *self, const ws_compon
 {
     if (e->n_comps == e->cap_comps) {
         e->cap_comps = e->cap_comps ? 2 * e->cap_comps : 16;
-        e->comps = xrealloc(e->comps, e->cap_comps * sizeof *e->comps);
-        e->due = xrealloc(e->due, e->cap_comps * sizeof *e->due);
+        e->comps = ws_xrealloc(e->comps, e->cap_comps * sizeof *e->comps);
+        e->due = ws_xrealloc(e->due, e->cap_comps * sizeof *e->due);
     }
     size_t id = e->n_comps++;
     component *c = &e->comps[id];
-    c->name = strdup(name);
-    if (!c->name)
-        abort();
+    c->name = ws_xstrdup(name);
     c->self = self;
     c->ops = ops;
     c->last_visit = WS_TICK_NEVER;

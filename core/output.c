@@ -12,7 +12,9 @@
 #include "core/ws_revision.h"
 
 #include "core/output.h"
+
 #include "core/atomic_file.h"
+#include "core/xalloc.h"
 #include "core/units.h"
 
 #include <errno.h>
@@ -68,22 +70,6 @@ static _Noreturn void die(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     abort();
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (p == NULL)
-        die("out of memory (%zu bytes)", n);
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = xmalloc(n);
-    memcpy(p, s, n);
-    return p;
 }
 
 /* ------------------------------------------------------------ provenance */
@@ -166,16 +152,16 @@ ws_table *ws_table_new(const char *title, size_t n_columns, const char *const *c
 {
     if (n_columns == 0 || column_names == NULL)
         die("ws_table_new: a table needs at least one named column");
-    ws_table *t = xmalloc(sizeof *t);
-    t->title = xstrdup(title ? title : "");
+    ws_table *t = ws_xmalloc(sizeof *t);
+    t->title = ws_xstrdup(title ? title : "");
     t->n_cols = n_columns;
     if (n_columns > SIZE_MAX / sizeof *t->cols)
         die("ws_table_new: too many columns (%zu)", n_columns);
-    t->cols = xmalloc(n_columns * sizeof *t->cols);
+    t->cols = ws_xmalloc(n_columns * sizeof *t->cols);
     for (size_t j = 0; j < n_columns; j++) {
         if (column_names[j] == NULL)
             die("ws_table_new: column %zu of table '%s' has no name", j, t->title);
-        t->cols[j] = xstrdup(column_names[j]);
+        t->cols[j] = ws_xstrdup(column_names[j]);
     }
     t->n_rows = 0;
     t->cap_rows = 0;
@@ -212,9 +198,7 @@ size_t ws_table_add_row(ws_table *t)
         size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
         if (cap > SIZE_MAX / t->n_cols / sizeof *t->cells)
             die("ws_table_add_row: table '%s' too large", t->title);
-        cell *c = realloc(t->cells, cap * t->n_cols * sizeof *c);
-        if (c == NULL)
-            die("out of memory (table '%s', %zu rows)", t->title, cap);
+        cell *c = ws_xrealloc(t->cells, cap * t->n_cols * sizeof *c);
         t->cells = c;
         t->cap_rows = cap;
     }
@@ -237,7 +221,7 @@ static cell *cell_at(ws_table *t, size_t row, size_t col, const char *fn)
 void ws_table_set_str(ws_table *t, size_t row, size_t col, const char *value)
 {
     cell *c = cell_at(t, row, col, "ws_table_set_str");
-    char *copy = value ? xstrdup(value) : NULL;   /* copy first: value may alias c */
+    char *copy = value ? ws_xstrdup(value) : NULL;   /* copy first: value may alias c */
     cell_clear(c);
     if (copy != NULL) {
         c->kind = CELL_STR;
@@ -301,7 +285,7 @@ static char *visible_dup(const char *s)
     size_t n = 0;
     for (const unsigned char *c = (const unsigned char *)s; *c; c++)
         n += (*c < 0x20 || *c == 0x7f) ? 4 : 1;
-    char *out = xmalloc(n + 1), *o = out;
+    char *out = ws_xmalloc(n + 1), *o = out;
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         if (*c == '\n') {
             memcpy(o, "\\n", 2), o += 2;
@@ -399,9 +383,9 @@ static void put_padded(FILE *out, const char *s, size_t width, int right, int la
 static void render_table(const ws_table *t, const ws_provenance *p, FILE *out)
 {
     size_t nc = t->n_cols, nr = t->n_rows;
-    char **txt = xmalloc((nr + 1) * nc * sizeof *txt);   /* row 0: header */
-    size_t *width = xmalloc(nc * sizeof *width);
-    int *numeric = xmalloc(nc * sizeof *numeric);
+    char **txt = ws_xmalloc((nr + 1) * nc * sizeof *txt);   /* row 0: header */
+    size_t *width = ws_xmalloc(nc * sizeof *width);
+    int *numeric = ws_xmalloc(nc * sizeof *numeric);
     char buf[NUM_BUF];
 
     for (size_t j = 0; j < nc; j++) {

@@ -9,29 +9,12 @@
 #include <string.h>
 #include <yaml.h>
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p)
-        abort();
-    memcpy(p, s, n);
-    return p;
-}
-
+#include "core/xalloc.h"
 static ws_ynode *node_new(ws_ynode_kind kind, const char *file, unsigned line, unsigned column)
 {
-    ws_ynode *n = xcalloc(1, sizeof *n);
+    ws_ynode *n = ws_xcalloc(1, sizeof *n);
     n->kind = kind;
-    n->file = xstrdup(file);
+    n->file = ws_xstrdup(file);
     n->line = line;
     n->column = column;
     return n;
@@ -63,12 +46,10 @@ void ws_ynode_free(ws_ynode *n)
 static void map_append(ws_ynode *map, char *key, unsigned kline, unsigned kcol, ws_ynode *value)
 {
     size_t i = map->n++;
-    map->items = realloc(map->items, map->n * sizeof *map->items);
-    map->keys = realloc(map->keys, map->n * sizeof *map->keys);
-    map->key_line = realloc(map->key_line, map->n * sizeof *map->key_line);
-    map->key_column = realloc(map->key_column, map->n * sizeof *map->key_column);
-    if (!map->items || !map->keys || !map->key_line || !map->key_column)
-        abort();
+    map->items = ws_xrealloc(map->items, map->n * sizeof *map->items);
+    map->keys = ws_xrealloc(map->keys, map->n * sizeof *map->keys);
+    map->key_line = ws_xrealloc(map->key_line, map->n * sizeof *map->key_line);
+    map->key_column = ws_xrealloc(map->key_column, map->n * sizeof *map->key_column);
     map->items[i] = value;
     map->keys[i] = key;
     map->key_line[i] = kline;
@@ -104,7 +85,7 @@ static ws_ynode *convert(conv *c, yaml_node_t *yn)
     switch (yn->type) {
     case YAML_SCALAR_NODE:
         n = node_new(WS_YSCALAR, c->file, pos.line, pos.column);
-        n->text = xcalloc(yn->data.scalar.length + 1, 1);
+        n->text = ws_xcalloc(yn->data.scalar.length + 1, 1);
         memcpy(n->text, yn->data.scalar.value, yn->data.scalar.length);
         if (strlen(n->text) != yn->data.scalar.length) {
             ws_diag_error(c->diag, pos, NULL, "scalar contains a NUL character");
@@ -120,7 +101,7 @@ static ws_ynode *convert(conv *c, yaml_node_t *yn)
     case YAML_SEQUENCE_NODE: {
         n = node_new(WS_YSEQUENCE, c->file, pos.line, pos.column);
         size_t count = (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
-        n->items = xcalloc(count, sizeof *n->items);
+        n->items = ws_xcalloc(count, sizeof *n->items);
         for (size_t i = 0; i < count; i++) {
             yaml_node_t *child = yaml_document_get_node(c->doc, yn->data.sequence.items.start[i]);
             ws_ynode *cn = child ? convert(c, child) : NULL;
@@ -148,7 +129,7 @@ static ws_ynode *convert(conv *c, yaml_node_t *yn)
                 n = NULL;
                 break;
             }
-            char *key = xcalloc(k->data.scalar.length + 1, 1);
+            char *key = ws_xcalloc(k->data.scalar.length + 1, 1);
             memcpy(key, k->data.scalar.value, k->data.scalar.length);
             if (ws_ynode_map_get(n, key)) {
                 ws_diag_error(c->diag, kpos, NULL, "duplicate key \"%s\" in this mapping", key);
@@ -310,7 +291,7 @@ void ws_ynode_merge(ws_ynode *base, ws_ynode *over)
 
 int ws_ynode_set_path(ws_ynode *root, const char *dotted_path, ws_ynode *value)
 {
-    char *path = xstrdup(dotted_path);
+    char *path = ws_xstrdup(dotted_path);
     ws_ynode *map = root;
     char *save = NULL;
     char *part = strtok_r(path, ".", &save);
@@ -322,7 +303,7 @@ int ws_ynode_set_path(ws_ynode *root, const char *dotted_path, ws_ynode *value)
         ssize_t j = map_index(map, part);
         if (!next) {
             if (j < 0) {
-                map_append(map, xstrdup(part), value->line, value->column, value);
+                map_append(map, ws_xstrdup(part), value->line, value->column, value);
             } else {
                 ws_ynode_free(map->items[j]);
                 map->items[j] = value;
@@ -335,7 +316,7 @@ int ws_ynode_set_path(ws_ynode *root, const char *dotted_path, ws_ynode *value)
         }
         if (j < 0) {
             ws_ynode *m = ws_ynode_new_mapping(value->file, value->line, value->column);
-            map_append(map, xstrdup(part), value->line, value->column, m);
+            map_append(map, ws_xstrdup(part), value->line, value->column, m);
             map = m;
         } else {
             map = map->items[j];

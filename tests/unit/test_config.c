@@ -53,6 +53,7 @@
 #include "core/diag.h"
 #include "core/hash.h"
 #include "core/yaml_tree.h"
+#include "tests/unit/check_main.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -499,7 +500,21 @@ END_TEST
 
 /* ------------------------------------------------------------ presets */
 
-static void expect_dojo_tile_and_link(const ws_config *c, const char *what)
+/* The per-preset numbers of design.md section 2.1. */
+typedef struct preset_numbers {
+    const char *name;
+    int64_t x, y;
+    double hbm_bandwidth, link_bandwidth, hbm_capacity, peak_flops;
+} preset_numbers;
+
+static const preset_numbers preset_table[] = {
+    { "dojo", 5, 5, 3.35e12, 1.7e12, 80e9, 989e12 },
+    { "tsmc-sow", 3, 8, 3.35e12, 1.7e12, 80e9, 989e12 },
+    { "dojo-enhanced", 5, 5, 8e12, 2e12, 180e9, 4500e12 },
+};
+
+/* The numbers every preset shares (design.md section 2.1, "Common"). */
+static void expect_common_tile_and_link(const ws_config *c, const char *what)
 {
     EXPECT(c->hw.tile.hbm.latency_s == 300e-9, "%s: hbm latency %g", what, c->hw.tile.hbm.latency_s);
     EXPECT(c->hw.tile.hbm.reserved_fraction == 0.10, "%s: reserved %.17g", what,
@@ -516,22 +531,28 @@ static void expect_dojo_tile_and_link(const ws_config *c, const char *what)
            c->hw.remote_request_bytes);
 }
 
+static void expect_preset_numbers(const ws_config *c, const preset_numbers *p)
+{
+    EXPECT(str_eq(c->preset, p->name), "preset %s, expected %s", show(c->preset), p->name);
+    EXPECT(c->hw.grid.x == p->x && c->hw.grid.y == p->y, "%s: grid %lld x %lld", p->name,
+           (long long)c->hw.grid.x, (long long)c->hw.grid.y);
+    EXPECT(c->hw.tile.hbm.bandwidth_bytes_per_s == p->hbm_bandwidth, "%s: hbm bandwidth %.17g", p->name,
+           c->hw.tile.hbm.bandwidth_bytes_per_s);
+    EXPECT(c->hw.link.bandwidth_bytes_per_s == p->link_bandwidth, "%s: link bandwidth %.17g", p->name,
+           c->hw.link.bandwidth_bytes_per_s);
+    EXPECT(c->hw.tile.hbm.capacity_bytes == p->hbm_capacity, "%s: capacity %.17g", p->name,
+           c->hw.tile.hbm.capacity_bytes);
+    EXPECT(c->hw.tile.peak_flops == p->peak_flops, "%s: peak %.17g", p->name, c->hw.tile.peak_flops);
+    expect_common_tile_and_link(c, p->name);
+}
+
 START_TEST(test_default_experiment_is_dojo)
 {
     char *path = src_path("configs/experiments/default.yaml");
     ws_config c;
     if (load_ok(&c, path, NULL, 0)) {
-        EXPECT(str_eq(c.preset, "dojo"), "preset %s", show(c.preset));
+        expect_preset_numbers(&c, &preset_table[0]);
         EXPECT(c.description && *c.description, "no description");
-        EXPECT(c.hw.grid.x == 5 && c.hw.grid.y == 5, "grid %lld x %lld", (long long)c.hw.grid.x,
-               (long long)c.hw.grid.y);
-        EXPECT(c.hw.tile.hbm.bandwidth_bytes_per_s == 3.35e12, "hbm bandwidth %.17g",
-               c.hw.tile.hbm.bandwidth_bytes_per_s);
-        EXPECT(c.hw.link.bandwidth_bytes_per_s == 1.7e12, "link bandwidth %.17g",
-               c.hw.link.bandwidth_bytes_per_s);
-        EXPECT(c.hw.tile.hbm.capacity_bytes == 80e9, "capacity %.17g", c.hw.tile.hbm.capacity_bytes);
-        EXPECT(c.hw.tile.peak_flops == 989e12, "peak %.17g", c.hw.tile.peak_flops);
-        expect_dojo_tile_and_link(&c, "default");
         EXPECT(c.sim.clock_hz == 1e9, "clock %.17g", c.sim.clock_hz);
         EXPECT(c.sim.seed == 1, "seed %lld", (long long)c.sim.seed);
         EXPECT(c.sim.watchdog_s == 1e-3, "watchdog %.17g", c.sim.watchdog_s);
@@ -559,41 +580,14 @@ static bool load_preset_by_name(ws_config *c, const char *name)
     return ok;
 }
 
-START_TEST(test_preset_tsmc_sow)
+START_TEST(test_presets_by_name)
 {
-    ws_config c;
-    if (load_preset_by_name(&c, "tsmc-sow")) {
-        EXPECT(str_eq(c.preset, "tsmc-sow"), "preset %s", show(c.preset));
-        EXPECT(c.hw.grid.x == 3 && c.hw.grid.y == 8, "grid %lld x %lld", (long long)c.hw.grid.x,
-               (long long)c.hw.grid.y);
-        EXPECT(c.hw.tile.hbm.bandwidth_bytes_per_s == 3.35e12, "hbm bandwidth %.17g",
-               c.hw.tile.hbm.bandwidth_bytes_per_s);
-        EXPECT(c.hw.link.bandwidth_bytes_per_s == 1.7e12, "link bandwidth %.17g",
-               c.hw.link.bandwidth_bytes_per_s);
-        EXPECT(c.hw.tile.hbm.capacity_bytes == 80e9, "capacity %.17g", c.hw.tile.hbm.capacity_bytes);
-        EXPECT(c.hw.tile.peak_flops == 989e12, "peak %.17g", c.hw.tile.peak_flops);
-        expect_dojo_tile_and_link(&c, "tsmc-sow");
-        ws_config_free(&c);
-    }
-    FINISH();
-}
-END_TEST
-
-START_TEST(test_preset_dojo_enhanced)
-{
-    ws_config c;
-    if (load_preset_by_name(&c, "dojo-enhanced")) {
-        EXPECT(str_eq(c.preset, "dojo-enhanced"), "preset %s", show(c.preset));
-        EXPECT(c.hw.grid.x == 5 && c.hw.grid.y == 5, "grid %lld x %lld", (long long)c.hw.grid.x,
-               (long long)c.hw.grid.y);
-        EXPECT(c.hw.tile.hbm.bandwidth_bytes_per_s == 8e12, "hbm bandwidth %.17g",
-               c.hw.tile.hbm.bandwidth_bytes_per_s);
-        EXPECT(c.hw.link.bandwidth_bytes_per_s == 2e12, "link bandwidth %.17g",
-               c.hw.link.bandwidth_bytes_per_s);
-        EXPECT(c.hw.tile.hbm.capacity_bytes == 180e9, "capacity %.17g", c.hw.tile.hbm.capacity_bytes);
-        EXPECT(c.hw.tile.peak_flops == 4500e12, "peak %.17g", c.hw.tile.peak_flops);
-        expect_dojo_tile_and_link(&c, "dojo-enhanced");
-        ws_config_free(&c);
+    for (size_t i = 0; i < sizeof preset_table / sizeof preset_table[0]; i++) {
+        ws_config c;
+        if (load_preset_by_name(&c, preset_table[i].name)) {
+            expect_preset_numbers(&c, &preset_table[i]);
+            ws_config_free(&c);
+        }
     }
     FINISH();
 }
@@ -1147,8 +1141,7 @@ static Suite *config_suite(void)
     tc = tcase_create("presets");
     tcase_add_checked_fixture(tc, fails_reset, NULL);
     tcase_add_test(tc, test_default_experiment_is_dojo);
-    tcase_add_test(tc, test_preset_tsmc_sow);
-    tcase_add_test(tc, test_preset_dojo_enhanced);
+    tcase_add_test(tc, test_presets_by_name);
     tcase_add_test(tc, test_preset_file_loaded_directly);
     tcase_add_test(tc, test_config_dir_from_environment);
     tcase_add_test(tc, test_cycles_with_custom_clock);
@@ -1195,9 +1188,5 @@ int main(void)
     setenv("WAFERSIM_CONFIG_DIR", configdir, 1);
     free(configdir);
 
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return ws_check_run(config_suite());
 }

@@ -19,6 +19,7 @@
 #include "core/channel.h"
 #include "core/engine.h"
 #include "tests/unit/toy_components.h"
+#include "tests/unit/check_main.h"
 
 static const toy_params base_params = {
     .n_sources = 6, .n_sinks = 4, .n_cells = 10, .n_packets = 200, .cell_steps = 300, .seed = 42,
@@ -353,9 +354,5 @@ static Suite *engine_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(engine_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ws_check_run(engine_suite());
 }

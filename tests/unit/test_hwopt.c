@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arch/hwopt.h"
+#include "tests/unit/check_main.h"
 
 START_TEST(registry_lists_the_three_options)
 {
@@ -62,9 +63,5 @@ int main(void)
     tcase_add_test(tc, registry_lists_the_three_options);
     tcase_add_test(tc, compiled_in_matches_configure);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ws_check_run(s);
 }

@@ -13,6 +13,7 @@
 
 #include "core/atomic_file.h"
 #include "core/output.h"
+#include "tests/unit/check_main.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -800,9 +801,5 @@ static Suite *output_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(output_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return ws_check_run(output_suite());
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/progress.h"
+#include "tests/unit/check_main.h"
 
 START_TEST(eta_format)
 {
@@ -68,9 +69,5 @@ int main(void)
     tcase_add_test(tc, silent_unless_terminal_and_enabled);
     tcase_add_test(tc, draws_when_active);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ws_check_run(s);
 }

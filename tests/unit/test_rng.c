@@ -7,6 +7,7 @@
 
 #include "core/hash.h"
 #include "core/rng.h"
+#include "tests/unit/check_main.h"
 
 START_TEST(fnv1a_reference_values)
 {
@@ -101,9 +102,5 @@ int main(void)
     tcase_add_test(tc, streams_differ_by_name_and_seed);
     tcase_add_test(tc, stream_is_uniform_enough);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ws_check_run(s);
 }

@@ -4,6 +4,7 @@
  * round trip ws_units_parse(ws_units_format(v)) == v over many values.
  */
 #include "core/units.h"
+#include "tests/unit/check_main.h"
 
 #include <check.h>
 #include <math.h>
@@ -582,9 +583,5 @@ static Suite *units_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(units_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return ws_check_run(units_suite());
 }
