@@ -1,0 +1,161 @@
+/* mem/hbm.c — per-channel FIFO reservation model of an HBM stack; contract
+ * in mem/hbm.h. Each channel remembers when it becomes free and the
+ * completion ticks of its outstanding requests (a ring of queue_depth). */
+#include "mem/hbm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/xalloc.h"
+
+typedef struct hbm_channel {
+    double free_at;         /* fractional ticks: no rounding loss when streaming */
+    double busy_ticks;
+    ws_tick *done;          /* ring of completion ticks, queue_depth long */
+    unsigned head, count;
+} hbm_channel;
+
+struct mem_hbm {
+    mem_hbm_params p;
+    double channel_bytes_per_tick;
+    hbm_channel *ch;
+    uint64_t *share;        /* scratch: bytes per channel of one request */
+    mem_hbm_stats stats;
+};
+
+const char *mem_hbm_check(const mem_hbm_params *p)
+{
+    if (!(p->bytes_per_tick > 0))
+        return "the HBM bandwidth must be positive";
+    if (p->channels == 0)
+        return "an HBM stack needs at least one channel";
+    if (p->interleave == 0)
+        return "the interleave granularity must be at least 1 byte";
+    if (p->queue_depth == 0)
+        return "the HBM queue depth must be at least 1 request";
+    return NULL;
+}
+
+mem_hbm *mem_hbm_new(const mem_hbm_params *p)
+{
+    if (mem_hbm_check(p))
+        return NULL;
+    mem_hbm *h = ws_xcalloc(1, sizeof *h);
+    h->p = *p;
+    h->channel_bytes_per_tick = p->bytes_per_tick / p->channels;
+    h->ch = ws_xcalloc(p->channels, sizeof *h->ch);
+    for (unsigned c = 0; c < p->channels; c++)
+        h->ch[c].done = ws_xcalloc(p->queue_depth, sizeof(ws_tick));
+    h->share = ws_xcalloc(p->channels, sizeof *h->share);
+    return h;
+}
+
+void mem_hbm_free(mem_hbm *h)
+{
+    if (!h)
+        return;
+    for (unsigned c = 0; c < h->p.channels; c++)
+        free(h->ch[c].done);
+    free(h->ch);
+    free(h->share);
+    free(h);
+}
+
+/* Bytes of [addr, addr + bytes) on each channel, into h->share. */
+static void split(mem_hbm *h, uint64_t addr, uint64_t bytes)
+{
+    unsigned n = h->p.channels;
+    uint64_t g = h->p.interleave;
+    for (unsigned c = 0; c < n; c++)
+        h->share[c] = 0;
+    uint64_t end = addr + bytes;
+    /* partial first granule */
+    uint64_t first = addr / g;
+    uint64_t first_end = (first + 1) * g;
+    if (first_end > end)
+        first_end = end;
+    h->share[first % n] += first_end - addr;
+    uint64_t pos = first_end;
+    if (pos >= end)
+        return;
+    /* whole rounds of n granules give every channel the same amount */
+    uint64_t whole = (end - pos) / g;
+    uint64_t rounds = whole / n;
+    for (unsigned c = 0; c < n; c++)
+        h->share[c] += rounds * g;
+    pos += rounds * n * g;
+    for (uint64_t gi = pos / g; pos < end; gi++) {
+        uint64_t next = (gi + 1) * g < end ? (gi + 1) * g : end;
+        h->share[gi % n] += next - pos;
+        pos = next;
+    }
+}
+
+/* The tick by which service ending at fractional time t is complete (a
+ * tolerance absorbs the rounding of sums of fractions). */
+static ws_tick served_tick(double t)
+{
+    return (ws_tick)ceil(t - 1e-6);
+}
+
+static void retire(hbm_channel *ch, unsigned depth, ws_tick now)
+{
+    while (ch->count && ch->done[ch->head] <= now) {
+        ch->head = (ch->head + 1) % depth;
+        ch->count--;
+    }
+}
+
+bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
+{
+    split(h, addr, bytes);
+    for (unsigned c = 0; c < h->p.channels; c++) {
+        if (!h->share[c])
+            continue;
+        retire(&h->ch[c], h->p.queue_depth, now);
+        if (h->ch[c].count >= h->p.queue_depth)
+            return false;
+    }
+    return true;
+}
+
+ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, mem_hbm_kind kind)
+{
+    if (!mem_hbm_can_accept(h, now, addr, bytes)) {
+        fprintf(stderr, "wafersim: internal error: HBM request issued to a full queue\n");
+        abort();
+    }
+    ws_tick last = now;
+    for (unsigned c = 0; c < h->p.channels; c++) {
+        if (!h->share[c])
+            continue;
+        hbm_channel *ch = &h->ch[c];
+        double start = ch->free_at > (double)now ? ch->free_at : (double)now;
+        double busy = (double)h->share[c] / h->channel_bytes_per_tick;
+        ch->free_at = start + busy;
+        ch->busy_ticks += busy;
+        h->stats.queue_delay_ticks += start - (double)now;
+        ws_tick served = served_tick(ch->free_at);
+        if (served > last)
+            last = served;
+    }
+    /* a request holds its queue slot until its share has been served; the
+     * access latency after that is pipelined and holds no slot. Per channel
+     * these ticks never decrease (FIFO), so the ring retires in order. */
+    for (unsigned c = 0; c < h->p.channels; c++) {
+        if (!h->share[c])
+            continue;
+        hbm_channel *ch = &h->ch[c];
+        ch->done[(ch->head + ch->count) % h->p.queue_depth] = served_tick(ch->free_at);
+        ch->count++;
+    }
+    ws_tick done = last + h->p.latency;
+    h->stats.bytes[kind] += bytes;
+    h->stats.requests[kind]++;
+    return done;
+}
+
+const mem_hbm_stats *mem_hbm_stats_get(const mem_hbm *h) { return &h->stats; }
+double mem_hbm_channel_busy_ticks(const mem_hbm *h, unsigned channel) { return h->ch[channel].busy_ticks; }
+unsigned mem_hbm_channels(const mem_hbm *h) { return h->p.channels; }
