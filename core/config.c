@@ -14,6 +14,7 @@
 #include "arch/hwopt.h"
 #include "core/hash.h"
 #include "core/yaml_tree.h"
+#include "mem/llc.h"
 #include "core/xalloc.h"
 
 #ifndef WS_SRC_CONFIGDIR
@@ -72,9 +73,18 @@ static const ws_cfield hbm_fields[] = {
     { .key = "reserved", .type = WS_CT_QTY, .unit = WS_UNIT_PERCENT,
       .offset = FIELD(ws_hbm_config, reserved_fraction), .min = 0, .max = 0.99,
       .doc = "share of HBM reserved for hardware-managed expert copies" },
+    { .key = "channels", .type = WS_CT_INT, .offset = FIELD(ws_hbm_config, channels), .min = 1, .max = 1024,
+      .doc = "independent channels sharing the bandwidth equally" },
+    { .key = "interleave", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
+      .offset = FIELD(ws_hbm_config, interleave_bytes), .min = 1, .max = 1e9,
+      .doc = "address striping granule over the channels" },
+    { .key = "queue_depth", .type = WS_CT_INT, .offset = FIELD(ws_hbm_config, queue_depth), .min = 1,
+      .max = 1e6, .doc = "requests a channel holds before it pushes back" },
 };
 static const ws_cschema hbm_schema = { "hbm", sizeof(ws_hbm_config), hbm_fields,
                                        sizeof hbm_fields / sizeof hbm_fields[0], NULL };
+
+static const char *const llc_allocation_names[] = { "local_misses", "all_served", NULL };
 
 static const ws_cfield llc_fields[] = {
     { .key = "size", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE, .offset = FIELD(ws_llc_config, size_bytes),
@@ -85,9 +95,64 @@ static const ws_cfield llc_fields[] = {
       .offset = FIELD(ws_llc_config, miss_penalty_s), .min = 0, .max = 1, .doc = "added latency of an LLC miss" },
     { .key = "write_latency", .type = WS_CT_QTY, .unit = WS_UNIT_TIME,
       .offset = FIELD(ws_llc_config, write_latency_s), .min = 0, .max = 1, .doc = "LLC write latency" },
+    { .key = "associativity", .type = WS_CT_INT, .offset = FIELD(ws_llc_config, associativity), .min = 1,
+      .max = 1024, .doc = "ways per set" },
+    { .key = "line_size", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE, .offset = FIELD(ws_llc_config, line_bytes),
+      .min = 1, .max = 1e6, .doc = "cache line (a power of two)" },
+    { .key = "allocation", .type = WS_CT_ENUM, .offset = FIELD(ws_llc_config, allocation),
+      .names = llc_allocation_names,
+      .doc = "which misses fill the LLC: the tile's own (local_misses) or every access it serves "
+             "(all_served)" },
 };
+
+static void llc_check(void *obj, const ws_ccheck *c)
+{
+    const ws_llc_config *l = obj;
+    const char *culprit;
+    const char *why = mem_llc_check((uint64_t)l->size_bytes, (unsigned)l->associativity,
+                                    (uint64_t)l->line_bytes, &culprit);
+    if (why)
+        ws_ccheck_error(c, culprit, "invalid LLC geometry: %s", why);
+}
 static const ws_cschema llc_schema = { "llc", sizeof(ws_llc_config), llc_fields,
-                                       sizeof llc_fields / sizeof llc_fields[0], NULL };
+                                       sizeof llc_fields / sizeof llc_fields[0], llc_check };
+
+static const ws_cfield efficiency_point_fields[] = {
+    { .key = "tokens", .type = WS_CT_INT, .offset = FIELD(ws_efficiency_point, tokens), .min = 1, .max = 1e9,
+      .doc = "tokens per task" },
+    { .key = "efficiency", .type = WS_CT_FLOAT, .offset = FIELD(ws_efficiency_point, efficiency),
+      .min = 1e-6, .max = 1, .doc = "achieved fraction of peak FLOP/s" },
+};
+static const ws_cschema efficiency_point_schema = {
+    "efficiency point", sizeof(ws_efficiency_point), efficiency_point_fields,
+    sizeof efficiency_point_fields / sizeof efficiency_point_fields[0], NULL };
+
+static const char *const overlap_names[] = { "pipelined", "serial", NULL };
+
+static const ws_cfield compute_fields[] = {
+    { .key = "overlap", .type = WS_CT_ENUM, .offset = FIELD(ws_compute_config, overlap), .names = overlap_names,
+      .def = "pipelined",
+      .doc = "pipelined: compute consumes each weight chunk as it arrives; serial: compute starts when the "
+             "whole matrix has arrived" },
+    { .key = "efficiency", .type = WS_CT_LIST, .elem = WS_CT_SECTION, .sub = &efficiency_point_schema,
+      .offset = FIELD(ws_compute_config, efficiency), .def = "[]", .min = 0, .max = 4096,
+      .doc = "GEMM efficiency by tokens per task, interpolated linearly; empty = roofline with the tile's "
+             "HBM bandwidth" },
+};
+
+static void compute_check(void *obj, const ws_ccheck *c)
+{
+    const ws_compute_config *cc = obj;
+    const ws_efficiency_point *p = cc->efficiency.items;
+    for (size_t i = 1; i < cc->efficiency.n; i++)
+        if (p[i].tokens <= p[i - 1].tokens) {
+            ws_ccheck_error(c, "efficiency", "token counts must be strictly ascending (entry %zu has %lld "
+                            "after %lld)", i, (long long)p[i].tokens, (long long)p[i - 1].tokens);
+            return;
+        }
+}
+static const ws_cschema compute_schema = { "compute", sizeof(ws_compute_config), compute_fields,
+                                           sizeof compute_fields / sizeof compute_fields[0], compute_check };
 
 static const ws_cfield tile_fields[] = {
     { .key = "peak_flops", .type = WS_CT_QTY, .unit = WS_UNIT_COMPUTE, .offset = FIELD(ws_tile_config, peak_flops),
@@ -96,6 +161,8 @@ static const ws_cfield tile_fields[] = {
       .doc = "local HBM" },
     { .key = "llc", .type = WS_CT_SECTION, .offset = FIELD(ws_tile_config, llc), .sub = &llc_schema,
       .doc = "last-level cache" },
+    { .key = "compute", .type = WS_CT_SECTION, .offset = FIELD(ws_tile_config, compute), .sub = &compute_schema,
+      .doc = "compute time model" },
 };
 static const ws_cschema tile_schema = { "tile", sizeof(ws_tile_config), tile_fields,
                                         sizeof tile_fields / sizeof tile_fields[0], NULL };

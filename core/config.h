@@ -63,19 +63,40 @@ typedef struct ws_hbm_config {
     double bandwidth_bytes_per_s;
     double latency_s;
     double reserved_fraction; /* for hardware-managed copies */
+    int64_t channels;
+    double interleave_bytes;  /* striping granule over channels */
+    int64_t queue_depth;      /* outstanding requests per channel */
 } ws_hbm_config;
+
+typedef enum ws_llc_allocation { WS_LLC_FILL_LOCAL_MISSES, WS_LLC_FILL_ALL_SERVED } ws_llc_allocation;
 
 typedef struct ws_llc_config {
     double size_bytes;
     double hit_latency_s;
     double miss_penalty_s;
     double write_latency_s;
+    int64_t associativity;
+    double line_bytes;
+    int allocation;           /* ws_llc_allocation */
 } ws_llc_config;
+
+typedef struct ws_efficiency_point {
+    int64_t tokens;           /* tokens per task */
+    double efficiency;        /* fraction of peak */
+} ws_efficiency_point;
+
+typedef enum ws_overlap_mode { WS_OVERLAP_PIPELINED, WS_OVERLAP_SERIAL } ws_overlap_mode;
+
+typedef struct ws_compute_config {
+    int overlap;              /* ws_overlap_mode */
+    ws_clist efficiency;      /* of ws_efficiency_point; empty = roofline */
+} ws_compute_config;
 
 typedef struct ws_tile_config {
     double peak_flops;        /* FP16/BF16 FLOP/s */
     ws_hbm_config hbm;
     ws_llc_config llc;
+    ws_compute_config compute;
 } ws_tile_config;
 
 typedef struct ws_link_config {

@@ -340,6 +340,7 @@ static void read_section(const reader *r, const ws_cschema *s, const ws_ynode *m
                          const char *path, void *obj, ws_pos outer, bool report_missing)
 {
     ws_pos here = map ? ws_ynode_pos(map) : outer;
+    size_t errors_before = ws_diag_count(r->diag);
     for (size_t i = 0; i < s->n_fields; i++) {
         const ws_cfield *f = &s->fields[i];
         char *fpath = join_path(path, f->key);
@@ -363,7 +364,9 @@ static void read_section(const reader *r, const ws_cschema *s, const ws_ynode *m
         for (size_t i = 0; i < map->n; i++)
             if (!map->items[i]->used)
                 report_unknown_key(r, s, map, i, path);
-    if (s->check) {
+    /* cross-field checks only make sense on a section whose fields read
+     * cleanly (no cascades from a missing or malformed key) */
+    if (s->check && ws_diag_count(r->diag) == errors_before) {
         ws_ccheck c = { r->diag, map, path };
         s->check(obj, &c);
     }

@@ -34,7 +34,8 @@
  *   with the node's file:line:column, the dotted key path, what was
  *   expected (with units) and what was found; keys the schema does not know
  *   are errors ("unknown key", with the known keys listed); after reading a
- *   section, its `check` hook (if any) validates cross-field constraints.
+ *   section without error, its `check` hook (if any) validates cross-field
+ *   constraints (skipped after an error, so one mistake gives one message).
  *   Reading continues after an error so that all errors of a file are
  *   collected. `clock_hz` converts "cycles" and "B/cycle" quantities.
  *

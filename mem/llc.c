@@ -18,20 +18,28 @@ struct mem_llc {
     mem_llc_stats stats;
 };
 
-const char *mem_llc_check(uint64_t size_bytes, unsigned associativity, uint64_t line_bytes)
+const char *mem_llc_check(uint64_t size_bytes, unsigned associativity, uint64_t line_bytes,
+                          const char **culprit)
 {
-    if (line_bytes == 0 || (line_bytes & (line_bytes - 1)))
-        return "the line size must be a power of two bytes";
-    if (associativity == 0)
-        return "the associativity must be at least 1";
-    if (size_bytes % ((uint64_t)associativity * line_bytes))
-        return "the size must be a multiple of associativity x line size";
-    return NULL;
+    const char *field = NULL, *why = NULL;
+    if (line_bytes == 0 || (line_bytes & (line_bytes - 1))) {
+        field = "line_size";
+        why = "the line size must be a power of two bytes";
+    } else if (associativity == 0) {
+        field = "associativity";
+        why = "the associativity must be at least 1";
+    } else if (size_bytes % ((uint64_t)associativity * line_bytes)) {
+        field = "size";
+        why = "the size must be a multiple of associativity x line size";
+    }
+    if (culprit)
+        *culprit = field;
+    return why;
 }
 
 mem_llc *mem_llc_new(uint64_t size_bytes, unsigned associativity, uint64_t line_bytes)
 {
-    if (mem_llc_check(size_bytes, associativity, line_bytes))
+    if (mem_llc_check(size_bytes, associativity, line_bytes, NULL))
         return NULL;
     mem_llc *c = ws_xcalloc(1, sizeof *c);
     c->line_bytes = line_bytes;

@@ -32,8 +32,11 @@ typedef struct mem_llc_stats {
 
 typedef struct mem_llc mem_llc;
 
-/* NULL when the geometry is valid, else a one-line reason. */
-const char *mem_llc_check(uint64_t size_bytes, unsigned associativity, uint64_t line_bytes);
+/* NULL when the geometry is valid, else a one-line reason; *culprit (if
+ * not NULL) is set to the parameter at fault: "size", "associativity" or
+ * "line_size". */
+const char *mem_llc_check(uint64_t size_bytes, unsigned associativity, uint64_t line_bytes,
+                          const char **culprit);
 mem_llc *mem_llc_new(uint64_t size_bytes, unsigned associativity, uint64_t line_bytes);
 void mem_llc_free(mem_llc *c);
 

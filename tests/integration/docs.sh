@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 lines=$(wc -l < "$tmp/keys.md")
 tail -n "$lines" "$TOP_SRCDIR/doc/config.md" > "$tmp/doc-tail.md"
 if ! cmp -s "$tmp/keys.md" "$tmp/doc-tail.md"; then
-    echo "doc/config.md is out of date; regenerate its table with: wafersim config keys"
+    echo "doc/config.md is out of date; regenerate its table with: sh scripts/update-config-doc.sh BUILD/wafersim"
     diff "$tmp/doc-tail.md" "$tmp/keys.md"
     echo "0 passed, 1 failed"
     exit 1

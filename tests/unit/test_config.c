@@ -817,7 +817,11 @@ static const char bad_preset_text[] =
     "      bandwidth: 1 TB/s\n"             /* 8 */
     "      latency: 300 nanosecs\n"         /* 9: the bad value, column 16 */
     "      reserved: 5%\n"                  /* 10 */
-    "    llc: {size: 8 MiB, hit_latency: 10 ns, miss_penalty: 20 ns, write_latency: 5 ns}\n"
+    "      channels: 8\n"
+    "      interleave: 256 B\n"
+    "      queue_depth: 16\n"
+    "    llc: {size: 8 MiB, hit_latency: 10 ns, miss_penalty: 20 ns, write_latency: 5 ns,\n"
+    "          associativity: 8, line_size: 64 B, allocation: all_served}\n"
     "  link: {bandwidth: 1 TB/s, latency: 100 ns}\n"
     "  routing: yx\n"
     "  remote_request: 16 B\n";

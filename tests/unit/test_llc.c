@@ -93,10 +93,15 @@ END_TEST
 
 START_TEST(geometry_checks)
 {
-    ck_assert_ptr_nonnull(mem_llc_check(1000, 4, 64));   /* not a multiple */
-    ck_assert_ptr_nonnull(mem_llc_check(4096, 4, 48));   /* line not a power of two */
-    ck_assert_ptr_nonnull(mem_llc_check(4096, 0, 64));
-    ck_assert_ptr_null(mem_llc_check(64ULL << 20, 16, 128));
+    const char *culprit;
+    ck_assert_ptr_nonnull(mem_llc_check(1000, 4, 64, &culprit));   /* not a multiple */
+    ck_assert_str_eq(culprit, "size");
+    ck_assert_ptr_nonnull(mem_llc_check(4096, 4, 48, &culprit));   /* line not a power of two */
+    ck_assert_str_eq(culprit, "line_size");
+    ck_assert_ptr_nonnull(mem_llc_check(4096, 0, 64, &culprit));
+    ck_assert_str_eq(culprit, "associativity");
+    ck_assert_ptr_null(mem_llc_check(64ULL << 20, 16, 128, &culprit));
+    ck_assert_ptr_null(culprit);
     ck_assert_ptr_null(mem_llc_new(1000, 4, 64));
     mem_llc *c = mem_llc_new(64ULL << 20, 16, 128);       /* the presets' 64 MiB */
     ck_assert_uint_eq(mem_llc_sets(c), (64ULL << 20) / (16 * 128));
