@@ -1,0 +1,146 @@
+/* mem/residency.c — home placement, copies and presence bits; contract in
+ * mem/residency.h. Presence is a bitset of n_tiles bits per expert. */
+#include "mem/residency.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/xalloc.h"
+
+typedef struct expert_entry {
+    int home;                /* -1 until placed */
+    uint64_t address;        /* in the home tile's HBM */
+    unsigned copies;
+} expert_entry;
+
+struct mem_residency {
+    unsigned n_tiles, n_layers, n_experts;
+    uint64_t expert_bytes, home_capacity, reserved_capacity;
+    expert_entry *entries;   /* n_layers * n_experts */
+    uint64_t *presence;      /* n_layers * n_experts * words */
+    size_t words;            /* 64-bit words per presence set */
+    uint64_t *home_used, *reserved_used;   /* per tile */
+};
+
+mem_residency *mem_residency_new(unsigned n_tiles, uint64_t hbm_capacity, double reserved_fraction,
+                                 unsigned n_layers, unsigned n_experts, uint64_t expert_bytes)
+{
+    mem_residency *r = ws_xcalloc(1, sizeof *r);
+    r->n_tiles = n_tiles;
+    r->n_layers = n_layers;
+    r->n_experts = n_experts;
+    r->expert_bytes = expert_bytes;
+    r->reserved_capacity = (uint64_t)floor((double)hbm_capacity * reserved_fraction);
+    r->home_capacity = hbm_capacity - r->reserved_capacity;
+    size_t n = (size_t)n_layers * n_experts;
+    r->entries = ws_xcalloc(n, sizeof *r->entries);
+    for (size_t i = 0; i < n; i++)
+        r->entries[i].home = -1;
+    r->words = (n_tiles + 63) / 64;
+    r->presence = ws_xcalloc(n * r->words, sizeof *r->presence);
+    r->home_used = ws_xcalloc(n_tiles, sizeof *r->home_used);
+    r->reserved_used = ws_xcalloc(n_tiles, sizeof *r->reserved_used);
+    return r;
+}
+
+void mem_residency_free(mem_residency *r)
+{
+    if (!r)
+        return;
+    free(r->entries);
+    free(r->presence);
+    free(r->home_used);
+    free(r->reserved_used);
+    free(r);
+}
+
+static size_t idx(const mem_residency *r, unsigned layer, unsigned expert)
+{
+    return (size_t)layer * r->n_experts + expert;
+}
+
+static uint64_t *bits(const mem_residency *r, unsigned layer, unsigned expert)
+{
+    return r->presence + idx(r, layer, expert) * r->words;
+}
+
+static void set_bit(mem_residency *r, unsigned layer, unsigned expert, unsigned tile, bool on)
+{
+    uint64_t *b = bits(r, layer, expert);
+    uint64_t mask = 1ULL << (tile % 64);
+    if (on)
+        b[tile / 64] |= mask;
+    else
+        b[tile / 64] &= ~mask;
+}
+
+int mem_residency_place_home(mem_residency *r, unsigned layer, unsigned expert, unsigned tile,
+                             char *err, size_t err_len)
+{
+    expert_entry *e = &r->entries[idx(r, layer, expert)];
+    if (e->home >= 0) {
+        snprintf(err, err_len, "expert %u of MoE layer %u is already placed on tile %d", expert, layer, e->home);
+        return -1;
+    }
+    if (r->home_used[tile] + r->expert_bytes > r->home_capacity) {
+        snprintf(err, err_len,
+                 "tile %u cannot hold expert %u of MoE layer %u: it needs %llu B, and %llu B of the tile's "
+                 "%llu B home region are free (HBM capacity minus the reserved region)",
+                 tile, expert, layer, (unsigned long long)r->expert_bytes,
+                 (unsigned long long)(r->home_capacity - r->home_used[tile]),
+                 (unsigned long long)r->home_capacity);
+        return -1;
+    }
+    e->home = (int)tile;
+    e->address = r->home_used[tile];
+    r->home_used[tile] += r->expert_bytes;
+    set_bit(r, layer, expert, tile, true);
+    return 0;
+}
+
+int mem_residency_home(const mem_residency *r, unsigned layer, unsigned expert)
+{
+    return r->entries[idx(r, layer, expert)].home;
+}
+
+uint64_t mem_residency_address(const mem_residency *r, unsigned layer, unsigned expert, unsigned matrix)
+{
+    return r->entries[idx(r, layer, expert)].address + (uint64_t)matrix * (r->expert_bytes / 3);
+}
+
+bool mem_residency_present(const mem_residency *r, unsigned layer, unsigned expert, unsigned tile)
+{
+    return (bits(r, layer, expert)[tile / 64] >> (tile % 64)) & 1;
+}
+
+int mem_residency_add_copy(mem_residency *r, unsigned layer, unsigned expert, unsigned tile)
+{
+    if (mem_residency_present(r, layer, expert, tile))
+        return 0;
+    if (r->reserved_used[tile] + r->expert_bytes > r->reserved_capacity)
+        return -1;
+    r->reserved_used[tile] += r->expert_bytes;
+    r->entries[idx(r, layer, expert)].copies++;
+    set_bit(r, layer, expert, tile, true);
+    return 0;
+}
+
+void mem_residency_remove_copy(mem_residency *r, unsigned layer, unsigned expert, unsigned tile)
+{
+    expert_entry *e = &r->entries[idx(r, layer, expert)];
+    if ((int)tile == e->home || !mem_residency_present(r, layer, expert, tile))
+        return;
+    r->reserved_used[tile] -= r->expert_bytes;
+    e->copies--;
+    set_bit(r, layer, expert, tile, false);
+}
+
+uint64_t mem_residency_home_used(const mem_residency *r, unsigned tile) { return r->home_used[tile]; }
+uint64_t mem_residency_home_capacity(const mem_residency *r) { return r->home_capacity; }
+uint64_t mem_residency_reserved_used(const mem_residency *r, unsigned tile) { return r->reserved_used[tile]; }
+uint64_t mem_residency_reserved_capacity(const mem_residency *r) { return r->reserved_capacity; }
+unsigned mem_residency_copies(const mem_residency *r, unsigned layer, unsigned expert)
+{
+    return r->entries[idx(r, layer, expert)].copies;
+}
