@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "core/commands.h"
+#include "core/config.h"
+#include "core/hash.h"
 #include "core/xalloc.h"
 
 #define WS_COMMAND_ROW(name, fn, summary, usage) { name, usage, summary, fn },
@@ -112,4 +114,25 @@ void ws_cli_opts_free(ws_cli_opts *o)
 void ws_cli_provenance(ws_provenance *p, const char *command_name)
 {
     ws_provenance_init(p, command_name);
+}
+
+int ws_cli_load_config(const char *path, const ws_cli_opts *o, ws_config *cfg)
+{
+    ws_diag d;
+    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+    int rc = ws_config_load(cfg, path, o->sets, o->n_sets, &d) == 0 ? 0 : WS_EXIT_BAD_INPUT;
+    if (rc)
+        ws_diag_print(&d, stderr);
+    ws_diag_free(&d);
+    return rc;
+}
+
+void ws_cli_provenance_config(ws_provenance *p, const char *command_name, const char *config_path,
+                              const ws_config *cfg)
+{
+    ws_provenance_init(p, command_name);
+    p->config_path = config_path;
+    ws_hash64_hex(ws_config_hash(cfg), p->config_hash);
+    p->has_seed = true;
+    p->seed = (uint64_t)cfg->sim.seed;
 }

@@ -57,4 +57,13 @@ void ws_cli_opts_free(ws_cli_opts *o);
 /* Fills provenance for a result of this command line. */
 void ws_cli_provenance(ws_provenance *p, const char *command_name);
 
+struct ws_config;
+/* Loads the experiment at `path` with the --set overrides of o; on bad
+ * input prints every error and returns WS_EXIT_BAD_INPUT, else 0. */
+int ws_cli_load_config(const char *path, const ws_cli_opts *o, struct ws_config *cfg);
+/* Provenance of a result computed from a loaded config: config path, hash
+ * of the resolved config and the master seed. */
+void ws_cli_provenance_config(ws_provenance *p, const char *command_name, const char *config_path,
+                              const struct ws_config *cfg);
+
 #endif

@@ -9,6 +9,7 @@ int ws_cmd_version(int argc, char **argv);
 int ws_cmd_options(int argc, char **argv);
 int ws_cmd_validate(int argc, char **argv);
 int ws_cmd_config(int argc, char **argv);
+int ws_cmd_probe(int argc, char **argv);
 
 #define WS_COMMAND_LIST(X)                                                                          \
     X("version", ws_cmd_version, "print the version, source revision and compiled-in options",     \
@@ -26,6 +27,10 @@ int ws_cmd_config(int argc, char **argv);
       "       wafersim config keys [--out PATH]\n"                                                  \
       "show: prints FILE fully resolved (preset and overrides applied, defaults\n"                  \
       "filled in, units normalised) as YAML, with its hash in a comment.\n"                         \
-      "keys: prints the reference table of every config key (Markdown).\n")
+      "keys: prints the reference table of every config key (Markdown).\n") \
+    X("probe", ws_cmd_probe, "calibration microbenchmarks of one tile component",                   \
+      "usage: wafersim probe hbm [--set KEY.PATH=VALUE]... [--format table|csv|json] [--out PATH] FILE\n" \
+      "hbm: isolated-request latency and streaming read bandwidth of one tile's HBM\n"              \
+      "     for request sizes from 64 B to 64 MiB (model: mem/hbm.h, doc/memory.md).\n")
 
 #endif

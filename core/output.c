@@ -259,8 +259,10 @@ static const char *nonfinite_text(double d)
     return d < 0 ? "-inf" : "inf";
 }
 
-/* Text of a cell for CSV and the aligned table ("" for an empty cell). */
-static const char *cell_text(const cell *c, char buf[NUM_BUF])
+/* Text of a cell for CSV and the aligned table ("" for an empty cell).
+ * For people (the table format) doubles show 6 significant digits; CSV
+ * keeps the shortest text that reads back exactly. */
+static const char *cell_text(const cell *c, char buf[NUM_BUF], bool for_people)
 {
     switch (c->kind) {
     case CELL_STR:
@@ -271,6 +273,10 @@ static const char *cell_text(const cell *c, char buf[NUM_BUF])
     case CELL_DBL:
         if (!isfinite(c->u.d))
             return nonfinite_text(c->u.d);
+        if (for_people) {
+            snprintf(buf, NUM_BUF, "%.6g", c->u.d);
+            return buf;
+        }
         return ws_format_double(c->u.d, buf, NUM_BUF);
     case CELL_EMPTY:
     default:
@@ -405,7 +411,7 @@ static void render_table(const ws_table *t, const ws_provenance *p, FILE *out)
     for (size_t i = 0; i < nr; i++) {
         for (size_t j = 0; j < nc; j++) {
             const cell *c = &t->cells[i * nc + j];
-            char *s = visible_dup(c->kind == CELL_EMPTY ? "-" : cell_text(c, buf));
+            char *s = visible_dup(c->kind == CELL_EMPTY ? "-" : cell_text(c, buf, true));
             size_t w = text_width(s);
             if (w > width[j])
                 width[j] = w;
@@ -483,7 +489,7 @@ static void render_csv(const ws_table *t, const ws_provenance *p, FILE *out)
         for (size_t j = 0; j < t->n_cols; j++) {
             if (j)
                 fputc(',', out);
-            put_csv_field(out, cell_text(&t->cells[i * t->n_cols + j], buf));
+            put_csv_field(out, cell_text(&t->cells[i * t->n_cols + j], buf, false));
         }
         fputc('\n', out);
     }

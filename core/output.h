@@ -12,7 +12,8 @@
  *   formats and writes it atomically (core/atomic_file.h) to out_path, or to
  *   stdout when out_path is NULL or "-":
  *     table  aligned columns for people: a "# key: value" provenance block,
- *            the title, a header line and the rows;
+ *            the title, a header line and the rows; doubles are shown with
+ *            6 significant digits (CSV and JSON keep every digit);
  *     csv    RFC 4180 (fields quoted when they hold , " or newlines), the
  *            provenance as leading "# key: value" comment lines, then one
  *            header line and the rows (pandas: read_csv(comment='#'));

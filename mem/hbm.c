@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/config.h"
 #include "core/xalloc.h"
 
 typedef struct hbm_channel {
@@ -35,6 +36,16 @@ const char *mem_hbm_check(const mem_hbm_params *p)
     if (p->queue_depth == 0)
         return "the HBM queue depth must be at least 1 request";
     return NULL;
+}
+
+void mem_hbm_params_from_config(const ws_config *cfg, mem_hbm_params *out)
+{
+    const ws_hbm_config *h = &cfg->hw.tile.hbm;
+    out->bytes_per_tick = ws_config_bytes_per_tick(cfg, h->bandwidth_bytes_per_s);
+    out->latency = ws_config_ticks(cfg, h->latency_s);
+    out->channels = (unsigned)h->channels;
+    out->interleave = (uint64_t)h->interleave_bytes;
+    out->queue_depth = (unsigned)h->queue_depth;
 }
 
 mem_hbm *mem_hbm_new(const mem_hbm_params *p)

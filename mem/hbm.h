@@ -67,6 +67,10 @@ typedef struct mem_hbm mem_hbm;
 
 /* NULL when the parameters are valid, else a one-line reason. */
 const char *mem_hbm_check(const mem_hbm_params *p);
+
+struct ws_config;
+/* The parameters of hw.tile.hbm in ticks of the config's clock. */
+void mem_hbm_params_from_config(const struct ws_config *cfg, mem_hbm_params *out);
 mem_hbm *mem_hbm_new(const mem_hbm_params *p);
 void mem_hbm_free(mem_hbm *h);
 

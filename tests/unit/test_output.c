@@ -411,6 +411,26 @@ START_TEST(test_table_nonfinite_and_empty_numeric)
 }
 END_TEST
 
+/* people read 6 significant digits; CSV keeps the exact value */
+START_TEST(test_table_rounds_doubles_for_people)
+{
+    static const char *const cols[] = {"bandwidth_GB_per_s"};
+    ws_table *t = ws_table_new("round", 1, cols);
+    size_t r = ws_table_add_row(t);
+    ws_table_set_double(t, r, 0, 3349.7904286516505);
+    ws_provenance p = demo_provenance();
+    char *out = render(t, &p, WS_FORMAT_TABLE);
+    char *line = nth_line(out, 11);
+    ck_assert_str_eq(line, "           3349.79");
+    free(line);
+    free(out);
+    out = render(t, &p, WS_FORMAT_CSV);
+    ck_assert_str_eq(out + strlen(demo_comments), "bandwidth_GB_per_s\n3349.7904286516505\n");
+    free(out);
+    ws_table_free(t);
+}
+END_TEST
+
 START_TEST(test_table_utf8_width)
 {
     static const char *const cols[] = {"name", "n"};
@@ -769,6 +789,7 @@ static Suite *output_suite(void)
     tcase_add_test(tc, test_json_provenance_nulls_and_empty_rows);
     tcase_add_test(tc, test_table_alignment);
     tcase_add_test(tc, test_table_nonfinite_and_empty_numeric);
+    tcase_add_test(tc, test_table_rounds_doubles_for_people);
     tcase_add_test(tc, test_table_utf8_width);
     tcase_add_test(tc, test_determinism);
     suite_add_tcase(s, tc);

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Checks `wafersim probe hbm` against hand calculations on the dojo preset
+# (3.35 TB/s over 80 channels = 41.875 B/tick each at 1 GHz, 256 B granules,
+# 300 ns): a 64 B read sits on one channel, ceil(64 / 41.875) = 2 ticks,
+# so 302 ns; 64 MiB spreads 262144 granules over 80 channels, the busiest
+# gets 3277 granules = 838912 B = 20033.7 -> 20034 ticks, so 20334 ns; and
+# streaming reads reach at least 95% of the peak at every size.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+DEFAULT="$TOP_SRCDIR/configs/experiments/default.yaml"
+run "$WAFERSIM" probe hbm --format csv "$DEFAULT"
+expect_status 0
+expect_stdout_contains "request_bytes,isolated_latency_ns,streaming_read_GB_per_s,fraction_of_peak"
+expect_stdout_contains "# config_hash: "
+expect_stdout_contains "# seed: 1"
+cd "$TEST_TMPDIR" || exit 99
+grep -v '^#' "$RUN_OUT_FILE" | tail -n +2 > rows.csv
+expect_eq "64 B read, ns" 302 "$(awk -F, '$1 == 64 { print $2 }' rows.csv)"
+expect_eq "64 MiB read, ns" 20334 "$(awk -F, '$1 == 67108864 { print $2 }' rows.csv)"
+expect_eq "request sizes" 11 "$(wc -l < rows.csv | tr -d ' ')"
+expect_eq "sizes streaming below 95% of peak" 0 "$(awk -F, '$4 < 0.95 { bad++ } END { print bad + 0 }' rows.csv)"
+
+# a faster HBM halves the transfer part: 8 TB/s = 100 B/tick per channel;
+# 64 MiB: 838912 / 100 = 8389.12 -> 8390 ticks + 300
+run "$WAFERSIM" probe hbm --format csv --set "hw.tile.hbm.bandwidth=8 TB/s" "$DEFAULT"
+expect_status 0
+grep -v '^#' "$RUN_OUT_FILE" | tail -n +2 > rows8.csv
+expect_eq "64 MiB read at 8 TB/s, ns" 8690 "$(awk -F, '$1 == 67108864 { print $2 }' rows8.csv)"
+
+run "$WAFERSIM" probe teleport "$DEFAULT"
+expect_status 2
+run "$WAFERSIM" probe hbm --set hw.tile.hbm.channels=0 "$DEFAULT"
+expect_status 2
+expect_stderr_contains "hw.tile.hbm.channels: expected an integer in [1, 1024], found 0"
+finish
