@@ -10,6 +10,8 @@ int ws_cmd_options(int argc, char **argv);
 int ws_cmd_validate(int argc, char **argv);
 int ws_cmd_config(int argc, char **argv);
 int ws_cmd_probe(int argc, char **argv);
+int ws_cmd_model(int argc, char **argv);
+int ws_cmd_trace(int argc, char **argv);
 
 #define WS_COMMAND_LIST(X)                                                                          \
     X("version", ws_cmd_version, "print the version, source revision and compiled-in options",     \
@@ -31,6 +33,21 @@ int ws_cmd_probe(int argc, char **argv);
     X("probe", ws_cmd_probe, "calibration microbenchmarks of one tile component",                   \
       "usage: wafersim probe hbm [--set KEY.PATH=VALUE]... [--format table|csv|json] [--out PATH] FILE\n" \
       "hbm: isolated-request latency and streaming read bandwidth of one tile's HBM\n"              \
-      "     for request sizes from 64 B to 64 MiB (model: mem/hbm.h, doc/memory.md).\n")
+      "     for request sizes from 64 B to 64 MiB (model: mem/hbm.h, doc/memory.md).\n") \
+    X("model", ws_cmd_model, "list the MoE models, or show one with its derived quantities",        \
+      "usage: wafersim model list [--format table|csv|json] [--out PATH]\n"                         \
+      "       wafersim model show [--format table|csv|json] [--out PATH] NAME|FILE\n"               \
+      "list: the shipped models (configs/models/) with their main numbers.\n"                      \
+      "show: one model (a shipped NAME, or a model FILE, validated like any config)\n"             \
+      "with bytes per expert matrix and FLOPs per token (workload/model.h).\n")                    \
+    X("trace", ws_cmd_trace, "import and inspect expert-selection traces",                          \
+      "usage: wafersim trace import DIR|FILE... --model NAME|FILE -o FILE [--on-error skip|fatal] [-q]\n" \
+      "       wafersim trace info [--format table|csv|json] [--out PATH] FILE\n"                    \
+      "import: reads per-request JSON traces (whole folder trees, in natural order),\n"            \
+      "  validates them against the model and writes one binary trace; a bad file is\n"          \
+      "  reported with file:line:column and skipped (default) or ends the import\n"               \
+      "  (--on-error fatal, exit 2). Decode is capped at 128 steps per request.\n"                \
+      "info: checks a binary trace (magic, version, checksums, every record) and\n"              \
+      "  summarises it; a truncated or corrupt file exits 2. Format: doc/traces.md.\n")
 
 #endif

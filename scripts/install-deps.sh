@@ -2,11 +2,12 @@
 # Installs the Debian packages wafersim needs to build and test, if any are
 # missing. Works as root, or through sudo for a normal user.
 #   build: gcc make autoconf automake libtool pkg-config
-#   libraries: libgsl-dev (GSL), libyaml-dev (libyaml), check (unit tests)
+#   libraries: libgsl-dev (GSL), libyaml-dev (libyaml), libyajl-dev (JSON
+#   trace import), check (unit tests)
 #   tests: python3 (JSON validation in the integration tests), git (source
 #   revision in provenance)
 set -eu
-PACKAGES="gcc make autoconf automake libtool pkg-config libgsl-dev libyaml-dev check python3 git"
+PACKAGES="gcc make autoconf automake libtool pkg-config libgsl-dev libyaml-dev libyajl-dev check python3 git"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
