@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/config.h"
 #include "core/xalloc.h"
 
 struct arch_compute {
@@ -30,6 +31,22 @@ const char *arch_compute_check(const arch_compute_params *p)
             return "token counts in the efficiency table must be strictly ascending";
     }
     return NULL;
+}
+
+void arch_compute_params_from_config(const ws_config *cfg, arch_compute_params *out, double *tokens,
+                                     double *efficiency)
+{
+    const ws_clist *l = &cfg->hw.tile.compute.efficiency;
+    const ws_efficiency_point *pt = l->items;
+    for (size_t i = 0; i < l->n; i++) {
+        tokens[i] = (double)pt[i].tokens;
+        efficiency[i] = pt[i].efficiency;
+    }
+    out->peak_flops_per_tick = cfg->hw.tile.peak_flops / cfg->sim.clock_hz;
+    out->hbm_bytes_per_tick = ws_config_bytes_per_tick(cfg, cfg->hw.tile.hbm.bandwidth_bytes_per_s);
+    out->table_tokens = tokens;
+    out->table_efficiency = efficiency;
+    out->n_table = l->n;
 }
 
 arch_compute *arch_compute_new(const arch_compute_params *p)
@@ -74,13 +91,13 @@ double arch_gemm_flops(uint64_t tokens, uint64_t hidden, uint64_t ffn)
     return 2.0 * (double)tokens * (double)hidden * (double)ffn;
 }
 
-double arch_gemm_bytes(uint64_t tokens, uint64_t hidden, uint64_t ffn, unsigned dtype_bytes)
+double arch_gemm_bytes(uint64_t tokens, uint64_t hidden, uint64_t ffn, double dtype_bytes)
 {
     return ((double)hidden * (double)ffn + (double)tokens * (double)(hidden + ffn)) * dtype_bytes;
 }
 
 double arch_compute_efficiency(const arch_compute *c, uint64_t tokens, uint64_t hidden, uint64_t ffn,
-                               unsigned dtype_bytes)
+                               double dtype_bytes)
 {
     size_t n = c->p.n_table;
     if (n) {
@@ -97,7 +114,7 @@ double arch_compute_efficiency(const arch_compute *c, uint64_t tokens, uint64_t 
 }
 
 double arch_compute_gemm_ticks(const arch_compute *c, uint64_t tokens, uint64_t hidden, uint64_t ffn,
-                               unsigned dtype_bytes)
+                               double dtype_bytes)
 {
     if (tokens == 0)
         return 0;

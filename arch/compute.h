@@ -46,15 +46,23 @@ typedef struct arch_compute arch_compute;
 /* NULL when valid, else a one-line reason (table not ascending, efficiency
  * outside (0, 1], ...). */
 const char *arch_compute_check(const arch_compute_params *p);
+
+struct ws_config;
+/* hw.tile.peak_flops, hw.tile.hbm.bandwidth and hw.tile.compute.efficiency
+ * in ticks of the config's clock. The table arrays are written to the
+ * caller's buffers tokens[] and efficiency[] of cfg's list length. */
+void arch_compute_params_from_config(const struct ws_config *cfg, arch_compute_params *out,
+                                     double *tokens, double *efficiency);
+
 arch_compute *arch_compute_new(const arch_compute_params *p);
 void arch_compute_free(arch_compute *c);
 
 double arch_gemm_flops(uint64_t tokens, uint64_t hidden, uint64_t ffn);
-double arch_gemm_bytes(uint64_t tokens, uint64_t hidden, uint64_t ffn, unsigned dtype_bytes);
+double arch_gemm_bytes(uint64_t tokens, uint64_t hidden, uint64_t ffn, double dtype_bytes);
 double arch_compute_efficiency(const arch_compute *c, uint64_t tokens, uint64_t hidden, uint64_t ffn,
-                               unsigned dtype_bytes);
+                               double dtype_bytes);
 double arch_compute_gemm_ticks(const arch_compute *c, uint64_t tokens, uint64_t hidden, uint64_t ffn,
-                               unsigned dtype_bytes);
+                               double dtype_bytes);
 
 typedef enum arch_overlap { ARCH_OVERLAP_SERIAL, ARCH_OVERLAP_PIPELINED } arch_overlap;
 

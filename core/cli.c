@@ -37,8 +37,21 @@ static void push_set(ws_cli_opts *o, const char *value)
 
 int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted, ws_cli_opts *o)
 {
+    return ws_cli_parse_ex(argc, argv, cmd, accepted, NULL, 0, o);
+}
+
+#define WS_CLI_MAX_EXTRA 16
+#define WS_CLI_EXTRA_BASE 1000   /* getopt values of command-specific options */
+
+int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accepted,
+                    const ws_cli_extra *extra, size_t n_extra, ws_cli_opts *o)
+{
     memset(o, 0, sizeof *o);
     o->format = ws_format_default();
+    if (n_extra > WS_CLI_MAX_EXTRA)
+        n_extra = WS_CLI_MAX_EXTRA;
+    for (size_t i = 0; i < n_extra; i++)
+        *extra[i].value = NULL;
     static const struct option all[] = {
         { "help", no_argument, NULL, 'h' },
         { "format", required_argument, NULL, 'f' },
@@ -48,13 +61,16 @@ int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted
         { "quiet", no_argument, NULL, 'q' },
         { NULL, 0, NULL, 0 },
     };
-    struct option longopts[7];
+    struct option longopts[7 + WS_CLI_MAX_EXTRA];
     size_t k = 0;
     longopts[k++] = all[0];
     if (accepted & WS_OPT_FORMAT) longopts[k++] = all[1];
     if (accepted & WS_OPT_OUT) longopts[k++] = all[2];
     if (accepted & WS_OPT_SET) { longopts[k++] = all[3]; longopts[k++] = all[4]; }
     if (accepted & WS_OPT_QUIET) longopts[k++] = all[5];
+    for (size_t i = 0; i < n_extra; i++)
+        longopts[k++] = (struct option){ extra[i].name, required_argument, NULL,
+                                         WS_CLI_EXTRA_BASE + (int)i };
     longopts[k] = all[6];
     char shortopts[16] = "+h";
     if (accepted & WS_OPT_OUT) strcat(shortopts, "o:");
@@ -84,6 +100,10 @@ int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted
             fprintf(stderr, "wafersim %s: option %s needs a value\n", cmd->name, argv[optind - 1]);
             goto bad;
         default:
+            if (c >= WS_CLI_EXTRA_BASE && c < WS_CLI_EXTRA_BASE + (int)n_extra) {
+                *extra[c - WS_CLI_EXTRA_BASE].value = optarg;
+                break;
+            }
             fprintf(stderr, "wafersim %s: unknown option \"%s\"\n", cmd->name, argv[optind - 1]);
             goto bad;
         }

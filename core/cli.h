@@ -52,6 +52,17 @@ extern const size_t ws_command_count;
 const ws_command *ws_command_find(const char *name);
 
 int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted, ws_cli_opts *o);
+
+/* A command-specific option taking a value ("--model NAME"): after a
+ * successful parse *value is its last value, or NULL when not given. */
+typedef struct ws_cli_extra {
+    const char *name;          /* long name without the dashes */
+    const char **value;
+} ws_cli_extra;
+
+/* ws_cli_parse plus up to 16 command-specific options. */
+int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accepted,
+                    const ws_cli_extra *extra, size_t n_extra, ws_cli_opts *o);
 void ws_cli_opts_free(ws_cli_opts *o);
 
 /* Fills provenance for a result of this command line. */

@@ -1,16 +1,38 @@
 /* core/cmd_probe.c — `wafersim probe KIND CONFIG`: calibration
  * microbenchmarks that run one component of the configured tile in
  * isolation, so users can compare them with measurements of their hardware.
+ * One row of probe_kinds[] per kind:
  *   hbm   isolated-request latency and streaming read bandwidth of one
- *         tile's HBM for request sizes from 64 B to 64 MiB.
- * (gemm and p2p join when the model zoo and the network land.) */
+ *         tile's HBM for request sizes from 64 B to 64 MiB;
+ *   gemm  time and achieved FLOP/s of one expert (three matrices) of a
+ *         model for 1 to 16384 tokens on one tile.
+ * (p2p joins when the tile's D2D controller lands.) */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "arch/compute.h"
 #include "core/cli.h"
 #include "core/commands.h"
 #include "core/config.h"
+#include "core/xalloc.h"
 #include "mem/hbm.h"
+#include "workload/model.h"
+
+typedef struct probe_args {
+    const ws_config *cfg;
+    const char *model;         /* --model, NULL when not given */
+} probe_args;
+
+typedef struct probe_kind {
+    const char *name;
+    const char *title;
+    size_t n_columns;
+    const char *const *columns;
+    int (*run)(const probe_args *a, ws_table *t);
+} probe_kind;
+
+/* ------------------------------------------------------------ hbm */
 
 /* Streams reads of `size` bytes as fast as the queues accept until `total`
  * bytes are issued; returns bytes per tick over the data phase. */
@@ -18,18 +40,19 @@ static double hbm_streaming(const mem_hbm_params *p, uint64_t size, uint64_t tot
 {
     mem_hbm *h = mem_hbm_new(p);
     uint64_t addr = 0;
-    ws_tick last_done = 0, first = 0;
+    ws_tick last_done = 0;
     for (ws_tick t = 0; addr < total; t++)
         while (addr < total && mem_hbm_can_accept(h, t, addr, size)) {
             last_done = mem_hbm_issue(h, t, addr, size, MEM_HBM_READ_LOCAL);
             addr += size;
         }
     mem_hbm_free(h);
-    return (double)addr / (double)(last_done - p->latency - first);
+    return (double)addr / (double)(last_done - p->latency);
 }
 
-static int probe_hbm(const ws_config *cfg, ws_table *t)
+static int probe_hbm(const probe_args *a, ws_table *t)
 {
+    const ws_config *cfg = a->cfg;
     mem_hbm_params p;
     mem_hbm_params_from_config(cfg, &p);
     const char *why = mem_hbm_check(&p);
@@ -54,6 +77,72 @@ static int probe_hbm(const ws_config *cfg, ws_table *t)
     return 0;
 }
 
+static const char *const hbm_columns[] = { "request_bytes", "isolated_latency_ns", "streaming_read_GB_per_s",
+                                           "fraction_of_peak" };
+
+/* ------------------------------------------------------------ gemm */
+
+static int probe_gemm(const probe_args *a, ws_table *t)
+{
+    if (!a->model) {
+        fprintf(stderr, "wafersim probe gemm: --model NAME|FILE is required (see wafersim model list)\n");
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_diag d;
+    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+    wl_model m;
+    if (wl_model_load(&m, a->model, &d) != 0) {
+        ws_diag_print(&d, stderr);
+        ws_diag_free(&d);
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_diag_free(&d);
+    const ws_clist *eff = &a->cfg->hw.tile.compute.efficiency;
+    double *tokens = ws_xcalloc(eff->n + 1, sizeof *tokens);
+    double *values = ws_xcalloc(eff->n + 1, sizeof *values);
+    arch_compute_params p;
+    arch_compute_params_from_config(a->cfg, &p, tokens, values);
+    arch_compute *c = arch_compute_new(&p);
+    double dtype_bytes = m.dtype_bits / 8.0;
+    double us_per_tick = 1e6 / a->cfg->sim.clock_hz;
+    for (uint64_t n = 1; n <= 16384; n *= 2) {
+        /* one expert: gate, up and down, each hidden x ffn */
+        double ticks = 3 * arch_compute_gemm_ticks(c, n, (uint64_t)m.hidden, (uint64_t)m.expert_ffn, dtype_bytes);
+        double flops = 3 * arch_gemm_flops(n, (uint64_t)m.hidden, (uint64_t)m.expert_ffn);
+        double eff_n = arch_compute_efficiency(c, n, (uint64_t)m.hidden, (uint64_t)m.expert_ffn, dtype_bytes);
+        size_t r = ws_table_add_row(t);
+        ws_table_set_str(t, r, 0, m.name);
+        ws_table_set_int(t, r, 1, (int64_t)n);
+        ws_table_set_double(t, r, 2, ticks * us_per_tick);
+        ws_table_set_double(t, r, 3, flops / (ticks * us_per_tick * 1e-6) / 1e12);
+        ws_table_set_double(t, r, 4, eff_n);
+        ws_table_set_str(t, r, 5, p.n_table ? "table" : (eff_n < 1 ? "memory" : "compute"));
+    }
+    arch_compute_free(c);
+    free(tokens);
+    free(values);
+    wl_model_free(&m);
+    return 0;
+}
+
+static const char *const gemm_columns[] = { "model", "tokens", "expert_time_us", "achieved_TFLOPS",
+                                            "efficiency", "bound" };
+
+/* ------------------------------------------------------------ command */
+
+static const probe_kind probe_kinds[] = {
+    { "hbm", "HBM probe: one tile, reads only (GB = 1e9 B)", 4, hbm_columns, probe_hbm },
+    { "gemm", "GEMM probe: one expert (3 matrices) on one tile", 6, gemm_columns, probe_gemm },
+};
+
+static const probe_kind *find_kind(const char *name)
+{
+    for (size_t i = 0; i < sizeof probe_kinds / sizeof probe_kinds[0]; i++)
+        if (!strcmp(probe_kinds[i].name, name))
+            return &probe_kinds[i];
+    return NULL;
+}
+
 int ws_cmd_probe(int argc, char **argv)
 {
     const ws_command *cmd = ws_command_find("probe");
@@ -61,17 +150,20 @@ int ws_cmd_probe(int argc, char **argv)
         fputs(cmd->usage, stdout);
         return WS_EXIT_OK;
     }
-    if (argc < 2 || strcmp(argv[1], "hbm")) {
-        fprintf(stderr, "wafersim probe: expected a probe kind (hbm)%s%s\n%s", argc >= 2 ? ", found " : "",
+    const probe_kind *kind = argc >= 2 ? find_kind(argv[1]) : NULL;
+    if (!kind) {
+        fprintf(stderr, "wafersim probe: expected a probe kind (hbm, gemm)%s%s\n%s", argc >= 2 ? ", found " : "",
                 argc >= 2 ? argv[1] : "", cmd->usage);
         return WS_EXIT_BAD_INPUT;
     }
+    probe_args a = { 0 };
+    const ws_cli_extra extra[] = { { "model", &a.model } };
     ws_cli_opts o;
-    int rc = ws_cli_parse(argc - 1, argv + 1, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET, &o);
+    int rc = ws_cli_parse_ex(argc - 1, argv + 1, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET, extra, 1, &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {
-        fprintf(stderr, "wafersim probe hbm: expected exactly one config file, found %zu\n", o.n_args);
+        fprintf(stderr, "wafersim probe %s: expected exactly one config file, found %zu\n", kind->name, o.n_args);
         ws_cli_opts_free(&o);
         return WS_EXIT_BAD_INPUT;
     }
@@ -81,16 +173,17 @@ int ws_cmd_probe(int argc, char **argv)
         ws_cli_opts_free(&o);
         return rc;
     }
-    static const char *const cols[] = { "request_bytes", "isolated_latency_ns", "streaming_read_GB_per_s",
-                                        "fraction_of_peak" };
-    ws_table *t = ws_table_new("HBM probe: one tile, reads only (GB = 1e9 B)", 4, cols);
-    rc = probe_hbm(&cfg, t);
+    a.cfg = &cfg;
+    ws_table *t = ws_table_new(kind->title, kind->n_columns, kind->columns);
+    rc = kind->run(&a, t);
     if (!rc) {
+        char command[64];
+        snprintf(command, sizeof command, "wafersim probe %s", kind->name);
         ws_provenance p;
-        ws_cli_provenance_config(&p, "wafersim probe hbm", o.args[0], &cfg);
+        ws_cli_provenance_config(&p, command, o.args[0], &cfg);
         char err[512];
         if (ws_table_write(t, &p, o.format, o.out, err, sizeof err) != 0) {
-            fprintf(stderr, "wafersim probe hbm: %s\n", err);
+            fprintf(stderr, "%s: %s\n", command, err);
             rc = WS_EXIT_RUNTIME;
         }
     }

@@ -28,6 +28,32 @@ expect_status 0
 grep -v '^#' "$RUN_OUT_FILE" | tail -n +2 > rows8.csv
 expect_eq "64 MiB read at 8 TB/s, ns" 8690 "$(awk -F, '$1 == 67108864 { print $2 }' rows8.csv)"
 
+# gemm: one DeepSeek-V3 expert (3 matrices of 7168 x 2048 BF16) on dojo.
+# 1 token is memory-bound: 3 * (7168*2048 + 1*(7168+2048)) * 2 B / 3350 B/ns
+# = 26309.17 ns; 4096 tokens are compute-bound: 3 * 2*4096*7168*2048 FLOP /
+# 989000 FLOP/ns = 364789.9 ns.
+run "$WAFERSIM" probe gemm --model deepseek-v3 --format csv "$DEFAULT"
+expect_status 0
+grep -v '^#' "$RUN_OUT_FILE" | tail -n +2 > gemm.csv
+expect_eq "gemm sizes" 15 "$(wc -l < gemm.csv | tr -d ' ')"
+expect_eq "1 token, us (memory-bound)" "26.309 memory" \
+    "$(awk -F, '$2 == 1 { printf "%.3f %s", $3, $6 }' gemm.csv)"
+expect_eq "4096 tokens, us (compute-bound, 989 TFLOPS)" "364.790 989.0 compute" \
+    "$(awk -F, '$2 == 4096 { printf "%.3f %.1f %s", $3, $4, $6 }' gemm.csv)"
+# an efficiency table replaces the roofline: 50% at every size doubles the
+# compute-bound time
+run "$WAFERSIM" probe gemm --model deepseek-v3 --format csv \
+    --set 'hw.tile.compute.efficiency=[{tokens: 1, efficiency: 0.5}]' "$DEFAULT"
+expect_status 0
+grep -v '^#' "$RUN_OUT_FILE" | tail -n +2 > gemm50.csv
+expect_eq "4096 tokens at 50% efficiency, us" "729.580 table" \
+    "$(awk -F, '$2 == 4096 { printf "%.3f %s", $3, $6 }' gemm50.csv)"
+run "$WAFERSIM" probe gemm "$DEFAULT"
+expect_status 2
+expect_stderr_contains "--model NAME|FILE is required"
+run "$WAFERSIM" probe gemm --model no-such-model "$DEFAULT"
+expect_status 2
+
 run "$WAFERSIM" probe teleport "$DEFAULT"
 expect_status 2
 run "$WAFERSIM" probe hbm --set hw.tile.hbm.channels=0 "$DEFAULT"
