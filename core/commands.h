@@ -12,6 +12,7 @@ int ws_cmd_config(int argc, char **argv);
 int ws_cmd_probe(int argc, char **argv);
 int ws_cmd_model(int argc, char **argv);
 int ws_cmd_trace(int argc, char **argv);
+int ws_cmd_noc(int argc, char **argv);
 
 #define WS_COMMAND_LIST(X)                                                                          \
     X("version", ws_cmd_version, "print the version, source revision and compiled-in options",     \
@@ -51,6 +52,16 @@ int ws_cmd_trace(int argc, char **argv);
       "  reported with file:line:column and skipped (default) or ends the import\n"               \
       "  (--on-error fatal, exit 2). Decode is capped at 128 steps per request.\n"                \
       "info: checks a binary trace (magic, version, checksums, every record) and\n"              \
-      "  summarises it; a truncated or corrupt file exits 2. Format: doc/traces.md.\n")
+      "  summarises it; a truncated or corrupt file exits 2. Format: doc/traces.md.\n") \
+    X("noc", ws_cmd_noc, "latency-load sweep of the network under synthetic traffic",                \
+      "usage: wafersim noc [--set KEY.PATH=VALUE]... [--no-skip] [--rates R1,R2,...]\n"             \
+      "                    [--links PATH] [--histogram PATH] [--format table|csv|json]\n"          \
+      "                    [--out PATH] [-q] FILE\n"                                               \
+      "Runs the network of FILE (hw.grid, hw.link, hw.routing, noc.*) under the\n"                \
+      "synthetic traffic of its traffic: section, one point per offered load\n"                   \
+      "(--rates overrides traffic.rates; per node per cycle in traffic.rate_unit),\n"             \
+      "and prints the latency-load table; saturated points say so and why.\n"                    \
+      "--links PATH writes per-link load (CSV), --histogram PATH the packet\n"                    \
+      "latency histograms (CSV). Exit 3 on deadlock (watchdog). See doc/noc.md.\n")
 
 #endif

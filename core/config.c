@@ -16,6 +16,7 @@
 #include "core/yaml_tree.h"
 #include "mem/llc.h"
 #include "core/xalloc.h"
+#include "noc/noc_schema.h"
 
 #ifndef WS_SRC_CONFIGDIR
 #define WS_SRC_CONFIGDIR "configs"
@@ -177,7 +178,9 @@ static const ws_cfield link_fields[] = {
 static const ws_cschema link_schema = { "link", sizeof(ws_link_config), link_fields,
                                         sizeof link_fields / sizeof link_fields[0], NULL };
 
-static const char *const routing_names[] = { "xy", "yx", NULL };
+#define WS_ROUTING_NAME(SUFFIX, name, test_only, summary) #name,
+static const char *const routing_names[] = { NOC_ROUTING_LIST(WS_ROUTING_NAME) NULL };
+#undef WS_ROUTING_NAME
 
 static const ws_cfield hw_fields[] = {
     { .key = "grid", .type = WS_CT_SECTION, .offset = FIELD(ws_hw_config, grid), .sub = &grid_schema,
@@ -187,7 +190,7 @@ static const ws_cfield hw_fields[] = {
     { .key = "link", .type = WS_CT_SECTION, .offset = FIELD(ws_hw_config, link), .sub = &link_schema,
       .doc = "die-to-die links between neighbouring tiles" },
     { .key = "routing", .type = WS_CT_ENUM, .offset = FIELD(ws_hw_config, routing), .names = routing_names,
-      .doc = "routing function (dimension order)" },
+      .doc = "routing function of the network (registry: noc/routing_list.h; doc/noc.md)" },
     { .key = "remote_request", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
       .offset = FIELD(ws_hw_config, remote_request_bytes), .min = 1, .max = 1e6,
       .doc = "command + address bytes of a remote read request" },
@@ -206,9 +209,19 @@ static const ws_cfield config_fields[] = {
       .doc = "the wafer" },
     { .key = "options", .type = WS_CT_SECTION, .offset = FIELD(ws_config, options),
       .sub = &ws_hwopt_options_schema, .doc = "hardware options (see `wafersim options`)" },
+    { .key = "noc", .type = WS_CT_SECTION, .offset = FIELD(ws_config, noc), .sub = &noc_config_schema,
+      .doc = "network on the wafer: routers, packets, links (doc/noc.md)" },
+    { .key = "traffic", .type = WS_CT_SECTION, .offset = FIELD(ws_config, traffic), .sub = &noc_traffic_schema,
+      .doc = "synthetic traffic and measurement for `wafersim noc` (doc/noc.md)" },
 };
+
+static void config_check(void *obj, const ws_ccheck *c)
+{
+    if (ws_diag_count(c->diag) == 0)   /* no cascades from values already reported */
+        noc_config_cross_check(obj, c);
+}
 const ws_cschema ws_config_schema = { "config", sizeof(ws_config), config_fields,
-                                      sizeof config_fields / sizeof config_fields[0], NULL };
+                                      sizeof config_fields / sizeof config_fields[0], config_check };
 
 /* ------------------------------------------------------------ loading */
 

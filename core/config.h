@@ -46,6 +46,8 @@
 #include "arch/options/migration.h"
 #include "core/config_schema.h"
 #include "core/diag.h"
+#include "noc/pattern_list.h"
+#include "noc/routing_list.h"
 
 typedef struct ws_sim_config {
     double clock_hz;          /* wafer clock; one tick = one cycle */
@@ -104,7 +106,10 @@ typedef struct ws_link_config {
     double latency_s;              /* per hop */
 } ws_link_config;
 
-typedef enum ws_routing_kind { WS_ROUTING_XY, WS_ROUTING_YX } ws_routing_kind;
+/* hw.routing: an index into the routing registry (noc/routing_list.h). */
+#define WS_ROUTING_ENUM(SUFFIX, name, test_only, summary) WS_ROUTING_##SUFFIX,
+typedef enum ws_routing_kind { NOC_ROUTING_LIST(WS_ROUTING_ENUM) WS_ROUTING_COUNT } ws_routing_kind;
+#undef WS_ROUTING_ENUM
 
 typedef struct ws_hw_config {
     ws_grid_config grid;
@@ -120,12 +125,71 @@ typedef struct ws_options_config {
     ws_opt_migration_params migration;
 } ws_options_config;
 
+/* noc: the router microarchitecture and packetisation (doc/noc.md). */
+typedef enum ws_link_select { WS_LINKS_ALL, WS_LINKS_HORIZONTAL, WS_LINKS_VERTICAL, WS_LINKS_LIST } ws_link_select;
+
+typedef struct ws_link_override {
+    int select;               /* ws_link_select */
+    ws_clist links;           /* of char *: "X,Y-X,Y" (both directions) or "X,Y>X,Y" */
+    double width_scale;       /* bandwidth = hw.link.bandwidth x width_scale */
+    double latency_scale;     /* latency = hw.link.latency x latency_scale */
+} ws_link_override;
+
+typedef enum ws_switching { WS_SWITCHING_WORMHOLE, WS_SWITCHING_VCT } ws_switching;
+
+typedef struct ws_noc_config {
+    int64_t vcs;              /* virtual channels per port */
+    int64_t vc_buffer_flits;  /* buffer depth per VC */
+    double credit_delay_s;
+    double routing_delay_s, vc_alloc_delay_s, sw_alloc_delay_s, st_delay_s;
+    double flit_bytes;
+    int64_t packet_flits;     /* largest packet the NI cuts a message into */
+    int switching;            /* ws_switching */
+    int64_t input_speedup;    /* crossbar inputs per input port */
+    bool half_duplex;         /* one shared channel per neighbour pair */
+    ws_clist link_overrides;  /* of ws_link_override, applied in order */
+    bool allow_test_routing;  /* TEST ONLY */
+} ws_noc_config;
+
+/* traffic: synthetic traffic for `wafersim noc` (doc/noc.md). */
+#define WS_PATTERN_ENUM(SUFFIX, name, summary) WS_PATTERN_##SUFFIX,
+typedef enum ws_pattern_kind { NOC_PATTERN_LIST(WS_PATTERN_ENUM) WS_PATTERN_COUNT } ws_pattern_kind;
+#undef WS_PATTERN_ENUM
+typedef enum ws_injection_kind { WS_INJECTION_BERNOULLI, WS_INJECTION_ON_OFF } ws_injection_kind;
+typedef enum ws_rate_unit { WS_RATE_FLITS, WS_RATE_PACKETS } ws_rate_unit;
+
+typedef struct ws_measure_config {
+    double sample_period_s;
+    double warmup_threshold;      /* fraction */
+    int64_t max_warmup_samples;
+    int64_t samples;              /* measurement sample periods */
+    double latency_threshold_s;
+    double accept_tolerance;      /* fraction */
+    double max_drain_s;
+} ws_measure_config;
+
+typedef struct ws_traffic_config {
+    int pattern;              /* ws_pattern_kind */
+    bool exclude_self;
+    int injection;            /* ws_injection_kind */
+    double burst_alpha, burst_beta;   /* on/off: P(off->on), P(on->off) per cycle */
+    int rate_unit;            /* ws_rate_unit */
+    ws_clist rates;           /* of double, per node per cycle */
+    ws_clist packet_flits;    /* of int64_t */
+    ws_clist packet_weights;  /* of double; empty = equal */
+    ws_clist hotspot_nodes;   /* of int64_t node ids */
+    double hotspot_fraction;
+    ws_measure_config measure;
+} ws_traffic_config;
+
 typedef struct ws_config {
     char *preset;             /* preset name as written, or NULL */
     char *description;
     ws_sim_config sim;
     ws_hw_config hw;
     ws_options_config options;
+    ws_noc_config noc;
+    ws_traffic_config traffic;
 } ws_config;
 
 extern const ws_cschema ws_config_schema;

@@ -19,7 +19,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 T=$TEST_TMPDIR
-EXPECTED_COMMANDS="version options validate config probe model trace"
+EXPECTED_COMMANDS="version options validate config probe model trace noc"
 EXPECTED_OPTIONS="expert_affine link_widening migration"
 
 # ------------------------------------------------------------ top level

@@ -277,7 +277,7 @@ static const bad_case bad_cases[] = {
       NULL },
     { "float_for_integer.yaml", 1, NULL, 3, 9, "sim.seed", "expected an integer, found \"1.5\"", NULL },
     { "quoted_number_for_integer.yaml", 1, NULL, 3, 9, "sim.seed", "expected an integer", "\"7\"" },
-    { "bad_enum.yaml", 1, NULL, 3, 12, "hw.routing", "expected one of xy, yx, found \"zigzag\"", NULL },
+    { "bad_enum.yaml", 1, NULL, 3, 12, "hw.routing", "expected one of xy, yx, west_first, odd_even, test_deadlock_ring, found \"zigzag\"", NULL },
     { "bad_boolean_yes.yaml", 1, NULL, 3, 22, "sim.activity_skipping",
       "expected true or false, found \"yes\"", NULL },
     { "bad_boolean_maybe.yaml", 1, NULL, 3, 22, "sim.activity_skipping",
@@ -432,7 +432,7 @@ START_TEST(test_all_errors_collected_and_sorted)
                    d.msgs[i].line, reported[i]);
     }
     static const struct { unsigned line, column; const char *key, *text; } lines[5] = {
-        { 4, 12, "hw.routing", "expected one of xy, yx, found \"zigzag\"" },
+        { 4, 12, "hw.routing", "expected one of xy, yx, west_first, odd_even, test_deadlock_ring, found \"zigzag\"" },
         { 6, 14, "hw.link.latency", "unknown time unit \"GB\"" },
         { 8, 9, "sim.seed", "expected an integer in [0, 9007199254740991], found -1" },
         { 9, 3, "sim.clokc", "unknown key \"clokc\" (did you mean \"clock\"?)" },

@@ -1,0 +1,74 @@
+/* bench/bench_noc.c — network speed benchmark (a reported figure, not a
+ * test): runs the mesh of configs/noc/mesh8x8.yaml under uniform Bernoulli
+ * traffic of 1-flit packets (4 VCs x 8 flits) on
+ *   an 8 x 8 mesh at 0.3 flits/node/cycle, and
+ *   a 64 x 64 mesh at 0.1 flits/node/cycle,
+ * after a warm-up, and prints router-cycles simulated per second of wall
+ * time (routers x cycles / seconds) on one core. Run with `make bench`;
+ * doc/performance.md records the figures. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "core/engine.h"
+#include "noc/network.h"
+#include "noc/traffic.h"
+
+#ifndef WS_SRC_CONFIGDIR
+#define WS_SRC_CONFIGDIR "configs"
+#endif
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int bench(int k, double rate, ws_tick warm, ws_tick cycles)
+{
+    char grid[64];
+    snprintf(grid, sizeof grid, "hw.grid={x: %d, y: %d}", k, k);
+    const char *sets[] = { grid, "traffic.packet_flits=[1]", "noc.vcs=4", "noc.vc_buffer_flits=8" };
+    ws_diag d;
+    ws_diag_init(&d, 20);
+    ws_config cfg;
+    if (ws_config_load(&cfg, WS_SRC_CONFIGDIR "/noc/mesh8x8.yaml", sets, 4, &d) != 0) {
+        ws_diag_print(&d, stderr);
+        return 1;
+    }
+    ws_engine *e = ws_engine_new(1);
+    char err[256];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_traffic *t = noc_traffic_new(&cfg, rate, 1);
+    noc_network_set_traffic(n, t);
+    ws_engine_run(e, warm - 1);
+    noc_counts c0, c1;
+    noc_network_counts(n, &c0);
+    double t0 = now_s();
+    ws_engine_run(e, warm + cycles - 1);
+    double dt = now_s() - t0;
+    noc_network_counts(n, &c1);
+    double rc = (double)k * k * (double)cycles;
+    printf("%dx%d mesh, uniform, 1-flit packets, 4 VCs x 8 flits, offered %.2f flits/node/cycle: "
+           "%llu cycles in %.3f s, %.3g router-cycles/s (accepted %.3f flits/node/cycle)\n",
+           k, k, rate, (unsigned long long)cycles, dt, rc / dt,
+           (double)(c1.flits_ejected - c0.flits_ejected) / ((double)k * k * (double)cycles));
+    noc_network_free(n);
+    noc_traffic_free(t);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+    ws_diag_free(&d);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4)   /* bench_noc K RATE CYCLES: one custom run (profiling) */
+        return bench(atoi(argv[1]), atof(argv[2]), 2000, (ws_tick)atoll(argv[3]));
+    int rc = bench(8, 0.3, 2000, 200000);
+    rc |= bench(64, 0.1, 2000, 3000);
+    return rc;
+}

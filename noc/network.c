@@ -1,0 +1,545 @@
+/* noc/network.c — building the mesh, the engine component and the
+ * statistics of the network; the router pipeline is in noc/router.c.
+ * Contract in noc/network.h. */
+#include "noc/network.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "noc/network_impl.h"
+#include "noc/noc_schema.h"
+#include "noc/traffic.h"
+
+/* ------------------------------------------------------------ rings */
+
+void noc_fring_grow(noc_fring *q)
+{
+    uint32_t cap = q->cap ? 2 * q->cap : 8;
+    noc_flit *items = ws_xmalloc(cap * sizeof *items);
+    for (uint32_t i = 0; i < q->count; i++)
+        items[i] = q->items[(q->head + i) & (q->cap - 1)];
+    free(q->items);
+    q->items = items;
+    q->cap = cap;
+    q->head = 0;
+}
+
+void noc_cring_grow(noc_cring *q)
+{
+    uint32_t cap = q->cap ? 2 * q->cap : 8;
+    noc_credit *items = ws_xmalloc(cap * sizeof *items);
+    for (uint32_t i = 0; i < q->count; i++)
+        items[i] = q->items[(q->head + i) & (q->cap - 1)];
+    free(q->items);
+    q->items = items;
+    q->cap = cap;
+    q->head = 0;
+}
+
+/* ------------------------------------------------------------ packets */
+
+uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg)
+{
+    uint32_t id;
+    if (n->free_pkt != NOC_NONE) {
+        id = n->free_pkt;
+        n->free_pkt = n->pkts[id].qnext;
+    } else {
+        if (n->n_pkts == n->cap_pkts) {
+            n->cap_pkts = n->cap_pkts ? 2 * n->cap_pkts : 1024;
+            n->pkts = ws_xrealloc(n->pkts, n->cap_pkts * sizeof *n->pkts);
+        }
+        id = n->n_pkts++;
+    }
+    noc_packet *p = &n->pkts[id];
+    p->src = src;
+    p->dst = dst;
+    p->size = (uint16_t)flits;
+    p->hops = 0;
+    p->measured = n->measuring;
+    p->msg = msg;
+    p->created = now;
+    p->injected = WS_TICK_NEVER;
+    p->qnext = NOC_NONE;
+    /* source queue */
+    noc_ni *ni = &n->ni[src];
+    if (ni->q_tail == NOC_NONE)
+        ni->q_head = id;
+    else
+        n->pkts[ni->q_tail].qnext = id;
+    ni->q_tail = id;
+    n->load[src]++;
+    n->c.packets_created++;
+    n->c.flits_created += (uint64_t)flits;
+    n->c.packets_alive++;
+    n->c.packets_queued++;
+    n->w_created[src] += (uint64_t)flits;
+    noc_area_update(n, now);
+    n->alive_now++;
+    if (p->measured)
+        n->measured_outstanding++;
+    return id;
+}
+
+void noc_area_update(noc_network *n, ws_tick now)
+{
+    if (now > n->area_last) {
+        n->area += (double)n->alive_now * (double)(now - n->area_last);
+        n->area_last = now;
+    }
+}
+
+static void push_double(noc_dvec *v, double x)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 1024;
+        v->items = ws_xrealloc(v->items, v->cap * sizeof *v->items);
+    }
+    v->items[v->n++] = x;
+}
+
+void noc_packet_done(noc_network *n, uint32_t id, ws_tick now)
+{
+    noc_packet *p = &n->pkts[id];
+    double lat = (double)(now - p->created);
+    if (p->measured) {
+        push_double(&n->m_packet_lat, lat);
+        push_double(&n->m_network_lat, (double)(now - p->injected));
+        push_double(&n->m_hops, (double)p->hops);
+        n->measured_outstanding--;
+    }
+    n->c.packets_ejected++;
+    n->c.packets_alive--;
+    n->w_ejected_packets++;
+    n->w_latency_sum += lat;
+    noc_area_update(n, now);
+    n->alive_now--;
+    if (p->msg != NOC_NONE) {
+        noc_message *m = &n->msgs[p->msg];
+        if (--m->packets_left == 0) {
+            if (n->deliver)
+                n->deliver(n->deliver_owner, now, m->src, m->dst, m->bytes, m->cookie);
+            m->next_free = n->free_msg;
+            n->free_msg = p->msg;
+        }
+    }
+    p->qnext = n->free_pkt;
+    n->free_pkt = id;
+}
+
+/* ------------------------------------------------------------ building */
+
+static int add_link(noc_network *n, int from_r, int from_p, int to_r, int to_p, double bpt, ws_tick lat,
+                    uint32_t chan)
+{
+    if (n->n_links == n->cap_links) {
+        n->cap_links = n->cap_links ? 2 * n->cap_links : 64;
+        n->links = ws_xrealloc(n->links, n->cap_links * sizeof *n->links);
+    }
+    int id = (int)n->n_links++;
+    noc_link *l = &n->links[id];
+    memset(l, 0, sizeof *l);
+    l->from_r = from_r;
+    l->from_p = from_p;
+    l->to_r = to_r;
+    l->to_p = to_p;
+    l->bytes_per_tick = bpt;
+    l->lat = lat;
+    double s = ceil(n->flit_bytes / bpt - 1e-9);
+    l->ser = s < 1 ? 1 : (ws_tick)s;
+    l->chan = chan;
+    l->want = WS_TICK_NEVER;
+    return id;
+}
+
+static bool override_matches(const ws_link_override *o, int x0, int y0, int x1, int y1)
+{
+    switch (o->select) {
+    case WS_LINKS_ALL: return true;
+    case WS_LINKS_HORIZONTAL: return y0 == y1;
+    case WS_LINKS_VERTICAL: return x0 == x1;
+    default: break;
+    }
+    char *const *links = o->links.items;
+    for (size_t j = 0; j < o->links.n; j++) {
+        int a, b, c, d;
+        bool both;
+        char err[128];
+        if (noc_parse_link(links[j], &a, &b, &c, &d, &both, err, sizeof err) != 0)
+            continue;
+        if (a == x0 && b == y0 && c == x1 && d == y1)
+            return true;
+        if (both && a == x1 && b == y1 && c == x0 && d == y0)
+            return true;
+    }
+    return false;
+}
+
+static const int dx[4] = { 1, -1, 0, 0 }, dy[4] = { 0, 0, 1, -1 };
+static const int opposite[4] = { NOC_PORT_W, NOC_PORT_E, NOC_PORT_N, NOC_PORT_S };
+
+static void component_evaluate(void *self, ws_tick now);
+static ws_tick component_next_due(const void *self, ws_tick now);
+static bool component_busy(const void *self);
+static void component_describe(const void *self, FILE *out);
+static const ws_component_ops noc_ops = {
+    .evaluate = component_evaluate, .commit = NULL, .next_due = component_next_due,
+    .busy = component_busy, .describe_stall = component_describe,
+};
+
+noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routing *routing, char *err,
+                             size_t err_len)
+{
+    noc_network *n = ws_xcalloc(1, sizeof *n);
+    n->engine = e;
+    n->kx = (int)cfg->hw.grid.x;
+    n->ky = (int)cfg->hw.grid.y;
+    n->nodes = n->kx * n->ky;
+    n->routing = routing ? routing : noc_routing_registry[cfg->hw.routing].impl;
+    n->V = (int)cfg->noc.vcs;
+    n->D = (int)cfg->noc.vc_buffer_flits;
+    n->PV = NOC_PORTS * n->V;
+    n->credit_delay = noc_config_ticks(cfg, cfg->noc.credit_delay_s);
+    n->rc_delay = noc_config_ticks(cfg, cfg->noc.routing_delay_s);
+    n->va_delay = noc_config_ticks(cfg, cfg->noc.vc_alloc_delay_s);
+    n->sa_delay = noc_config_ticks(cfg, cfg->noc.sw_alloc_delay_s);
+    n->st_delay = noc_config_ticks(cfg, cfg->noc.st_delay_s);
+    n->flit_bytes = cfg->noc.flit_bytes;
+    n->packet_flits = (int)cfg->noc.packet_flits;
+    n->vct = cfg->noc.switching == WS_SWITCHING_VCT;
+    n->speedup = (int)cfg->noc.input_speedup;
+    n->half_duplex = cfg->noc.half_duplex;
+    n->free_pkt = NOC_NONE;
+    n->free_msg = NOC_NONE;
+
+    size_t R = (size_t)n->nodes;
+    n->routers = ws_xcalloc(R, sizeof *n->routers);
+    n->ivc = ws_xcalloc(R * (size_t)n->PV, sizeof *n->ivc);
+    n->buf = ws_xcalloc(R * (size_t)n->PV * (size_t)n->D, sizeof *n->buf);
+    n->credits = ws_xcalloc(R * (size_t)n->PV, sizeof *n->credits);
+    n->ni = ws_xcalloc(R, sizeof *n->ni);
+    n->ni_credits = ws_xcalloc(R * (size_t)n->V, sizeof *n->ni_credits);
+    n->load = ws_xcalloc(R, sizeof *n->load);
+    n->w_created = ws_xcalloc(R, sizeof *n->w_created);
+    n->w_ejected = ws_xcalloc(R, sizeof *n->w_ejected);
+    n->active = ws_xmalloc(R * sizeof *n->active);
+    n->node_x = ws_xmalloc(R * sizeof *n->node_x);
+    n->node_y = ws_xmalloc(R * sizeof *n->node_y);
+    for (int r = 0; r < n->nodes; r++) {
+        n->node_x[r] = (uint16_t)(r % n->kx);
+        n->node_y[r] = (uint16_t)(r / n->kx);
+    }
+
+    double base_bpt = ws_config_bytes_per_tick(cfg, cfg->hw.link.bandwidth_bytes_per_s);
+    const ws_link_override *ov = cfg->noc.link_overrides.items;
+    for (int r = 0; r < n->nodes; r++) {
+        noc_router *rt = &n->routers[r];
+        rt->x = r % n->kx;
+        rt->y = r / n->kx;
+        for (int p = 0; p < NOC_PORTS; p++)
+            rt->in_link[p] = rt->out_link[p] = -1;
+        for (int i = 0; i < n->PV; i++)
+            n->credits[(size_t)r * n->PV + i] = (uint16_t)n->D;
+        for (int v = 0; v < n->V; v++)
+            n->ni_credits[(size_t)r * n->V + v] = (uint16_t)n->D;
+        n->ni[r].q_head = n->ni[r].q_tail = n->ni[r].cur = NOC_NONE;
+    }
+    /* mesh links, one per direction; in half-duplex mode the two
+     * directions of a pair share one channel */
+    for (int r = 0; r < n->nodes; r++) {
+        noc_router *rt = &n->routers[r];
+        for (int p = 0; p < 4; p++) {
+            int x1 = rt->x + dx[p], y1 = rt->y + dy[p];
+            if (x1 < 0 || y1 < 0 || x1 >= n->kx || y1 >= n->ky)
+                continue;
+            int to = y1 * n->kx + x1;
+            double width = 1, lat_scale = 1;
+            for (size_t i = 0; i < cfg->noc.link_overrides.n; i++)
+                if (override_matches(&ov[i], rt->x, rt->y, x1, y1)) {
+                    width = ov[i].width_scale;
+                    lat_scale = ov[i].latency_scale;
+                }
+            ws_tick lat = noc_config_ticks(cfg, cfg->hw.link.latency_s * lat_scale);
+            uint32_t chan = (uint32_t)n->n_links;
+            if (n->half_duplex && (p == NOC_PORT_W || p == NOC_PORT_N)) {
+                int back = n->routers[to].out_link[opposite[p]];
+                chan = n->links[back].chan;
+            }
+            int id = add_link(n, r, p, to, opposite[p], base_bpt * width, lat, chan);
+            rt->out_link[p] = id;
+            n->routers[to].in_link[opposite[p]] = id;
+        }
+    }
+    n->n_mesh_links = n->n_links;
+    /* local ports: injection NI -> router, ejection router -> NI */
+    for (int r = 0; r < n->nodes; r++) {
+        int inj = add_link(n, -1, NOC_PORT_LOCAL, r, NOC_PORT_LOCAL, n->flit_bytes, 0, (uint32_t)n->n_links);
+        n->routers[r].in_link[NOC_PORT_LOCAL] = inj;
+        int ej = add_link(n, r, NOC_PORT_LOCAL, -1, NOC_PORT_LOCAL, n->flit_bytes, 0, (uint32_t)n->n_links);
+        n->routers[r].out_link[NOC_PORT_LOCAL] = ej;
+    }
+    n->chans = ws_xcalloc(n->n_links, sizeof *n->chans);
+    for (size_t i = 0; i < n->n_links; i++) {
+        n->chans[i].last_user = -1;
+        n->chans[i].links[0] = n->chans[i].links[1] = -1;
+    }
+    for (size_t i = 0; i < n->n_links; i++) {
+        noc_chan *c = &n->chans[n->links[i].chan];
+        c->links[c->links[0] < 0 ? 0 : 1] = (int)i;
+    }
+    n->id = ws_engine_add(e, "noc", n, &noc_ops);
+    (void)err;
+    (void)err_len;
+    return n;
+}
+
+void noc_network_free(noc_network *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n_links; i++) {
+        free(n->links[i].fq.items);
+        free(n->links[i].cq.items);
+    }
+    free(n->links);
+    free(n->chans);
+    free(n->routers);
+    free(n->ivc);
+    free(n->buf);
+    free(n->credits);
+    free(n->ni);
+    free(n->ni_credits);
+    free(n->load);
+    free(n->w_created);
+    free(n->w_ejected);
+    free(n->active);
+    free(n->node_x);
+    free(n->node_y);
+    free(n->pkts);
+    free(n->msgs);
+    free(n->inbox);
+    free(n->m_packet_lat.items);
+    free(n->m_network_lat.items);
+    free(n->m_hops.items);
+    free(n);
+}
+
+int noc_network_nodes(const noc_network *n) { return n->nodes; }
+size_t noc_network_component(const noc_network *n) { return n->id; }
+void noc_network_set_traffic(noc_network *n, noc_traffic *t)
+{
+    n->traffic = t;
+    ws_engine_wake(n->engine, n->id, ws_engine_now(n->engine) + 1);
+}
+
+void noc_network_inject_packet(noc_network *n, ws_tick now, int src, int dst, int flits)
+{
+    noc_inbox_item it = { now, src, dst, (uint64_t)flits, NULL, true };
+    noc_inbox_push(n, &it);
+}
+
+void noc_network_on_delivery(noc_network *n, noc_delivery_fn fn, void *owner)
+{
+    n->deliver = fn;
+    n->deliver_owner = owner;
+}
+
+void noc_network_send(noc_network *n, ws_tick now, int src, int dst, uint64_t bytes, void *cookie)
+{
+    noc_inbox_item it = { now, src, dst, bytes, cookie, false };
+    noc_inbox_push(n, &it);
+}
+
+void noc_inbox_push(noc_network *n, const noc_inbox_item *it)
+{
+    if (n->n_inbox == n->cap_inbox) {
+        n->cap_inbox = n->cap_inbox ? 2 * n->cap_inbox : 64;
+        n->inbox = ws_xrealloc(n->inbox, n->cap_inbox * sizeof *n->inbox);
+    }
+    n->inbox[n->n_inbox++] = *it;
+    ws_engine_wake(n->engine, n->id, it->at + 1);
+}
+
+/* Turns the inbox items given before `now` into packets. */
+static void drain_inbox(noc_network *n, ws_tick now)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < n->n_inbox; i++) {
+        noc_inbox_item *it = &n->inbox[i];
+        if (it->at >= now) {
+            n->inbox[keep++] = *it;
+            continue;
+        }
+        if (it->raw_flits) {
+            noc_packet_new(n, now, it->src, it->dst, (int)it->amount, NOC_NONE);
+            continue;
+        }
+        uint64_t flits = (uint64_t)ceil((double)it->amount / n->flit_bytes - 1e-9);
+        if (flits == 0)
+            flits = 1;
+        uint64_t packets = (flits + (uint64_t)n->packet_flits - 1) / (uint64_t)n->packet_flits;
+        uint32_t mid;
+        if (n->free_msg != NOC_NONE) {
+            mid = n->free_msg;
+            n->free_msg = n->msgs[mid].next_free;
+        } else {
+            if (n->n_msgs == n->cap_msgs) {
+                n->cap_msgs = n->cap_msgs ? 2 * n->cap_msgs : 64;
+                n->msgs = ws_xrealloc(n->msgs, n->cap_msgs * sizeof *n->msgs);
+            }
+            mid = (uint32_t)n->n_msgs++;
+        }
+        noc_message *m = &n->msgs[mid];
+        m->src = it->src;
+        m->dst = it->dst;
+        m->bytes = it->amount;
+        m->cookie = it->cookie;
+        m->packets_left = packets;
+        for (uint64_t k = 0; k < packets; k++) {
+            uint64_t left = flits - k * (uint64_t)n->packet_flits;
+            int size = left < (uint64_t)n->packet_flits ? (int)left : n->packet_flits;
+            noc_packet_new(n, now, it->src, it->dst, size, mid);
+        }
+    }
+    n->n_inbox = keep;
+}
+
+/* ------------------------------------------------------------ component */
+
+static void component_evaluate(void *self, ws_tick now)
+{
+    noc_network *n = self;
+    if (n->n_inbox)
+        drain_inbox(n, now);
+    if (n->traffic) {
+        int src, dst, flits;
+        while (noc_traffic_pop(n->traffic, now, &src, &dst, &flits))
+            noc_packet_new(n, now, src, dst, flits, NOC_NONE);
+    }
+    size_t n_active = 0;
+    for (int r = 0; r < n->nodes; r++)
+        if (n->load[r])
+            n->active[n_active++] = r;
+    n->moved = false;
+    for (size_t i = 0; i < n_active; i++)
+        noc_router_step(n, n->active[i], now);
+    if (n->moved)
+        ws_engine_progress(n->engine);
+}
+
+static ws_tick component_next_due(const void *self, ws_tick now)
+{
+    const noc_network *n = self;
+    if (n->c.packets_queued || n->buffered)
+        return now + 1;
+    ws_tick next = WS_TICK_NEVER;
+    if (n->traffic) {
+        ws_tick t = noc_traffic_next(n->traffic);
+        if (t < next)
+            next = t;
+    }
+    for (size_t i = 0; i < n->n_inbox; i++)
+        if (n->inbox[i].at + 1 < next)
+            next = n->inbox[i].at + 1;
+    if (n->in_flight)
+        for (size_t i = 0; i < n->n_links; i++) {
+            const noc_link *l = &n->links[i];
+            if (l->fq.count && l->fq.items[l->fq.head].at < next)
+                next = l->fq.items[l->fq.head].at;
+            if (l->cq.count && l->cq.items[l->cq.head].at < next)
+                next = l->cq.items[l->cq.head].at;
+        }
+    return next <= now ? now + 1 : next;
+}
+
+static bool component_busy(const void *self)
+{
+    const noc_network *n = self;
+    return n->c.packets_alive > 0;
+}
+
+static void component_describe(const void *self, FILE *out)
+{
+    noc_describe_stall(self, out);
+}
+
+/* ------------------------------------------------------------ statistics */
+
+void noc_network_counts(const noc_network *n, noc_counts *out)
+{
+    *out = n->c;
+}
+
+void noc_network_set_measuring(noc_network *n, bool on) { n->measuring = on; }
+uint64_t noc_network_measured_outstanding(const noc_network *n) { return n->measured_outstanding; }
+
+void noc_network_measured(const noc_network *n, noc_measured *out)
+{
+    out->n = n->m_packet_lat.n;
+    out->packet_latency = n->m_packet_lat.items;
+    out->network_latency = n->m_network_lat.items;
+    out->hops = n->m_hops.items;
+    out->flit_latency_sum = n->m_flit_lat_sum;
+    out->flits = n->m_flits;
+}
+
+void noc_network_window_reset(noc_network *n, ws_tick now)
+{
+    memset(n->w_created, 0, (size_t)n->nodes * sizeof *n->w_created);
+    memset(n->w_ejected, 0, (size_t)n->nodes * sizeof *n->w_ejected);
+    n->w_ejected_packets = 0;
+    n->w_latency_sum = 0;
+    n->w_start = now;
+    n->area = 0;
+    n->area_last = now;
+    for (size_t i = 0; i < n->n_links; i++) {
+        noc_link *l = &n->links[i];
+        l->w_flits = 0;
+        l->w_busy = 0;
+        l->w_peak = 0;
+    }
+}
+
+void noc_network_window(noc_network *n, ws_tick now, noc_window *out)
+{
+    noc_area_update(n, now);
+    out->start = n->w_start;
+    out->length = now - n->w_start;
+    out->created_flits = n->w_created;
+    out->ejected_flits = n->w_ejected;
+    out->ejected_packets = n->w_ejected_packets;
+    out->ejected_latency_sum = n->w_latency_sum;
+    out->packets_in_system_area = n->area;
+}
+
+size_t noc_network_link_count(const noc_network *n) { return n->n_mesh_links; }
+
+void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
+{
+    const noc_link *l = &n->links[i];
+    const noc_router *a = &n->routers[l->from_r], *b = &n->routers[l->to_r];
+    out->from_x = a->x;
+    out->from_y = a->y;
+    out->to_x = b->x;
+    out->to_y = b->y;
+    out->direction = noc_port_name(l->from_p);
+    out->flits = l->w_flits;
+    out->bytes = (double)l->w_flits * n->flit_bytes;
+    out->busy_ticks = l->w_busy;
+    out->peak_buffer_flits = l->w_peak;
+    out->bytes_per_tick = l->bytes_per_tick;
+    out->latency_ticks = l->lat;
+    out->serialization_ticks = l->ser;
+}
+
+ws_tick noc_network_zero_load_latency(const noc_network *n, int hops, int flits)
+{
+    ws_tick P = n->rc_delay + n->va_delay + n->sa_delay + n->st_delay;
+    ws_tick ser = n->n_mesh_links ? n->links[0].ser : 1, lat = n->n_mesh_links ? n->links[0].lat : 0;
+    ws_tick body = (ws_tick)(flits - 1), gap = body;
+    if (hops > 0 && body * ser > n->rc_delay + n->va_delay && body * ser - n->rc_delay - n->va_delay > body)
+        gap = body * ser - n->rc_delay - n->va_delay;
+    return 2 + (ws_tick)(hops + 1) * P + (ws_tick)hops * (ser + lat) + gap;
+}

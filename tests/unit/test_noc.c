@@ -1,0 +1,657 @@
+/* tests/unit/test_noc.c — pins the network model (noc/) against numbers
+ * that do not come from its code:
+ *   - zero-load latency equals the formula of doc/noc.md exactly, for
+ *     several hop counts, packet sizes, pipeline delays, link latencies and
+ *     flit/link widths;
+ *   - mean hops equal the closed forms on k x k meshes (uniform with and
+ *     without self, bit-complement, transpose), over every source (and for
+ *     uniform every pair), and the uniform generator's sample mean agrees;
+ *   - saturation throughput lies below the channel-load bound (uniform 4/k,
+ *     bit-complement 2/k with DOR) and reaches a sensible fraction of it;
+ *   - conservation at every sample, Little's law within 2%;
+ *   - identical results with activity skipping on and off, under
+ *     registration, reverse and shuffled visit orders with another
+ *     component talking to the network, and across runs with one seed;
+ *   - the test-only ring routing deadlocks and the watchdog names the VCs;
+ *   - adaptive routings stay minimal and deliver everything; half-duplex
+ *     links share their bandwidth; messages are reassembled. */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/rng.h"
+#include "noc/measure.h"
+#include "noc/network.h"
+#include "noc/pattern.h"
+#include "noc/traffic.h"
+#include "tests/unit/check_main.h"
+
+#ifndef WS_SRC_CONFIGDIR
+#define WS_SRC_CONFIGDIR "configs"
+#endif
+#define FIXTURE(name) WS_SRC_CONFIGDIR "/../tests/fixtures/noc/" name
+
+static void load(ws_config *cfg, const char *file, const char *const *sets, size_t n)
+{
+    ws_diag d;
+    ws_diag_init(&d, 20);
+    int rc = ws_config_load(cfg, file, sets, n, &d);
+    if (rc != 0)
+        ws_diag_print(&d, stderr);
+    ck_assert_int_eq(rc, 0);
+    ws_diag_free(&d);
+}
+
+/* ------------------------------------------------------------ zero load */
+
+typedef struct zl_case {
+    const char *sets[8];
+    size_t n_sets;
+    int P;           /* pipeline: routing + VC alloc + switch alloc + switch traversal */
+    int RV;          /* routing + VC alloc: the stages body flits skip */
+    int ser, lat;    /* link serialisation and latency, cycles */
+} zl_case;
+
+/* The latency of one packet alone in the network, creation to tail
+ * ejection. */
+static double lone_packet(const ws_config *cfg, int src, int dst, int flits, double *hops)
+{
+    ws_engine *e = ws_engine_new(1);
+    char err[128];
+    noc_network *n = noc_network_new(e, cfg, NULL, err, sizeof err);
+    noc_network_set_measuring(n, true);
+    noc_network_inject_packet(n, 0, src, dst, flits);
+    ck_assert_int_eq(ws_engine_run(e, 100000), WS_RUN_QUIESCENT);
+    noc_measured m;
+    noc_network_measured(n, &m);
+    ck_assert_uint_eq(m.n, 1);
+    double lat = m.packet_latency[0];
+    *hops = m.hops[0];
+    noc_network_free(n);
+    ws_engine_free(e);
+    return lat;
+}
+
+START_TEST(zero_load_latency_formula)
+{
+    static const zl_case cases[] = {
+        { { "hw.grid={x: 8, y: 8}" }, 1, 4, 2, 1, 1 },
+        { { "hw.grid={x: 8, y: 8}", "noc.routing_delay=0 cycles", "noc.vc_alloc_delay=0 cycles",
+            "noc.sw_alloc_delay=0 cycles", "noc.st_delay=0 cycles" }, 5, 0, 0, 1, 1 },
+        { { "hw.grid={x: 8, y: 8}", "noc.routing_delay=2 cycles", "noc.st_delay=0 cycles",
+            "hw.link.latency=5 cycles" }, 4, 4, 3, 1, 5 },
+        /* a flit of 4 link widths: 64 B over 16 B/cycle */
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_size=64 B", "hw.link.latency=0 cycles" }, 3, 4, 2, 4, 0 },
+        /* a 2.5-width flit rounds up to 3 cycles; routing yx */
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_size=40 B", "hw.routing=yx", "noc.vc_alloc_delay=3 cycles" },
+          4, 6, 4, 3, 1 },
+        /* a 10-width flit: the tail gap is serialisation-bound */
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_size=160 B", "noc.routing_delay=0 cycles" }, 3, 3, 1, 10, 1 },
+    };
+    static const struct { int src, dst; } pairs[] = {
+        { 0, 0 }, { 0, 1 }, { 9, 27 }, { 0, 7 }, { 63, 0 }, { 5, 58 },
+    };
+    static const int sizes[] = { 1, 2, 5, 8 };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ws_config cfg;
+        load(&cfg, FIXTURE("mesh.yaml"), cases[c].sets, cases[c].n_sets);
+        for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
+            for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+                int H = abs(pairs[p].src % 8 - pairs[p].dst % 8) + abs(pairs[p].src / 8 - pairs[p].dst / 8);
+                int S = sizes[s];
+                /* doc/noc.md: T0 = 2 + (H+1) P + H (ser + L) + Ts, where the
+                 * tail's gap behind the head is Ts = S-1 when H = 0, else
+                 * max((S-1) ser - (Rd + Vd), S-1): body flits follow at
+                 * the serialisation of the links but skip routing and VC
+                 * allocation at the last router */
+                int gap = H == 0 ? S - 1 : (S - 1) * cases[c].ser - cases[c].RV;
+                if (gap < S - 1)
+                    gap = S - 1;
+                double expect = 2 + (H + 1) * cases[c].P + H * (cases[c].ser + cases[c].lat) + gap;
+                double hops;
+                double got = lone_packet(&cfg, pairs[p].src, pairs[p].dst, S, &hops);
+                ck_assert_msg(got == expect, "case %zu, %d->%d, %d flits: latency %g, formula %g", c,
+                              pairs[p].src, pairs[p].dst, S, got, expect);
+                ck_assert_int_eq((int)hops, H);
+            }
+        ws_config_free(&cfg);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------ hops */
+
+/* Injects one packet per (src, dst) pair given, spread out in time, and
+ * returns the mean hop count the network measured. */
+static double mean_hops_of(const ws_config *cfg, const int *src, const int *dst, size_t n)
+{
+    ws_engine *e = ws_engine_new(1);
+    char err[128];
+    noc_network *net = noc_network_new(e, cfg, NULL, err, sizeof err);
+    noc_network_set_measuring(net, true);
+    for (size_t i = 0; i < n; i++)
+        noc_network_inject_packet(net, (ws_tick)(i / 4), src[i], dst[i], 1);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    noc_measured m;
+    noc_network_measured(net, &m);
+    ck_assert_uint_eq(m.n, n);
+    double sum = 0;
+    for (size_t i = 0; i < m.n; i++)
+        sum += m.hops[i];
+    noc_network_free(net);
+    ws_engine_free(e);
+    return sum / (double)n;
+}
+
+START_TEST(mean_hops_closed_forms)
+{
+    for (int k = 2; k <= 8; k += 2) {
+        char grid[64];
+        snprintf(grid, sizeof grid, "hw.grid={x: %d, y: %d}", k, k);
+        const char *sets[] = { grid };
+        ws_config cfg;
+        load(&cfg, FIXTURE("mesh.yaml"), sets, 1);
+        int N = k * k;
+        int *src = malloc(sizeof(int) * (size_t)N * N), *dst = malloc(sizeof(int) * (size_t)N * N);
+        /* uniform: every (src, dst) pair once is the uniform expectation */
+        size_t n = 0, n_noself = 0;
+        for (int s = 0; s < N; s++)
+            for (int d = 0; d < N; d++) {
+                src[n] = s;
+                dst[n++] = d;
+            }
+        double with_self = mean_hops_of(&cfg, src, dst, n);
+        ck_assert_double_eq_tol(with_self, 2.0 * (k * k - 1) / (3.0 * k), 1e-9);
+        for (int s = 0; s < N; s++)
+            for (int d = 0; d < N; d++)
+                if (s != d) {
+                    src[n_noself] = s;
+                    dst[n_noself++] = d;
+                }
+        ck_assert_double_eq_tol(mean_hops_of(&cfg, src, dst, n_noself), 2.0 * k / 3.0, 1e-9);
+        /* deterministic patterns: every source once, destination from the
+         * pattern registry */
+        noc_pattern_ctx ctx;
+        const noc_pattern *bc = noc_pattern_find("bit_complement"), *tr = noc_pattern_find("transpose");
+        noc_pattern_ctx_init(&ctx, bc, k, k, 1);
+        for (int s = 0; s < N; s++) {
+            src[s] = s;
+            dst[s] = bc->dest(&ctx, s, NULL);
+        }
+        /* bit-complement: per dimension mean |k-1-2x| over x = k/2 (k even) */
+        ck_assert_double_eq_tol(mean_hops_of(&cfg, src, dst, (size_t)N), (double)k, 1e-9);
+        for (int s = 0; s < N; s++)
+            dst[s] = tr->dest(&ctx, s, NULL);
+        /* transpose (x,y)->(y,x): hops 2|x-y|; mean over the k^2 sources
+         *   (2/k^2) sum_x sum_y |x-y| = (4/k^2) sum_{d=1}^{k-1} d (k-d)
+         *   = (4/k^2) (k^2(k-1)/2 - (k-1)k(2k-1)/6) = 2(k^2-1)/(3k),
+         * the diagonal's self-addressed packets (0 hops) included */
+        ck_assert_double_eq_tol(mean_hops_of(&cfg, src, dst, (size_t)N), 2.0 * (k * k - 1) / (3.0 * k), 1e-9);
+        noc_pattern_ctx_free(&ctx);
+        free(src);
+        free(dst);
+        ws_config_free(&cfg);
+    }
+}
+END_TEST
+
+START_TEST(uniform_generator_sample_mean)
+{
+    const char *sets[] = { "hw.grid={x: 8, y: 8}", "traffic.rates=[0.02]", "traffic.exclude_self=true",
+                           "traffic.measure.samples=10" };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 4);
+    noc_point p;
+    ck_assert_int_eq(noc_measure_point(&cfg, 0.02, stderr, &p), 0);
+    ck_assert(!p.saturated);
+    /* ~6400 packets: the standard error of the mean hop count is ~0.03 */
+    ck_assert_msg(fabs(p.hops_mean - 16.0 / 3.0) < 0.12, "hops %g", p.hops_mean);
+    noc_point_free(&p);
+    ws_config_free(&cfg);
+}
+END_TEST
+
+/* ------------------------------------------------------------ saturation */
+
+static double accepted_at(const char *pattern, int k, double rate)
+{
+    char grid[64], pat[64];
+    snprintf(grid, sizeof grid, "hw.grid={x: %d, y: %d}", k, k);
+    snprintf(pat, sizeof pat, "traffic.pattern=%s", pattern);
+    const char *sets[] = { grid, pat };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 2);
+    ws_engine *e = ws_engine_new(1);
+    char err[128];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_traffic *t = noc_traffic_new(&cfg, rate, 5);
+    noc_network_set_traffic(n, t);
+    ws_engine_run(e, 1999);
+    noc_counts c0, c1;
+    noc_network_counts(n, &c0);
+    ws_engine_run(e, 4999);
+    noc_network_counts(n, &c1);
+    noc_network_free(n);
+    noc_traffic_free(t);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+    return (double)(c1.flits_ejected - c0.flits_ejected) / (3000.0 * k * k);
+}
+
+/* Saturation throughput: the most a load sweep from 70% to 110% of the
+ * bound gets accepted (beyond saturation FIFO VCs block each other and
+ * bit-complement's throughput drops). */
+static double saturated_throughput(const char *pattern, int k, double bound)
+{
+    double best = 0;
+    for (double f = 0.7; f < 1.15; f += 0.1) {
+        double a = accepted_at(pattern, k, f * bound);
+        if (a > best)
+            best = a;
+    }
+    return best;
+}
+
+START_TEST(saturation_below_channel_load_bound)
+{
+    const int k = 8;
+    double uni = saturated_throughput("uniform", k, 4.0 / k), bc = saturated_throughput("bit_complement", k, 2.0 / k);
+    /* ideal bounds with DOR: uniform 4/k, bit-complement 2/k */
+    ck_assert_msg(uni < 4.0 / k && uni > 0.6 * 4.0 / k, "uniform saturates at %g (bound %g)", uni, 4.0 / k);
+    ck_assert_msg(bc < 2.0 / k && bc > 0.6 * 2.0 / k, "bit-complement saturates at %g (bound %g)", bc, 2.0 / k);
+}
+END_TEST
+
+/* ------------------------------------------------------------ conservation, Little */
+
+START_TEST(conservation_every_sample)
+{
+    const char *sets[] = { "traffic.packet_flits=[1, 4, 9]", "traffic.packet_weights=[2, 1, 1]" };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 2);
+    ws_engine *e = ws_engine_new(1);
+    char err[128];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_traffic *t = noc_traffic_new(&cfg, 0.35, 2);
+    noc_network_set_traffic(n, t);
+    for (ws_tick at = 99; at < 5000; at += 100) {
+        ws_engine_run(e, at);
+        noc_counts c;
+        noc_network_counts(n, &c);
+        ck_assert_uint_eq(c.flits_injected, c.flits_ejected + c.flits_in_network);
+        ck_assert_uint_eq(c.packets_created, c.packets_ejected + c.packets_alive);
+        ck_assert_uint_le(c.flits_injected, c.flits_created);
+        ck_assert_uint_gt(c.flits_in_network, 0);
+    }
+    noc_network_set_traffic(n, NULL);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    noc_counts c;
+    noc_network_counts(n, &c);
+    ck_assert_uint_eq(c.packets_alive, 0);
+    ck_assert_uint_eq(c.flits_created, c.flits_ejected);
+    ck_assert_uint_eq(c.packets_created, c.packets_ejected);
+    noc_network_free(n);
+    noc_traffic_free(t);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(littles_law)
+{
+    static const char *const loads[] = { "0.1", "0.3" };
+    for (size_t i = 0; i < 2; i++) {
+        const char *sets[] = { "hw.grid={x: 8, y: 8}", "traffic.packet_flits=[1, 4]",
+                               "traffic.measure.sample_period=2000 cycles" };
+        ws_config cfg;
+        load(&cfg, FIXTURE("mesh.yaml"), sets, 3);
+        noc_point p;
+        ck_assert_int_eq(noc_measure_point(&cfg, atof(loads[i]), stderr, &p), 0);
+        ck_assert(!p.saturated);
+        double err = fabs(p.little_packets_in_system - p.little_lambda_w) / p.little_lambda_w;
+        ck_assert_msg(err < 0.02, "load %s: L %g vs lambda W %g", loads[i], p.little_packets_in_system,
+                      p.little_lambda_w);
+        noc_point_free(&p);
+        ws_config_free(&cfg);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------ skip, order, determinism */
+
+static void point_for(const char *const *extra, size_t n_extra, noc_point *p)
+{
+    const char *sets[8] = { "traffic.packet_flits=[1, 6]", "hw.link.latency=3 cycles", "noc.flit_size=40 B",
+                            "traffic.injection=on_off" };
+    size_t n = 4;
+    for (size_t i = 0; i < n_extra; i++)
+        sets[n++] = extra[i];
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, n);
+    ck_assert_int_eq(noc_measure_point(&cfg, 0.05, stderr, p), 0);
+    ws_config_free(&cfg);
+}
+
+static void assert_points_equal(const noc_point *a, const noc_point *b)
+{
+    ck_assert_uint_eq(a->measured_packets, b->measured_packets);
+    ck_assert_uint_gt(a->measured_packets, 100);
+    ck_assert(a->packet_latency_mean == b->packet_latency_mean);
+    ck_assert(a->packet_latency_p99 == b->packet_latency_p99);
+    ck_assert(a->accepted_mean == b->accepted_mean && a->accepted_min == b->accepted_min);
+    ck_assert(a->hops_mean == b->hops_mean && a->flit_latency_mean == b->flit_latency_mean);
+    ck_assert(a->little_packets_in_system == b->little_packets_in_system);
+    ck_assert_uint_eq(a->end_tick, b->end_tick);
+    for (size_t i = 0; i < a->n_links; i++) {
+        ck_assert_uint_eq(a->links[i].flits, b->links[i].flits);
+        ck_assert_uint_eq(a->links[i].peak_buffer_flits, b->links[i].peak_buffer_flits);
+    }
+}
+
+START_TEST(skip_equals_no_skip)
+{
+    const char *no_skip[] = { "sim.activity_skipping=false" };
+    noc_point a, b;
+    point_for(NULL, 0, &a);
+    point_for(no_skip, 1, &b);
+    assert_points_equal(&a, &b);
+    noc_point_free(&a);
+    noc_point_free(&b);
+}
+END_TEST
+
+START_TEST(deterministic_per_seed)
+{
+    const char *other[] = { "sim.seed=8" };
+    noc_point a, b, c;
+    point_for(NULL, 0, &a);
+    point_for(NULL, 0, &b);
+    point_for(other, 1, &c);
+    assert_points_equal(&a, &b);
+    ck_assert(a.packet_latency_mean != c.packet_latency_mean || a.measured_packets != c.measured_packets);
+    noc_point_free(&a);
+    noc_point_free(&b);
+    noc_point_free(&c);
+}
+END_TEST
+
+/* A component outside the network: sends messages of random sizes
+ * (its own stream) at random ticks and records every delivery. */
+typedef struct sender {
+    noc_network *net;
+    gsl_rng *rng;
+    ws_tick next;
+    int left, nodes;
+    uint64_t delivered, bytes, tick_sum;
+} sender;
+
+static void sender_eval(void *self, ws_tick now)
+{
+    sender *s = self;
+    if (now != s->next || !s->left)
+        return;
+    int src = (int)gsl_rng_uniform_int(s->rng, (unsigned long)s->nodes);
+    int dst = (int)gsl_rng_uniform_int(s->rng, (unsigned long)s->nodes);
+    noc_network_send(s->net, now, src, dst, 1 + gsl_rng_uniform_int(s->rng, 400), s);
+    s->left--;
+    s->next = now + 1 + gsl_rng_uniform_int(s->rng, 6);
+}
+static ws_tick sender_next(const void *self, ws_tick now)
+{
+    const sender *s = self;
+    return s->left && s->next > now ? s->next : WS_TICK_NEVER;
+}
+static void on_delivery(void *owner, ws_tick at, int src, int dst, uint64_t bytes, void *cookie)
+{
+    sender *s = owner;
+    ck_assert_ptr_eq(cookie, s);
+    (void)src;
+    (void)dst;
+    s->delivered++;
+    s->bytes += bytes;
+    s->tick_sum = s->tick_sum * 31 + at;
+}
+static const ws_component_ops sender_ops = { .evaluate = sender_eval, .next_due = sender_next };
+
+static void run_with_sender(ws_visit_order order, bool skipping, uint64_t engine_seed, sender *out)
+{
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), NULL, 0);
+    ws_engine *e = ws_engine_new(engine_seed);
+    ws_engine_set_visit_order(e, order);
+    ws_engine_set_skipping(e, skipping);
+    char err[128];
+    sender s = { .left = 300, .nodes = 16, .next = 3 };
+    s.rng = ws_rng_stream(11, "test.sender");
+    /* the sender registered on both sides of the network */
+    ws_engine_add(e, "sender", &s, &sender_ops);
+    s.net = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_network_on_delivery(s.net, on_delivery, &s);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    *out = s;
+    ws_engine_stats st;
+    ws_engine_stats_get(e, &st);
+    out->tick_sum ^= st.now;
+    gsl_rng_free(s.rng);
+    noc_network_free(s.net);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+
+START_TEST(visit_order_and_messages)
+{
+    sender ref, s;
+    run_with_sender(WS_VISIT_REGISTRATION, true, 1, &ref);
+    ck_assert_uint_eq(ref.delivered, 300);
+    for (int i = 0; i < 5; i++) {
+        run_with_sender(i == 0 ? WS_VISIT_REVERSE : WS_VISIT_SHUFFLED, i % 2 == 0, (uint64_t)i + 2, &s);
+        ck_assert_uint_eq(s.delivered, ref.delivered);
+        ck_assert_uint_eq(s.bytes, ref.bytes);
+        ck_assert_uint_eq(s.tick_sum, ref.tick_sum);
+    }
+}
+END_TEST
+
+START_TEST(message_reassembly_time)
+{
+    /* 1000 B in 16 B flits = 63 flits = packets of 8,8,...,7 over 3 hops;
+     * alone, the packets go back to back on the same path */
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), NULL, 0);
+    ws_engine *e = ws_engine_new(1);
+    char err[128];
+    sender s = { 0 };
+    s.net = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_network_on_delivery(s.net, on_delivery, &s);
+    noc_network_send(s.net, 0, 0, 6, 1000, &s);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    ck_assert_uint_eq(s.delivered, 1);
+    ck_assert_uint_eq(s.bytes, 1000);
+    /* queued at tick 1; head latency 2 + 4 P + 3 (1 + 1) = 24 with P = 4;
+     * then one flit per cycle for the other 62 flits */
+    ck_assert_uint_eq(s.tick_sum, 1 + 24 + 62);
+    noc_network_free(s.net);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+END_TEST
+
+/* ------------------------------------------------------------ deadlock */
+
+START_TEST(test_routing_deadlocks_and_watchdog_names_vcs)
+{
+    ws_config cfg;
+    load(&cfg, FIXTURE("deadlock.yaml"), NULL, 0);
+    ws_engine *e = ws_engine_new(1);
+    ws_tick window = ws_config_ticks(&cfg, cfg.sim.watchdog_s);
+    ws_engine_set_watchdog(e, window);
+    char err[128];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_traffic *t = noc_traffic_new(&cfg, 0.9, 3);
+    noc_network_set_traffic(n, t);
+    ck_assert_int_eq(ws_engine_run(e, 1000000), WS_RUN_NO_PROGRESS);
+    ws_engine_stats st;
+    ws_engine_stats_get(e, &st);
+    ck_assert_uint_eq(st.now, st.last_progress + window + 1);
+    ck_assert_uint_lt(st.now, 100000);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    ws_engine_report_stall(e, mem);
+    fclose(mem);
+    ck_assert_msg(strstr(text, "noc:") && strstr(text, "waits on router") && strstr(text, "(0 credits)"),
+                  "%s", text);
+    free(text);
+    noc_network_free(n);
+    noc_traffic_free(t);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+END_TEST
+
+/* ------------------------------------------------------------ routing, links */
+
+static void drain_all(const char *const *sets, size_t n_sets, double rate)
+{
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
+    ws_engine *e = ws_engine_new(1);
+    ws_engine_set_watchdog(e, 20000);
+    char err[128];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_traffic *t = noc_traffic_new(&cfg, rate, 4);
+    noc_network_set_measuring(n, true);
+    noc_network_set_traffic(n, t);
+    ck_assert_int_eq(ws_engine_run(e, 3000), WS_RUN_UNTIL);
+    noc_network_set_traffic(n, NULL);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    noc_counts c;
+    noc_network_counts(n, &c);
+    ck_assert_uint_eq(c.packets_alive, 0);
+    ck_assert_uint_gt(c.packets_ejected, 1000);
+    noc_network_free(n);
+    noc_traffic_free(t);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+
+START_TEST(adaptive_and_variants_deliver_everything)
+{
+    static const char *const variants[][3] = {
+        { "hw.routing=west_first", "traffic.packet_flits=[4]", "hw.grid={x: 6, y: 5}" },
+        { "hw.routing=odd_even", "traffic.packet_flits=[4]", "hw.grid={x: 6, y: 5}" },
+        { "noc.switching=vct", "traffic.packet_flits=[8]", "noc.vcs=2" },
+        { "noc.input_speedup=2", "traffic.packet_flits=[3]", "noc.vcs=1" },
+        { "noc.half_duplex=true", "traffic.packet_flits=[2]", "hw.routing=yx" },
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++)
+        drain_all(variants[i], 3, 0.9);   /* far beyond saturation */
+}
+END_TEST
+
+START_TEST(adaptive_routes_are_minimal)
+{
+    static const char *const names[] = { "hw.routing=west_first", "hw.routing=odd_even" };
+    for (size_t i = 0; i < 2; i++) {
+        const char *sets[] = { names[i], "hw.grid={x: 7, y: 6}" };
+        ws_config cfg;
+        load(&cfg, FIXTURE("mesh.yaml"), sets, 2);
+        for (int s = 0; s < 42; s += 5)
+            for (int d = 0; d < 42; d += 3) {
+                double hops;
+                lone_packet(&cfg, s, d, 1, &hops);
+                ck_assert_int_eq((int)hops, abs(s % 7 - d % 7) + abs(s / 7 - d / 7));
+            }
+        ws_config_free(&cfg);
+    }
+}
+END_TEST
+
+/* Throughput of one-way and two-way streams over the single link of a
+ * 2 x 1 mesh. */
+static void stream_throughput(bool half, double *one_way, double *two_way)
+{
+    const char *sets[] = { "hw.grid={x: 2, y: 1}", half ? "noc.half_duplex=true" : "noc.half_duplex=false",
+                           "traffic.pattern=bit_complement" };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 3);
+    for (int two = 0; two < 2; two++) {
+        ws_engine *e = ws_engine_new(1);
+        char err[128];
+        noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+        for (ws_tick t = 0; t < 2000; t++) {
+            noc_network_inject_packet(n, t, 0, 1, 1);
+            if (two)
+                noc_network_inject_packet(n, t, 1, 0, 1);
+        }
+        ws_engine_run(e, 1999);
+        noc_counts c;
+        noc_network_counts(n, &c);
+        *(two ? two_way : one_way) = (double)c.flits_ejected / 2000.0;
+        noc_network_free(n);
+        ws_engine_free(e);
+    }
+    ws_config_free(&cfg);
+}
+
+START_TEST(half_duplex_shares_the_link)
+{
+    double fd1, fd2, hd1, hd2;
+    stream_throughput(false, &fd1, &fd2);
+    stream_throughput(true, &hd1, &hd2);
+    /* full duplex: one flit per cycle each way; half duplex: one flit per
+     * cycle in total, whether one or two streams use it */
+    ck_assert_msg(fd1 > 0.97 && fd2 > 1.94, "full duplex %g %g", fd1, fd2);
+    ck_assert_msg(hd1 > 0.97 && hd2 < 1.01 && hd2 > 0.9, "half duplex %g %g", hd1, hd2);
+}
+END_TEST
+
+START_TEST(link_override_changes_serialisation)
+{
+    const char *sets[] = { "hw.grid={x: 8, y: 8}",
+                           "noc.link_overrides=[{select: horizontal, width_scale: 0.5, latency_scale: 3}]" };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 2);
+    double hops;
+    /* 0 -> 3: three horizontal links of 2 cycles' serialisation and 3
+     * cycles' latency; 4 flits: 2 + 4*4 + 3*(2+3) + max(3*2 - 2, 3) = 37 */
+    ck_assert(lone_packet(&cfg, 0, 3, 4, &hops) == 37);
+    /* 0 -> 16: two vertical links unchanged: 2 + 3*4 + 2*2 + 3 = 21 */
+    ck_assert(lone_packet(&cfg, 0, 16, 4, &hops) == 21);
+    ws_config_free(&cfg);
+}
+END_TEST
+
+static Suite *noc_suite(void)
+{
+    Suite *s = suite_create("noc");
+    TCase *tc = tcase_create("model");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, zero_load_latency_formula);
+    tcase_add_test(tc, mean_hops_closed_forms);
+    tcase_add_test(tc, uniform_generator_sample_mean);
+    tcase_add_test(tc, saturation_below_channel_load_bound);
+    tcase_add_test(tc, conservation_every_sample);
+    tcase_add_test(tc, littles_law);
+    tcase_add_test(tc, skip_equals_no_skip);
+    tcase_add_test(tc, deterministic_per_seed);
+    tcase_add_test(tc, visit_order_and_messages);
+    tcase_add_test(tc, message_reassembly_time);
+    tcase_add_test(tc, test_routing_deadlocks_and_watchdog_names_vcs);
+    tcase_add_test(tc, adaptive_and_variants_deliver_everything);
+    tcase_add_test(tc, adaptive_routes_are_minimal);
+    tcase_add_test(tc, half_duplex_shares_the_link);
+    tcase_add_test(tc, link_override_changes_serialisation);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return ws_check_run(noc_suite());
+}
