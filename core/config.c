@@ -194,6 +194,9 @@ static const ws_cfield hw_fields[] = {
     { .key = "remote_request", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
       .offset = FIELD(ws_hw_config, remote_request_bytes), .min = 1, .max = 1e6,
       .doc = "command + address bytes of a remote read request" },
+    { .key = "read_chunk", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
+      .offset = FIELD(ws_hw_config, read_chunk_bytes), .min = 1, .max = 1e12,
+      .doc = "unit in which a D2D controller reads HBM and sends data back (one message each)" },
 };
 static const ws_cschema hw_schema = { "hw", sizeof(ws_hw_config), hw_fields,
                                       sizeof hw_fields / sizeof hw_fields[0], NULL };

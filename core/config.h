@@ -117,6 +117,7 @@ typedef struct ws_hw_config {
     ws_link_config link;
     int routing;                   /* ws_routing_kind */
     double remote_request_bytes;   /* command + address of a remote read */
+    double read_chunk_bytes;       /* D2D controller: HBM read and message unit */
 } ws_hw_config;
 
 typedef struct ws_options_config {

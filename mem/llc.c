@@ -107,6 +107,13 @@ static bool access_line(mem_llc *c, uint64_t line, bool allocate)
     return false;
 }
 
+uint64_t mem_llc_lines(const mem_llc *c, uint64_t addr, uint64_t bytes)
+{
+    if (bytes == 0)
+        return 0;
+    return ((addr + bytes - 1) >> c->line_shift) - (addr >> c->line_shift) + 1;
+}
+
 uint64_t mem_llc_access(mem_llc *c, uint64_t addr, uint64_t bytes, bool allocate)
 {
     if (bytes == 0)

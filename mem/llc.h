@@ -42,6 +42,8 @@ void mem_llc_free(mem_llc *c);
 
 uint64_t mem_llc_access(mem_llc *c, uint64_t addr, uint64_t bytes, bool allocate);
 bool mem_llc_contains(const mem_llc *c, uint64_t addr);
+/* Lines that [addr, addr + bytes) overlaps (0 for bytes == 0). */
+uint64_t mem_llc_lines(const mem_llc *c, uint64_t addr, uint64_t bytes);
 const mem_llc_stats *mem_llc_stats_get(const mem_llc *c);
 uint64_t mem_llc_sets(const mem_llc *c);
 

@@ -824,7 +824,8 @@ static const char bad_preset_text[] =
     "          associativity: 8, line_size: 64 B, allocation: all_served}\n"
     "  link: {bandwidth: 1 TB/s, latency: 100 ns}\n"
     "  routing: yx\n"
-    "  remote_request: 16 B\n";
+    "  remote_request: 16 B\n"
+    "  read_chunk: 1 MiB\n";
 
 START_TEST(test_error_in_preset_points_at_preset)
 {

@@ -61,6 +61,9 @@ START_TEST(access_spanning_lines)
 {
     mem_llc *c = mem_llc_new(4096, 4, LINE);
     /* [60, 60+200) touches lines 0..4 (bytes 0..259): 5 lines */
+    ck_assert_uint_eq(mem_llc_lines(c, 60, 200), 5);
+    ck_assert_uint_eq(mem_llc_lines(c, 64, 64), 1);
+    ck_assert_uint_eq(mem_llc_lines(c, 64, 0), 0);
     ck_assert_uint_eq(mem_llc_access(c, 60, 200, true), 0);
     expect_stats(c, 0, 5, 5, 0);
     ck_assert_uint_eq(mem_llc_access(c, 0, 5 * LINE, true), 5);
