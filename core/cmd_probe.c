@@ -5,13 +5,15 @@
  *   hbm   isolated-request latency and streaming read bandwidth of one
  *         tile's HBM for request sizes from 64 B to 64 MiB;
  *   gemm  time and achieved FLOP/s of one expert (three matrices) of a
- *         model for 1 to 16384 tokens on one tile.
- * (p2p joins when the tile's D2D controller lands.) */
+ *         model for 1 to 16384 tokens on one tile;
+ *   p2p   one read of 4 KiB to 4 GiB from one tile's HBM by another tile
+ *         over the network (arch/d2d.h), with its parts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch/compute.h"
+#include "arch/d2d.h"
 #include "core/cli.h"
 #include "core/commands.h"
 #include "core/config.h"
@@ -22,6 +24,7 @@
 typedef struct probe_args {
     const ws_config *cfg;
     const char *model;         /* --model, NULL when not given */
+    const char *from, *to;     /* --from X,Y and --to X,Y (p2p) */
 } probe_args;
 
 typedef struct probe_kind {
@@ -128,11 +131,105 @@ static int probe_gemm(const probe_args *a, ws_table *t)
 static const char *const gemm_columns[] = { "model", "tokens", "expert_time_us", "achieved_TFLOPS",
                                             "efficiency", "bound" };
 
+/* ------------------------------------------------------------ p2p */
+
+typedef struct p2p_sink {
+    ws_tick first, last;
+    uint64_t bytes;
+} p2p_sink;
+
+static void p2p_on_data(void *owner, ws_tick at, void *cookie, uint64_t bytes, bool last)
+{
+    p2p_sink *s = owner;
+    if (!s->bytes)
+        s->first = at;
+    s->bytes += bytes;
+    if (last)
+        s->last = at;
+}
+
+/* One read of `bytes` from tile `from` by tile `to` on an idle wafer. */
+static int p2p_one(const ws_config *cfg, int from, int to, uint64_t bytes, p2p_sink *s, ws_tick *request_leg)
+{
+    ws_engine *e = ws_engine_new((uint64_t)cfg->sim.seed);
+    ws_engine_set_skipping(e, cfg->sim.activity_skipping);
+    ws_engine_set_watchdog(e, ws_config_ticks(cfg, cfg->sim.watchdog_s));
+    char err[256];
+    noc_network *net = noc_network_new(e, cfg, NULL, err, sizeof err);
+    if (!net) {
+        fprintf(stderr, "wafersim probe p2p: %s\n", err);
+        ws_engine_free(e);
+        return WS_EXIT_BAD_INPUT;
+    }
+    memset(s, 0, sizeof *s);
+    arch_d2d *d = arch_d2d_new(e, net, cfg, p2p_on_data, s);
+    arch_d2d_read_req q = { .requester = to, .holder = from, .addr = 0, .bytes = bytes };
+    arch_d2d_read(d, 0, &q);
+    ws_run_status st = ws_engine_run(e, WS_TICK_NEVER);
+    int hops = arch_d2d_distance(d, from, to);
+    *request_leg = hops ? 2 + noc_network_zero_load_latency(net, hops, 1) + 1 : 1;
+    int rc = 0;
+    if (st == WS_RUN_NO_PROGRESS) {
+        ws_engine_report_stall(e, stderr);
+        rc = WS_EXIT_NO_PROGRESS;
+    }
+    arch_d2d_free(d);
+    noc_network_free(net);
+    ws_engine_free(e);
+    return rc;
+}
+
+static int parse_tile(const ws_config *cfg, const char *text, const char *what, int *out)
+{
+    int x, y;
+    char extra;
+    if (!text || sscanf(text, "%d,%d%c", &x, &y, &extra) != 2 || x < 0 || y < 0 || x >= cfg->hw.grid.x ||
+        y >= cfg->hw.grid.y) {
+        fprintf(stderr, "wafersim probe p2p: --%s: expected X,Y of a tile of the %lld x %lld grid, found \"%s\"\n",
+                what, (long long)cfg->hw.grid.x, (long long)cfg->hw.grid.y, text ? text : "");
+        return -1;
+    }
+    *out = y * (int)cfg->hw.grid.x + x;
+    return 0;
+}
+
+static int probe_p2p(const probe_args *a, ws_table *t)
+{
+    const ws_config *cfg = a->cfg;
+    int from, to;
+    if (parse_tile(cfg, a->from ? a->from : "0,0", "from", &from) ||
+        parse_tile(cfg, a->to ? a->to : "1,0", "to", &to))
+        return WS_EXIT_BAD_INPUT;
+    double ns = 1e9 / cfg->sim.clock_hz;
+    for (uint64_t size = 4096; size <= (4ULL << 30); size *= 4) {
+        p2p_sink s;
+        ws_tick request_leg;
+        int rc = p2p_one(cfg, from, to, size, &s, &request_leg);
+        if (rc)
+            return rc;
+        size_t r = ws_table_add_row(t);
+        ws_table_set_int(t, r, 0, (int64_t)size);
+        ws_table_set_int(t, r, 1, abs(from % (int)cfg->hw.grid.x - to % (int)cfg->hw.grid.x) +
+                                      abs(from / (int)cfg->hw.grid.x - to / (int)cfg->hw.grid.x));
+        ws_table_set_double(t, r, 2, (double)s.last * ns);
+        ws_table_set_double(t, r, 3, (double)size / ((double)s.last * ns));
+        ws_table_set_double(t, r, 4, (double)request_leg * ns);
+        ws_table_set_double(t, r, 5, (double)s.first * ns);
+        ws_table_set_double(t, r, 6, (double)size / cfg->hw.tile.hbm.bandwidth_bytes_per_s * 1e9);
+        ws_table_set_double(t, r, 7, (double)size / cfg->hw.link.bandwidth_bytes_per_s * 1e9);
+    }
+    return 0;
+}
+
+static const char *const p2p_columns[] = { "bytes", "hops", "total_ns", "effective_GB_per_s", "request_leg_ns",
+                                           "first_chunk_ns", "hbm_stream_ns", "link_serialisation_ns" };
+
 /* ------------------------------------------------------------ command */
 
 static const probe_kind probe_kinds[] = {
     { "hbm", "HBM probe: one tile, reads only (GB = 1e9 B)", 4, hbm_columns, probe_hbm },
     { "gemm", "GEMM probe: one expert (3 matrices) on one tile", 6, gemm_columns, probe_gemm },
+    { "p2p", "P2P probe: one read between two tiles of an idle wafer (GB = 1e9 B)", 8, p2p_columns, probe_p2p },
 };
 
 static const probe_kind *find_kind(const char *name)
@@ -152,14 +249,14 @@ int ws_cmd_probe(int argc, char **argv)
     }
     const probe_kind *kind = argc >= 2 ? find_kind(argv[1]) : NULL;
     if (!kind) {
-        fprintf(stderr, "wafersim probe: expected a probe kind (hbm, gemm)%s%s\n%s", argc >= 2 ? ", found " : "",
+        fprintf(stderr, "wafersim probe: expected a probe kind (hbm, gemm, p2p)%s%s\n%s", argc >= 2 ? ", found " : "",
                 argc >= 2 ? argv[1] : "", cmd->usage);
         return WS_EXIT_BAD_INPUT;
     }
     probe_args a = { 0 };
-    const ws_cli_extra extra[] = { { "model", &a.model } };
+    const ws_cli_extra extra[] = { { "model", &a.model }, { "from", &a.from }, { "to", &a.to } };
     ws_cli_opts o;
-    int rc = ws_cli_parse_ex(argc - 1, argv + 1, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET, extra, 1, &o);
+    int rc = ws_cli_parse_ex(argc - 1, argv + 1, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET, extra, 3, &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {

@@ -34,10 +34,14 @@ int ws_cmd_noc(int argc, char **argv);
     X("probe", ws_cmd_probe, "calibration microbenchmarks of one tile component",                   \
       "usage: wafersim probe hbm [--set KEY.PATH=VALUE]... [--format table|csv|json] [--out PATH] FILE\n" \
       "       wafersim probe gemm --model NAME|FILE [--set ...] [--format ...] [--out PATH] FILE\n" \
+      "       wafersim probe p2p [--from X,Y] [--to X,Y] [--set ...] [--format ...] [--out PATH] FILE\n" \
       "hbm: isolated-request latency and streaming read bandwidth of one tile's HBM\n"              \
       "     for request sizes from 64 B to 64 MiB (model: mem/hbm.h, doc/memory.md).\n"           \
       "gemm: time and achieved TFLOPS of one expert (gate, up, down) of the model\n"              \
-      "     for 1 to 16384 tokens on one tile (model: arch/compute.h, doc/memory.md).\n") \
+      "     for 1 to 16384 tokens on one tile (model: arch/compute.h, doc/memory.md).\n"        \
+      "p2p [--from X,Y] [--to X,Y]: one read of 4 KiB .. 4 GiB from tile FROM's HBM by\n"      \
+      "     tile TO (default 0,0 -> 1,0) on an idle wafer: total time, effective\n"             \
+      "     bandwidth and its parts (model: arch/d2d.h, doc/memory.md).\n") \
     X("model", ws_cmd_model, "list the MoE models, or show one with its derived quantities",        \
       "usage: wafersim model list [--format table|csv|json] [--out PATH]\n"                         \
       "       wafersim model show [--format table|csv|json] [--out PATH] NAME|FILE\n"               \

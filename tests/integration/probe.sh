@@ -54,6 +54,22 @@ expect_stderr_contains "--model NAME|FILE is required"
 run "$WAFERSIM" probe gemm --model no-such-model "$DEFAULT"
 expect_status 2
 
+# p2p: corner to corner on dojo (8 hops); sizes 4 KiB .. 4 GiB; big reads
+# stream at >= 95% of the 1.7 TB/s link (the chunks pipeline HBM and network),
+# a small read is all latency (first chunk = whole read)
+run "$WAFERSIM" probe p2p --from 0,0 --to 4,4 --format csv "$DEFAULT"
+expect_status 0
+grep -v '^#' "$RUN_OUT_FILE" | tail -n +2 > p2p.csv
+expect_eq "p2p sizes" 11 "$(wc -l < p2p.csv | tr -d ' ')"
+expect_eq "hops" "8" "$(awk -F, 'NR == 1 { print $2 }' p2p.csv)"
+expect_eq "4 KiB read: first chunk is the whole read" "yes" \
+    "$(awk -F, '$1 == 4096 { print ($3 == $6) ? "yes" : "no" }' p2p.csv)"
+expect_eq "4 GiB read at >= 95% of the link" "yes" \
+    "$(awk -F, '$1 == 4294967296 { print ($4 >= 0.95 * 1700) ? "yes" : "no" }' p2p.csv)"
+run "$WAFERSIM" probe p2p --from 9,9 "$DEFAULT"
+expect_status 2
+expect_stderr_contains "--from: expected X,Y of a tile of the 5 x 5 grid"
+
 run "$WAFERSIM" probe teleport "$DEFAULT"
 expect_status 2
 run "$WAFERSIM" probe hbm --set hw.tile.hbm.channels=0 "$DEFAULT"
