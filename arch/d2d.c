@@ -46,6 +46,7 @@ typedef struct waiting_chunk {
 typedef struct tile_side {
     mem_hbm *hbm;
     mem_llc *llc;
+    ws_tick retry_at;          /* when the HBM can take the head chunk */
     waiting_chunk *fifo;       /* chunks waiting for HBM, in order */
     size_t head, count, cap;
 } tile_side;
@@ -221,7 +222,8 @@ static void serve_chunk(arch_d2d *d, ws_tick now, uint32_t ti, uint32_t chunk)
     d->waiting_chunks++;
 }
 
-/* Issues the waiting chunks of one tile to its HBM while it accepts. */
+/* Issues the waiting chunks of one tile to its HBM while it accepts; when
+ * it pushes back, remembers the tick the head chunk will fit. */
 static void drain_fifo(arch_d2d *d, ws_tick now, int tile)
 {
     tile_side *s = &d->tile[tile];
@@ -230,8 +232,11 @@ static void drain_fifo(arch_d2d *d, ws_tick now, int tile)
         transfer_rec *t = &d->transfers[w.transfer];
         uint64_t bytes = chunk_len(d, t, w.chunk);
         uint64_t addr = t->serve_addr + (uint64_t)w.chunk * d->chunk_bytes;
-        if (!mem_hbm_can_accept(s->hbm, now, addr, bytes))
+        ws_tick fits = mem_hbm_accept_tick(s->hbm, now, addr, bytes);
+        if (fits > now) {
+            s->retry_at = fits;
             return;
+        }
         bool own = t->server == t->req.requester;
         ws_tick done = mem_hbm_issue(s->hbm, now, addr, bytes, own ? MEM_HBM_READ_LOCAL : MEM_HBM_READ_REMOTE);
         ev_push(d, done + d->llc_miss, EV_READY, (uint32_t)tile, w.transfer, w.chunk);
@@ -322,7 +327,7 @@ static void d2d_evaluate(void *self, ws_tick now)
     }
     if (d->waiting_chunks)
         for (int tile = 0; tile < d->tiles; tile++)
-            if (d->tile[tile].count)
+            if (d->tile[tile].count && d->tile[tile].retry_at <= now)
                 drain_fifo(d, now, tile);
 }
 
@@ -330,8 +335,13 @@ static ws_tick d2d_next_due(const void *self, ws_tick now)
 {
     const arch_d2d *d = self;
     ws_tick next = d->n_heap ? d->heap[0].at : WS_TICK_NEVER;
-    if (d->waiting_chunks && now + 1 < next)
-        next = now + 1;   /* retry the HBM queues */
+    if (d->waiting_chunks)   /* retry the HBM queues when they can take the head chunk */
+        for (int tile = 0; tile < d->tiles; tile++)
+            if (d->tile[tile].count) {
+                ws_tick r = d->tile[tile].retry_at > now ? d->tile[tile].retry_at : now + 1;
+                if (r < next)
+                    next = r;
+            }
     return next;
 }
 
@@ -364,6 +374,15 @@ static void on_network_delivery(void *owner, ws_tick at, int src, int dst, uint6
 
 /* ------------------------------------------------------------ public */
 
+uint64_t arch_d2d_llc_block_bytes(const ws_config *cfg)
+{
+    uint64_t line = (uint64_t)cfg->hw.tile.llc.line_bytes, chunk = (uint64_t)cfg->hw.read_chunk_bytes;
+    uint64_t block = 1;
+    while (block * 2 <= chunk)
+        block *= 2;
+    return block > line ? block : line;
+}
+
 arch_d2d *arch_d2d_new(ws_engine *e, noc_network *net, const ws_config *cfg, arch_d2d_data_fn fn, void *owner)
 {
     arch_d2d *d = ws_xcalloc(1, sizeof *d);
@@ -384,9 +403,15 @@ arch_d2d *arch_d2d_new(ws_engine *e, noc_network *net, const ws_config *cfg, arc
     mem_hbm_params hp;
     mem_hbm_params_from_config(cfg, &hp);
     d->tile = ws_xcalloc((size_t)d->tiles, sizeof *d->tile);
+    uint64_t block = arch_d2d_llc_block_bytes(cfg);
+    uint64_t ways = (uint64_t)l->associativity, size = (uint64_t)l->size_bytes;
+    while (ways > 1 && size % (ways * block))
+        ways /= 2;
+    if (size % (ways * block))
+        size -= size % (ways * block);   /* whole blocks only */
     for (int i = 0; i < d->tiles; i++) {
         d->tile[i].hbm = mem_hbm_new(&hp);
-        d->tile[i].llc = mem_llc_new((uint64_t)l->size_bytes, (unsigned)l->associativity, (uint64_t)l->line_bytes);
+        d->tile[i].llc = mem_llc_new(size, (unsigned)ways, block);
     }
     d->id = ws_engine_add(e, "d2d", d, &d2d_ops);
     noc_network_on_delivery(net, on_network_delivery, d);

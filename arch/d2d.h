@@ -27,8 +27,12 @@
  *   while the HBM queues push back) and is ready at HBM completion + LLC
  *   miss penalty. Misses fill the LLC per hw.tile.llc.allocation: on the
  *   tile's own reads (local_misses) or on every read it serves (all_served).
- *   This is coarse: an LLC hit has no bandwidth limit and a chunk that
- *   partly hits is read whole from HBM.
+ *   This is coarse: an LLC hit has no bandwidth limit, a chunk that partly
+ *   hits is read whole from HBM, and the LLC keeps its tags in blocks of
+ *   arch_d2d_llc_block_bytes() = max(line size, largest power of two <=
+ *   read chunk) so that streaming megabytes costs one lookup per chunk, not
+ *   one per 128 B line (capacity and associativity are kept; the
+ *   associativity is halved until the size is a multiple of ways x block).
  *
  *   Delivery: the owner's callback fn(owner, at, cookie, bytes, last) runs
  *   once per chunk, during the d2d component's evaluate at tick `at`, in a
@@ -97,5 +101,6 @@ mem_hbm *arch_d2d_hbm(const arch_d2d *d, int tile);
 mem_llc *arch_d2d_llc(const arch_d2d *d, int tile);
 int arch_d2d_tiles(const arch_d2d *d);
 int arch_d2d_distance(const arch_d2d *d, int a, int b);   /* Manhattan, in hops */
+uint64_t arch_d2d_llc_block_bytes(const ws_config *cfg);
 
 #endif

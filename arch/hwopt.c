@@ -60,3 +60,13 @@ const ws_hwopt_entry *ws_hwopt_find(const char *name)
             return &ws_hwopt_registry[i];
     return NULL;
 }
+
+#define WS_HWOPT_ENABLED(name, sw, summary)                                                    \
+    if (!strcmp(#name, opt))                                                                  \
+        return cfg->options.name.enabled;
+
+bool ws_hwopt_enabled(const ws_config *cfg, const char *opt)
+{
+    WS_HWOPT_LIST(WS_HWOPT_ENABLED)
+    return false;
+}

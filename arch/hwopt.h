@@ -38,4 +38,9 @@ extern const ws_cschema ws_hwopt_options_schema;
 
 const ws_hwopt_entry *ws_hwopt_find(const char *name);
 
+struct ws_config;
+/* Whether the experiment turns option `name` on (options.<name>.enabled);
+ * false for an unknown name. */
+bool ws_hwopt_enabled(const struct ws_config *cfg, const char *name);
+
 #endif

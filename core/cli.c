@@ -72,12 +72,15 @@ int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accep
         longopts[k++] = (struct option){ extra[i].name, required_argument, NULL,
                                          WS_CLI_EXTRA_BASE + (int)i };
     longopts[k] = all[6];
-    char shortopts[16] = "+h";
+    /* ':' first: a missing value is reported as such (not as an unknown
+     * option); no '+': GNU permutation, so options may follow arguments
+     * ("--" still ends the options) */
+    char shortopts[16] = ":h";
     if (accepted & WS_OPT_OUT) strcat(shortopts, "o:");
     if (accepted & WS_OPT_QUIET) strcat(shortopts, "q");
 
     opterr = 0;
-    optind = 1;
+    optind = 0;   /* GNU and musl: full reinitialisation (the parse may be repeated) */
     int c;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         switch (c) {
@@ -96,27 +99,43 @@ int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accep
         case 's': push_set(o, optarg); break;
         case 'n': push_set(o, "sim.activity_skipping=false"); break;
         case 'q': o->quiet = true; break;
-        case ':':
-            fprintf(stderr, "wafersim %s: option %s needs a value\n", cmd->name, argv[optind - 1]);
+        case ':': {
+            /* a long option as written ("--out", or "--out" from "--out=")
+             * or a short one ("-o", also at the end of "-qo") */
+            const char *w = argv[optind - 1];
+            if (w[0] == '-' && w[1] == '-')
+                fprintf(stderr, "wafersim %s: option %.*s needs a value\n", cmd->name,
+                        (int)strcspn(w, "="), w);
+            else
+                fprintf(stderr, "wafersim %s: option -%c needs a value\n", cmd->name, optopt);
             goto bad;
+        }
         default:
             if (c >= WS_CLI_EXTRA_BASE && c < WS_CLI_EXTRA_BASE + (int)n_extra) {
                 *extra[c - WS_CLI_EXTRA_BASE].value = optarg;
                 break;
             }
-            fprintf(stderr, "wafersim %s: unknown option \"%s\"\n", cmd->name, argv[optind - 1]);
+            {
+                /* optopt is 0 for an unknown long option (then it is
+                 * argv[optind - 1]), else the option's value: an unknown
+                 * short option, or a known one given a value it does not
+                 * take ("--quiet=1") */
+                const char *w = argv[optind - 1];
+                if (optopt == 0)
+                    fprintf(stderr, "wafersim %s: unknown option \"%s\"\n", cmd->name, w);
+                else if (w[0] == '-' && w[1] == '-' && strchr(w, '='))
+                    fprintf(stderr, "wafersim %s: option %.*s takes no value\n", cmd->name,
+                            (int)strcspn(w, "="), w);
+                else
+                    fprintf(stderr, "wafersim %s: unknown option \"-%c\"\n", cmd->name, optopt);
+            }
             goto bad;
         }
     }
-    /* positional arguments, plus any options after them (GNU style) */
+    /* positional arguments, in order (getopt_long moved the options that
+     * followed them out of the way) */
     o->args = argv + optind;
     o->n_args = (size_t)(argc - optind);
-    for (size_t i = 0; i < o->n_args; i++)
-        if (o->args[i][0] == '-' && o->args[i][1]) {
-            fprintf(stderr, "wafersim %s: options must come before arguments, found \"%s\" after \"%s\"\n",
-                    cmd->name, o->args[i], o->args[0]);
-            goto bad;
-        }
     return 0;
 bad:
     fprintf(stderr, "try 'wafersim %s --help'\n", cmd->name);

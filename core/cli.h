@@ -8,10 +8,15 @@
  *   1 runtime failure, 2 bad input, 3 no progress).
  *
  *   ws_cli_parse() parses the options a subcommand accepts (a mask of
- *   WS_OPT_* flags) with getopt_long, stopping at nothing: positional
- *   arguments are collected in order. `--help` prints the usage and makes it
- *   return 1; an unknown option, a missing argument or a bad --format value
- *   prints an error and the usage hint and returns -1 (exit status 2).
+ *   WS_OPT_* flags) with getopt_long. Options may come before, between or
+ *   after the positional arguments (GNU argument permutation: `wafersim
+ *   config show FILE --set KEY=VALUE` works); `--` ends the options, and
+ *   everything after it is positional. Positional arguments are collected
+ *   in order (o->args points into argv, which getopt_long reorders).
+ *   `--help` prints the usage and makes it return 1; an unknown option
+ *   ("unknown option \"--bogus\""), an option missing its value ("option
+ *   --out needs a value") or a bad --format value prints an error and the
+ *   usage hint and returns -1 (exit status 2).
  *   --no-skip is the same as --set sim.activity_skipping=false.
  */
 #ifndef WS_CLI_H

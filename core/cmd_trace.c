@@ -1,9 +1,13 @@
 /* core/cmd_trace.c — `wafersim trace ACTION ...`: expert-selection traces.
  * Actions are rows of the table below (one function each); this file has
- * `import` (JSON trees to a binary trace, workload/trace_import.h) and
- * `info` (summary of a binary trace, workload/trace_reader.h). */
+ * `import` (JSON trees to a binary trace, workload/trace_import.h),
+ * `info` (summary of a binary trace, workload/trace_reader.h), `gen`
+ * (synthetic traces, workload/generator.h), `stats` (workload/stats.h) and
+ * `heatmap` (cross-token transition counts, workload/heatmap.h). */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +15,12 @@
 #include "core/cli.h"
 #include "core/commands.h"
 #include "core/hash.h"
+#include "core/xalloc.h"
+#include "workload/generator.h"
+#include "workload/heatmap.h"
 #include "workload/model.h"
+#include "workload/profile.h"
+#include "workload/stats.h"
 #include "workload/trace_import.h"
 #include "workload/trace_reader.h"
 
@@ -169,6 +178,412 @@ static int trace_info(int argc, char **argv)
     return WS_EXIT_OK;
 }
 
+/* ------------------------------------------------------------ shared helpers */
+
+/* Parses an unsigned integer option value in [lo, hi]; prints the error. */
+static int parse_u64(const char *action, const char *opt, const char *text, uint64_t lo, uint64_t hi,
+                     uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!*text || *text == '-' || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "wafersim trace %s: %s: expected an integer from %llu to %llu, found \"%s\"\n", action,
+                opt, (unsigned long long)lo, (unsigned long long)hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int bad_option(const char *action, int c, char **argv)
+{
+    if (c == ':')
+        fprintf(stderr, "wafersim trace %s: option %s needs a value\n", action, argv[optind - 1]);
+    else
+        fprintf(stderr, "wafersim trace %s: unknown option \"%s\"\ntry 'wafersim trace --help'\n", action,
+                argv[optind - 1]);
+    return WS_EXIT_BAD_INPUT;
+}
+
+static wl_trace *open_trace(const char *action, const char *path)
+{
+    char err[512];
+    wl_trace *t = wl_trace_open(path, WL_TRACE_VERIFY, err, sizeof err);
+    if (!t)
+        fprintf(stderr, "wafersim trace %s: %s\n", action, err);
+    return t;
+}
+
+/* ------------------------------------------------------------ gen */
+
+/* "N" or "MIN:MAX" */
+static int parse_prompt(const char *text, wl_gen_lengths *len)
+{
+    const char *colon = strchr(text, ':');
+    uint64_t a, b;
+    if (!colon) {
+        if (parse_u64("gen", "--prompt-tokens", text, 1, 1000000, &a))
+            return -1;
+        len->prompt_min = len->prompt_max = (uint32_t)a;
+        return 0;
+    }
+    char lo[32];
+    size_t n = (size_t)(colon - text);
+    if (n >= sizeof lo) {
+        fprintf(stderr, "wafersim trace gen: --prompt-tokens: expected N or MIN:MAX, found \"%s\"\n", text);
+        return -1;
+    }
+    memcpy(lo, text, n);
+    lo[n] = '\0';
+    if (parse_u64("gen", "--prompt-tokens", lo, 1, 1000000, &a) ||
+        parse_u64("gen", "--prompt-tokens", colon + 1, a, 1000000, &b))
+        return -1;
+    len->prompt_min = (uint32_t)a;
+    len->prompt_max = (uint32_t)b;
+    return 0;
+}
+
+/* The profile: the one named, else the model's shipped one, else defaults. */
+static int load_profile(const char *name, const wl_model *m, wl_profile *p, bool quiet)
+{
+    ws_diag d;
+    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+    int rc = 0;
+    if (!name) {
+        char *path = wl_profile_path(m->name);
+        FILE *probe = fopen(path, "r");
+        free(path);
+        if (probe) {
+            fclose(probe);
+            name = m->name;
+        } else {
+            if (!quiet)
+                fprintf(stderr, "wafersim trace gen: no shipped profile for %s: using the default profile\n",
+                        m->name);
+            wl_profile_default(p);
+        }
+    }
+    if (name && wl_profile_load(p, name, m, &d) != 0) {
+        ws_diag_print(&d, stderr);
+        rc = -1;
+    } else if (name && *p->model && strcmp(p->model, m->name) && !quiet) {
+        fprintf(stderr, "wafersim trace gen: warning: profile %s was calibrated for %s, not %s\n", p->name,
+                p->model, m->name);
+    }
+    ws_diag_free(&d);
+    return rc;
+}
+
+static int trace_gen(int argc, char **argv)
+{
+    const ws_command *cmd = ws_command_find("trace");
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "model", required_argument, NULL, 'm' },
+        { "requests", required_argument, NULL, 'n' },
+        { "seed", required_argument, NULL, 's' },
+        { "profile", required_argument, NULL, 'p' },
+        { "prompt-tokens", required_argument, NULL, 'P' },
+        { "decode-tokens", required_argument, NULL, 'D' },
+        { "out", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *model = NULL, *out = NULL, *profile = NULL;
+    uint64_t n_req = 0, seed = 0, v;
+    bool have_n = false, have_seed = false, quiet = false;
+    wl_gen_lengths len = { 0, 0, -1 };
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":hm:n:s:p:o:q", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(cmd->usage, stdout);
+            return WS_EXIT_OK;
+        case 'm': model = optarg; break;
+        case 'o': out = optarg; break;
+        case 'p': profile = optarg; break;
+        case 'q': quiet = true; break;
+        case 'n':
+            if (parse_u64("gen", "--requests", optarg, 1, UINT32_MAX, &n_req))
+                return WS_EXIT_BAD_INPUT;
+            have_n = true;
+            break;
+        case 's':
+            if (parse_u64("gen", "--seed", optarg, 0, UINT64_MAX, &seed))
+                return WS_EXIT_BAD_INPUT;
+            have_seed = true;
+            break;
+        case 'P':
+            if (parse_prompt(optarg, &len))
+                return WS_EXIT_BAD_INPUT;
+            break;
+        case 'D':
+            if (parse_u64("gen", "--decode-tokens", optarg, 0, WL_TRACE_MAX_DECODE, &v))
+                return WS_EXIT_BAD_INPUT;
+            len.decode = (int32_t)v;
+            break;
+        default:
+            return bad_option("gen", c, argv);
+        }
+    }
+    if (optind < argc || !model || !have_n || !have_seed || !out) {
+        fprintf(stderr, "wafersim trace gen: expected --model NAME --requests N --seed S -o FILE%s%s\n",
+                optind < argc ? ", found the argument " : "", optind < argc ? argv[optind] : "");
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_diag d;
+    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+    wl_model m;
+    if (wl_model_load(&m, model, &d) != 0) {
+        ws_diag_print(&d, stderr);
+        ws_diag_free(&d);
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_diag_free(&d);
+    wl_profile p;
+    if (load_profile(profile, &m, &p, quiet) != 0) {
+        wl_model_free(&m);
+        return WS_EXIT_BAD_INPUT;
+    }
+    char err[512];
+    int rc = wl_gen_write(&m, &p, seed, n_req, &len, out, !quiet, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "wafersim trace gen: %s\n", err);
+    } else if (!quiet) {
+        wl_trace *t = wl_trace_open(out, 0, err, sizeof err);
+        if (t) {
+            const wl_trace_info *in = wl_trace_get_info(t);
+            printf("generated %llu request%s (%llu prefill + %llu decode tokens, model %s, profile %s, seed %llu) "
+                   "into %s\n",
+                   (unsigned long long)in->n_requests, in->n_requests == 1 ? "" : "s",
+                   (unsigned long long)in->prefill_tokens, (unsigned long long)in->decode_tokens, m.name, p.name,
+                   (unsigned long long)seed, out);
+            wl_trace_close(t);
+        }
+    }
+    wl_profile_free(&p);
+    wl_model_free(&m);
+    return rc ? WS_EXIT_RUNTIME : WS_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ stats */
+
+static void set_num(ws_table *t, size_t row, size_t col, double v)
+{
+    if (!isnan(v))
+        ws_table_set_double(t, row, col, v);
+}
+
+static ws_table *stats_table(const wl_stats *s)
+{
+    size_t nc = 2 + wl_stats_n_columns;
+    const char **cols = ws_xcalloc(nc, sizeof *cols);
+    cols[0] = "moe_layer_index";
+    cols[1] = "model_layer";
+    for (size_t c = 0; c < wl_stats_n_columns; c++)
+        cols[2 + c] = wl_stats_columns[c].name;
+    ws_table *t = ws_table_new("trace statistics per MoE layer (decode tokens unless named)", nc, cols);
+    free(cols);
+    char buf[32];
+    for (uint32_t m = 0; m <= s->n_moe; m++) {
+        const wl_layer_stats *L = m < s->n_moe ? &s->layer[m] : &s->mean;
+        size_t r = ws_table_add_row(t);
+        if (m < s->n_moe) {
+            snprintf(buf, sizeof buf, "%u", m);
+            ws_table_set_str(t, r, 0, buf);
+            ws_table_set_int(t, r, 1, s->moe_layer[m]);
+        } else {
+            ws_table_set_str(t, r, 0, "mean");
+        }
+        for (size_t c = 0; c < wl_stats_n_columns; c++) {
+            double v = wl_stats_get(L, &wl_stats_columns[c]);
+            if (c == 0 && m < s->n_moe)
+                ws_table_set_int(t, r, 2 + c, (int64_t)v);
+            else
+                set_num(t, r, 2 + c, v);
+        }
+    }
+    return t;
+}
+
+static int write_cdf(const wl_stats *s, const char *path, const ws_provenance *p)
+{
+    static const char *const cols[] = { "moe_layer_index", "model_layer", "rank", "next_token_cdf",
+                                        "next_layer_cdf" };
+    ws_table *t = ws_table_new("conditional CDF after each layer's hottest expert: mass of the top `rank` experts",
+                               5, cols);
+    for (uint32_t m = 0; m < s->n_moe; m++)
+        for (uint32_t e = 0; e < s->n_experts; e++) {
+            size_t r = ws_table_add_row(t);
+            ws_table_set_int(t, r, 0, m);
+            ws_table_set_int(t, r, 1, s->moe_layer[m]);
+            ws_table_set_int(t, r, 2, e + 1);
+            set_num(t, r, 3, s->next_token_cdf[(size_t)m * s->n_experts + e]);
+            set_num(t, r, 4, s->next_layer_cdf[(size_t)m * s->n_experts + e]);
+        }
+    char err[512];
+    int rc = ws_table_write(t, p, WS_FORMAT_CSV, path, err, sizeof err);
+    ws_table_free(t);
+    if (rc)
+        fprintf(stderr, "wafersim trace stats: %s\n", err);
+    return rc;
+}
+
+static int trace_stats(int argc, char **argv)
+{
+    const ws_command *cmd = ws_command_find("trace");
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "format", required_argument, NULL, 'f' },
+        { "out", required_argument, NULL, 'o' },
+        { "cdf", required_argument, NULL, 'c' },
+        { "batch-samples", required_argument, NULL, 'b' },
+        { "seed", required_argument, NULL, 's' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *out = NULL, *cdf = NULL;
+    ws_format fmt = ws_format_default();
+    wl_stats_opts so = { 8, 1 };
+    uint64_t v;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(cmd->usage, stdout);
+            return WS_EXIT_OK;
+        case 'o': out = optarg; break;
+        case 'c': cdf = optarg; break;
+        case 'f':
+            if (ws_format_parse(optarg, &fmt)) {
+                fprintf(stderr, "wafersim trace stats: --format: expected table, csv or json, found \"%s\"\n",
+                        optarg);
+                return WS_EXIT_BAD_INPUT;
+            }
+            break;
+        case 'b':
+            if (parse_u64("stats", "--batch-samples", optarg, 0, 1000000, &v))
+                return WS_EXIT_BAD_INPUT;
+            so.batch_samples = (uint32_t)v;
+            break;
+        case 's':
+            if (parse_u64("stats", "--seed", optarg, 0, UINT64_MAX, &so.seed))
+                return WS_EXIT_BAD_INPUT;
+            break;
+        default:
+            return bad_option("stats", c, argv);
+        }
+    }
+    if (argc - optind != 1) {
+        fprintf(stderr, "wafersim trace stats: expected one trace file, found %d arguments\n", argc - optind);
+        return WS_EXIT_BAD_INPUT;
+    }
+    wl_trace *t = open_trace("stats", argv[optind]);
+    if (!t)
+        return WS_EXIT_BAD_INPUT;
+    wl_stats s;
+    char err[512];
+    if (wl_stats_compute(t, &so, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "wafersim trace stats: %s\n", err);
+        wl_trace_close(t);
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_provenance p;
+    ws_cli_provenance(&p, "wafersim trace stats");
+    p.has_seed = true;
+    p.seed = so.seed;
+    p.config_path = argv[optind];
+    int rc = WS_EXIT_OK;
+    if (cdf && write_cdf(&s, cdf, &p))
+        rc = WS_EXIT_RUNTIME;
+    ws_table *tab = stats_table(&s);
+    if (rc == WS_EXIT_OK && ws_table_write(tab, &p, fmt, out, err, sizeof err) != 0) {
+        fprintf(stderr, "wafersim trace stats: %s\n", err);
+        rc = WS_EXIT_RUNTIME;
+    }
+    ws_table_free(tab);
+    wl_stats_free(&s);
+    wl_trace_close(t);
+    return rc;
+}
+
+/* ------------------------------------------------------------ heatmap */
+
+static int trace_heatmap(int argc, char **argv)
+{
+    const ws_command *cmd = ws_command_find("trace");
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "out", required_argument, NULL, 'o' },
+        { "oracle", no_argument, NULL, 'O' },
+        { "eval", required_argument, NULL, 'e' },
+        { "quiet", no_argument, NULL, 'q' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *out = NULL, *eval = NULL;
+    bool oracle = false, quiet = false;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":ho:q", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(cmd->usage, stdout);
+            return WS_EXIT_OK;
+        case 'o': out = optarg; break;
+        case 'O': oracle = true; break;
+        case 'e': eval = optarg; break;
+        case 'q': quiet = true; break;
+        default:
+            return bad_option("heatmap", c, argv);
+        }
+    }
+    if (argc - optind != 1 || !out) {
+        fprintf(stderr, "wafersim trace heatmap: expected PROFILE_TRACE -o FILE%s\n",
+                !out ? " (no -o FILE)" : " (one trace)");
+        return WS_EXIT_BAD_INPUT;
+    }
+    wl_trace *t = open_trace("heatmap", argv[optind]);
+    if (!t)
+        return WS_EXIT_BAD_INPUT;
+    char err[512];
+    wl_heatmap *h = wl_heatmap_build(t, oracle, err, sizeof err);
+    int rc = h ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    if (!h)
+        fprintf(stderr, "wafersim trace heatmap: %s\n", err);
+    if (h && eval) {
+        wl_trace *e = open_trace("heatmap", eval);
+        if (!e)
+            rc = WS_EXIT_BAD_INPUT;
+        else if (wl_heatmap_check_eval(h, wl_trace_get_info(e), err, sizeof err) != 0) {
+            fprintf(stderr, "wafersim trace heatmap: %s: %s\n", eval, err);
+            rc = WS_EXIT_BAD_INPUT;
+        }
+        if (e)
+            wl_trace_close(e);
+    }
+    if (rc == WS_EXIT_OK && wl_heatmap_write(h, out, err, sizeof err) != 0) {
+        fprintf(stderr, "wafersim trace heatmap: %s\n", err);
+        rc = WS_EXIT_RUNTIME;
+    }
+    if (rc == WS_EXIT_OK && !quiet) {
+        const wl_heatmap_info *in = wl_heatmap_get_info(h);
+        char prov[600];
+        wl_heatmap_provenance(h, out, prov, sizeof prov);
+        printf("heatmap of %llu request%s (%llu transitions, %llu non-zero cells over %u MoE layers) into %s\n",
+               (unsigned long long)in->source_requests, in->source_requests == 1 ? "" : "s",
+               (unsigned long long)in->transitions, (unsigned long long)in->nnz, in->n_moe, out);
+        printf("oracle: %s\n%s\n", in->oracle ? "yes (--oracle: the profile is the evaluated batch)" : "no", prov);
+    }
+    wl_heatmap_free(h);
+    wl_trace_close(t);
+    return rc;
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 static const struct {
@@ -177,6 +592,9 @@ static const struct {
 } actions[] = {
     { "import", trace_import },
     { "info", trace_info },
+    { "gen", trace_gen },
+    { "stats", trace_stats },
+    { "heatmap", trace_heatmap },
 };
 
 int ws_cmd_trace(int argc, char **argv)

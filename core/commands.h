@@ -10,6 +10,7 @@ int ws_cmd_options(int argc, char **argv);
 int ws_cmd_validate(int argc, char **argv);
 int ws_cmd_config(int argc, char **argv);
 int ws_cmd_probe(int argc, char **argv);
+int ws_cmd_run(int argc, char **argv);
 int ws_cmd_model(int argc, char **argv);
 int ws_cmd_trace(int argc, char **argv);
 int ws_cmd_noc(int argc, char **argv);
@@ -48,15 +49,34 @@ int ws_cmd_noc(int argc, char **argv);
       "list: the shipped models (configs/models/) with their main numbers.\n"                      \
       "show: one model (a shipped NAME, or a model FILE, validated like any config)\n"             \
       "with bytes per expert matrix and FLOPs per token (workload/model.h).\n")                    \
-    X("trace", ws_cmd_trace, "import and inspect expert-selection traces",                          \
+    X("trace", ws_cmd_trace, "import, generate and inspect expert-selection traces",               \
       "usage: wafersim trace import DIR|FILE... --model NAME|FILE -o FILE [--on-error skip|fatal] [-q]\n" \
       "       wafersim trace info [--format table|csv|json] [--out PATH] FILE\n"                    \
+      "       wafersim trace gen --model NAME|FILE --requests N --seed S [--profile NAME|FILE]\n"   \
+      "                          [--prompt-tokens N|MIN:MAX] [--decode-tokens N] -o FILE [-q]\n"    \
+      "       wafersim trace stats [--format table|csv|json] [--out PATH] [--cdf PATH]\n"          \
+      "                            [--batch-samples N] [--seed S] FILE\n"                          \
+      "       wafersim trace heatmap [--oracle] [--eval TRACE] [-q] -o FILE PROFILE_TRACE\n"       \
       "import: reads per-request JSON traces (whole folder trees, in natural order),\n"            \
       "  validates them against the model and writes one binary trace; a bad file is\n"          \
       "  reported with file:line:column and skipped (default) or ends the import\n"               \
       "  (--on-error fatal, exit 2). Decode is capped at 128 steps per request.\n"                \
       "info: checks a binary trace (magic, version, checksums, every record) and\n"              \
-      "  summarises it; a truncated or corrupt file exits 2. Format: doc/traces.md.\n") \
+      "  summarises it; a truncated or corrupt file exits 2. Format: doc/traces.md.\n"        \
+      "gen: a synthetic trace of N requests from the model's calibrated profile\n"               \
+      "  (configs/profiles/), the same for the same seed; request i does not depend on N.\n"    \
+      "stats: per MoE layer and averaged: load skew, next-token and next-layer coverage,\n"      \
+      "  repeats, co-activation, prefill vs decode, distinct experts per batch;\n"               \
+      "  --cdf PATH writes the whole conditional CDFs (CSV).\n"                                   \
+      "heatmap: per-layer cross-token transition counts P(next j | i) for the\n"                  \
+      "  migration predictor; --eval TRACE refuses a profile built from the evaluated\n"        \
+      "  trace unless --oracle (recorded in the file and printed).\n")                            \
+    X("run", ws_cmd_run, "simulate MoE decode on the wafer for each variant of an experiment",         \
+      "usage: wafersim run [--set KEY.PATH=VALUE]... [--no-skip] [--format table|csv|json]\n"         \
+      "                    [--out PATH] [-q] EXPERIMENT.yaml\n"                                        \
+      "Runs the experiment's model, workload and strategy (and each of its variants)\n"             \
+      "on the wafer and prints throughput, hops, HBM traffic, link load and balance,\n"            \
+      "with speedups over the baseline variant. See doc/run.md.\n")                                 \
     X("noc", ws_cmd_noc, "latency-load sweep of the network under synthetic traffic",                \
       "usage: wafersim noc [--set KEY.PATH=VALUE]... [--no-skip] [--rates R1,R2,...]\n"             \
       "                    [--links PATH] [--histogram PATH] [--format table|csv|json]\n"          \

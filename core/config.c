@@ -14,6 +14,7 @@
 #include "arch/hwopt.h"
 #include "core/hash.h"
 #include "core/yaml_tree.h"
+#include "arch/run_schema.h"
 #include "mem/llc.h"
 #include "core/xalloc.h"
 #include "noc/noc_schema.h"
@@ -216,6 +217,17 @@ static const ws_cfield config_fields[] = {
       .doc = "network on the wafer: routers, packets, links (doc/noc.md)" },
     { .key = "traffic", .type = WS_CT_SECTION, .offset = FIELD(ws_config, traffic), .sub = &noc_traffic_schema,
       .doc = "synthetic traffic and measurement for `wafersim noc` (doc/noc.md)" },
+    { .key = "model", .type = WS_CT_STRING, .offset = FIELD(ws_config, model), .def = "\"\"",
+      .doc = "MoE model for `wafersim run`: a name from configs/models/ or a path" },
+    { .key = "workload", .type = WS_CT_SECTION, .offset = FIELD(ws_config, workload), .sub = &arch_workload_schema,
+      .doc = "requests of a `wafersim run` (doc/run.md)" },
+    { .key = "strategy", .type = WS_CT_SECTION, .offset = FIELD(ws_config, strategy), .sub = &arch_strategy_schema,
+      .doc = "allocation, placement and command processor of a `wafersim run` (doc/run.md)" },
+    { .key = "variants", .type = WS_CT_LIST, .elem = WS_CT_SECTION, .sub = &arch_variant_schema,
+      .offset = FIELD(ws_config, variants), .def = "[]", .min = 0, .max = 64,
+      .doc = "named variants run side by side: each a list of KEY.PATH=VALUE overrides" },
+    { .key = "baseline", .type = WS_CT_STRING, .offset = FIELD(ws_config, baseline), .def = "\"\"",
+      .doc = "the variant speedups are normalised to (\"\" = the first)" },
 };
 
 static void config_check(void *obj, const ws_ccheck *c)
@@ -346,13 +358,23 @@ out:
     return rc;
 }
 
-/* The clock must be known before "cycles" can be converted anywhere. */
+/* The clock must be known before "cycles" can be converted anywhere. A
+ * clock the schema will refuse (unparsable or out of its range) is reported
+ * once, by the schema; "cycles" elsewhere then use the default rather than
+ * giving a second, spurious error (200 cycles at 1 Hz = 200 s). */
 static double resolved_clock(const ws_ynode *tree)
 {
     const ws_ynode *c = ws_ynode_map_get(ws_ynode_map_get(tree, "sim"), "clock");
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < sizeof sim_fields / sizeof sim_fields[0]; i++)
+        if (!strcmp(sim_fields[i].key, "clock")) {
+            lo = sim_fields[i].min;
+            hi = sim_fields[i].max;
+        }
     double hz;
     if (c && c->kind == WS_YSCALAR &&
-        ws_units_parse(c->text, WS_UNIT_FREQUENCY, 0, &hz, NULL, 0) == WS_UNITS_OK && hz > 0)
+        ws_units_parse(c->text, WS_UNIT_FREQUENCY, 0, &hz, NULL, 0) == WS_UNITS_OK && hz > 0 &&
+        hz >= lo && hz <= hi)
         return hz;
     return DEFAULT_CLOCK_HZ;
 }
@@ -429,7 +451,9 @@ void ws_config_doc(FILE *out)
 
 uint64_t ws_config_ticks(const ws_config *cfg, double seconds)
 {
-    return (uint64_t)llround(seconds * cfg->sim.clock_hz);
+    uint64_t t = (uint64_t)llround(seconds * cfg->sim.clock_hz);
+    /* a nonzero time never becomes 0 ticks (0 often means "off") */
+    return t == 0 && seconds > 0 ? 1 : t;
 }
 
 double ws_config_bytes_per_tick(const ws_config *cfg, double bytes_per_s)

@@ -22,8 +22,10 @@
  *
  *   All quantities are stored in SI units (seconds, hertz, bytes, bytes/s,
  *   FLOP/s, fractions); ws_config_ticks() converts a time to ticks of the
- *   wafer clock, rounding to the nearest tick, and ws_config_bytes_per_tick()
- *   a bandwidth to bytes per tick.
+ *   wafer clock, rounding to the nearest tick except that a nonzero time is
+ *   at least 1 tick (sim.watchdog 1 ns at 1 MHz is 1 tick, not 0 = off;
+ *   only 0 s is 0 ticks), and ws_config_bytes_per_tick() a bandwidth to
+ *   bytes per tick.
  *
  *   ws_config_write() prints the fully resolved config as YAML with units
  *   normalised (`wafersim config show`); ws_config_hash() is the FNV-1a hash
@@ -183,6 +185,50 @@ typedef struct ws_traffic_config {
     ws_measure_config measure;
 } ws_traffic_config;
 
+/* ------------------------------------------------------------ MoE runs
+ * (schema in arch/run_schema.c; meaning in doc/run.md) */
+
+typedef enum ws_cp_kind { WS_CP_ON_WAFER, WS_CP_HOST } ws_cp_kind;
+
+typedef struct ws_cp_config {
+    int kind;                       /* ws_cp_kind */
+    double latency_s;               /* on-wafer Global CP time per MoE layer */
+    double pcie_latency_s;          /* host: one-way PCIe latency */
+    double pcie_bandwidth_bytes_per_s;
+    double host_time_s;             /* host: allocator run time per MoE layer */
+} ws_cp_config;
+
+typedef struct ws_affine_config {
+    int64_t block_tokens;           /* tokens handed out per block */
+    int64_t candidate_distance;     /* hops around copy holders */
+    int64_t split_tokens;           /* one more candidate per this many tokens */
+    int64_t max_split;              /* candidates kept at most */
+} ws_affine_config;
+
+typedef struct ws_strategy_config {
+    int allocation;                 /* index in arch/alloc_list.h */
+    int placement;                  /* index in arch/place_list.h */
+    ws_cp_config cp;
+    ws_affine_config affine;
+    bool prefetch_next_layer;
+} ws_strategy_config;
+
+typedef struct ws_workload_config {
+    char *trace;                    /* binary trace; "" = synthetic */
+    char *profile;                  /* synthetic: profile name or path ("" = the model's) */
+    int64_t requests;               /* synthetic: requests generated (0 = batch) */
+    int64_t batch;                  /* concurrent requests */
+    int64_t decode_steps;           /* decode iterations simulated */
+    int64_t prompt_tokens;          /* synthetic: prompt length (0 = the profile's) */
+    bool shuffle;                   /* batch drawn in random order (seed) */
+    bool prefill;                   /* also simulate the prefill iteration */
+} ws_workload_config;
+
+typedef struct ws_variant_config {
+    char *name;
+    ws_clist set;                   /* of char *: "key.path=value" overrides */
+} ws_variant_config;
+
 typedef struct ws_config {
     char *preset;             /* preset name as written, or NULL */
     char *description;
@@ -191,6 +237,11 @@ typedef struct ws_config {
     ws_options_config options;
     ws_noc_config noc;
     ws_traffic_config traffic;
+    char *model;                    /* name or path ("" = none) */
+    ws_workload_config workload;
+    ws_strategy_config strategy;
+    ws_clist variants;              /* of ws_variant_config */
+    char *baseline;                 /* variant name ("" = the first) */
 } ws_config;
 
 extern const ws_cschema ws_config_schema;

@@ -196,8 +196,9 @@ static int read_scalar(const reader *r, const ws_cfield *f, ws_ctype type, const
         if (v < f->min || v > f->max) {
             char lo[64], hi[64];
             ws_diag_error(r->diag, pos, path, "expected a %s in [%s, %s], found \"%s\"",
-                          ws_units_kind_name(f->unit), ws_units_format(f->min, f->unit, lo, sizeof lo),
-                          ws_units_format(f->max, f->unit, hi, sizeof hi), t);
+                          ws_units_kind_name(f->unit),
+                          ws_units_format_readable(f->min, f->unit, lo, sizeof lo),
+                          ws_units_format_readable(f->max, f->unit, hi, sizeof hi), t);
             return -1;
         }
         *(double *)dest = v;
@@ -423,6 +424,19 @@ static void write_scalar(const ws_cfield *f, ws_ctype type, const void *v, FILE 
 
 static void write_section(const ws_cschema *s, const void *obj, FILE *out, int indent);
 
+/* True for a compiled-out option, or one whose "enabled" is false. */
+static bool option_disabled(const ws_cfield *f, const void *v)
+{
+    if (!f->sub)
+        return true;
+    for (size_t i = 0; i < f->sub->n_fields; i++) {
+        const ws_cfield *e = &f->sub->fields[i];
+        if (!strcmp(e->key, "enabled") && e->type == WS_CT_BOOL)
+            return !*(const bool *)((const char *)v + e->offset);
+    }
+    return false;
+}
+
 static void write_field(const ws_cfield *f, const void *obj, FILE *out, int indent)
 {
     const void *v = (const char *)obj + f->offset;
@@ -433,12 +447,14 @@ static void write_field(const ws_cfield *f, const void *obj, FILE *out, int inde
         write_section(f->sub, v, out, indent + 2);
         return;
     case WS_CT_OPTION:
-        if (!f->sub) {
-            fprintf(out, " {enabled: false}   # not compiled in (%s)\n", f->configure_switch);
-            return;
-        }
+        /* A disabled option and a compiled-out one print the same text, so
+         * that a config hashes the same whichever options the build has
+         * (the parameters of a disabled option have no effect). */
         fputc('\n', out);
-        write_section(f->sub, v, out, indent + 2);
+        if (option_disabled(f, v))
+            fprintf(out, "%*senabled: false\n", indent + 2, "");
+        else
+            write_section(f->sub, v, out, indent + 2);
         return;
     case WS_CT_LIST: {
         const ws_clist *l = v;
@@ -574,10 +590,12 @@ void ws_cschema_doc(const ws_cschema *s, const char *path, FILE *out)
         } else if (f->type == WS_CT_QTY) {
             char lo[64], hi[64];
             if (f->max < WS_NO_LIMIT_MAX)
-                snprintf(range, sizeof range, "%s .. %s", ws_units_format(f->min, f->unit, lo, sizeof lo),
-                         ws_units_format(f->max, f->unit, hi, sizeof hi));
+                snprintf(range, sizeof range, "%s .. %s",
+                         ws_units_format_readable(f->min, f->unit, lo, sizeof lo),
+                         ws_units_format_readable(f->max, f->unit, hi, sizeof hi));
             else
-                snprintf(range, sizeof range, ">= %s", ws_units_format(f->min, f->unit, lo, sizeof lo));
+                snprintf(range, sizeof range, ">= %s",
+                         ws_units_format_readable(f->min, f->unit, lo, sizeof lo));
             strncat(range, " (units: ", sizeof range - strlen(range) - 1);
             strncat(range, ws_units_kind_units(f->unit), sizeof range - strlen(range) - 1);
             strncat(range, ")", sizeof range - strlen(range) - 1);

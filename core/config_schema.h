@@ -41,7 +41,13 @@
  *
  *   ws_cschema_write() prints obj as YAML with units normalised (the output
  *   of `wafersim config show`); it reads back through ws_cschema_read() to
- *   an identical struct. ws_cschema_free() frees owned strings and lists.
+ *   an identical struct, except that a disabled hardware option (its
+ *   "enabled" is false, or it is compiled out) is written as just
+ *   "enabled: false" whatever its other parameters: they have no effect,
+ *   and the text (which is hashed) is then the same in every build. Range
+ *   error messages and ws_cschema_doc() show limits with
+ *   ws_units_format_readable() ("1 MHz"), the written values with
+ *   ws_units_format(). ws_cschema_free() frees owned strings and lists.
  *   ws_cschema_doc() prints a reference of every key (type, unit, default,
  *   range, description) for doc/config.md.
  */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/hash.h"
 
@@ -11,17 +12,45 @@ uint64_t ws_rng_seed_for(uint64_t master_seed, const char *stream_name)
     return ws_mix64(master_seed ^ ws_hash64_str(stream_name));
 }
 
+/* The state of GSL's gsl_rng_mt19937 (gsl/rng/mt.c): 624 words of 32 bits
+ * held in unsigned longs, and the index of the next word. The layout is
+ * checked against gsl_rng_size() before use. */
+#define WS_MT_N 624
+typedef struct ws_mt_state {
+    unsigned long mt[WS_MT_N];
+    int mti;
+} ws_mt_state;
+
+static void die(const char *what, const char *stream_name)
+{
+    fprintf(stderr, "wafersim: %s (random stream %s)\n", what, stream_name);
+    abort();
+}
+
 gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r) {
-        fprintf(stderr, "wafersim: out of memory allocating random stream %s\n", stream_name);
-        abort();
+    if (!r)
+        die("out of memory allocating a random stream", stream_name);
+    if (gsl_rng_size(r) != sizeof(ws_mt_state) || strcmp(gsl_rng_name(r), "mt19937") != 0)
+        die("internal error: unexpected GSL mt19937 state layout", stream_name);
+    /* gsl_rng_set() takes only 32 bits of seed, so distinct names could
+     * share a stream (with master seed 1, "noc.traffic.node84218" and
+     * "noc.traffic.node125142" did). Instead the whole state comes from the
+     * 64-bit seed: the SplitMix64 sequence started at the seed fills mt[],
+     * two 32-bit words per output. SplitMix64 is a bijection of its state,
+     * so distinct seeds give distinct states. */
+    uint64_t seed = ws_rng_seed_for(master_seed, stream_name);
+    gsl_rng_set(r, 0x5eedUL);   /* whatever else GSL initialises */
+    ws_mt_state *st = gsl_rng_state(r);
+    for (int i = 0; i < WS_MT_N; i += 2) {
+        uint64_t x = ws_mix64(seed + (uint64_t)(i / 2) * 0x9e3779b97f4a7c15ULL);
+        st->mt[i] = (unsigned long)(x & 0xffffffffULL);
+        st->mt[i + 1] = (unsigned long)(x >> 32);
     }
-    uint64_t s = ws_rng_seed_for(master_seed, stream_name);
-    /* mt19937 takes an unsigned long seed and treats 0 as its default;
-     * fold to 32 bits and avoid 0 so every name gets a distinct stream. */
-    unsigned long seed32 = (unsigned long)((s ^ (s >> 32)) & 0xffffffffUL);
-    gsl_rng_set(r, seed32 ? seed32 : 0x5eedUL);
+    /* only the top bit of mt[0] is part of MT19937's state; setting it
+     * (as the reference init_by_array does) keeps the state nonzero */
+    st->mt[0] = 0x80000000UL;
+    st->mti = WS_MT_N;          /* the next draw regenerates the block */
     return r;
 }

@@ -3,14 +3,23 @@
  * Contract
  *   Every component that needs randomness asks for its own stream by a
  *   stable name ("noc.traffic.node17", "workload.gen"). The stream is a GSL
- *   generator (gsl_rng_mt19937) seeded with
- *       ws_mix64(master_seed ^ ws_hash64_str(name))   (folded to 32 bits
- *                                                      for mt19937's seed)
- *   so a stream depends only on the master seed and its own name: adding,
+ *   generator (gsl_rng_mt19937) whose derived 64-bit seed
+ *       s = ws_mix64(master_seed ^ ws_hash64_str(name))
+ *   fills its whole state: mt[2k] and mt[2k+1] are the low and high 32 bits
+ *   of the SplitMix64 output ws_mix64(s + k * 0x9e3779b97f4a7c15) for
+ *   k = 0..311, then mt[0] = 0x80000000 (only its top bit is state; this
+ *   keeps the state nonzero) and mti = 624; the layout of GSL's state is
+ *   checked at run time. (gsl_rng_set() would keep only 32 bits of s, and
+ *   names collided: with master seed 1, "noc.traffic.node84218" and
+ *   "noc.traffic.node125142" shared a stream.) Distinct seeds give distinct
+ *   states, so distinct names give distinct streams unless their 64-bit
+ *   seeds collide (probability about n^2 / 2^65 for n names).
+ *   A stream depends only on the master seed and its own name: adding,
  *   removing or reordering other components never changes it. The caller
- *   owns the returned gsl_rng and frees it with gsl_rng_free(). Draw from it
- *   with GSL's functions (gsl_rng_uniform, gsl_ran_*).
- *   ws_rng_seed_for() exposes the derived seed (for provenance and tests).
+ *   owns the returned gsl_rng and frees it with gsl_rng_free(); it must not
+ *   reseed it with gsl_rng_set(). Draw from it with GSL's functions
+ *   (gsl_rng_uniform, gsl_ran_*). ws_rng_seed_for() exposes the derived
+ *   seed (for provenance and tests).
  */
 #ifndef WS_RNG_H
 #define WS_RNG_H

@@ -315,8 +315,38 @@ static void unit_hint(const kind_def *k, const char *u, size_t n, char *hint, si
     }
 }
 
+static ws_units_status parse_text(const char *text, ws_unit_kind kind, double clock_hz,
+                                  double *out, char *err, size_t err_len);
+
 ws_units_status ws_units_parse(const char *text, ws_unit_kind kind, double clock_hz,
                                double *out, char *err, size_t err_len)
+{
+    /* Trailing line breaks count as blanks (a YAML block scalar, ">\n  1 ms",
+     * reads "1 ms\n"): parse a copy without them. */
+    size_t len = text ? strlen(text) : 0, keep = len;
+    bool line_break = false;
+    while (keep > 0 && (is_blank(text[keep - 1]) || text[keep - 1] == '\n' || text[keep - 1] == '\r')) {
+        line_break |= text[keep - 1] != ' ' && text[keep - 1] != '\t';
+        keep--;
+    }
+    if (!line_break)
+        return parse_text(text, kind, clock_hz, out, err, err_len);
+    char small[128];
+    char *copy = keep < sizeof small ? small : malloc(keep + 1);
+    if (!copy) {
+        set_err(err, err_len, "out of memory reading a %s", ws_units_kind_name(kind));
+        return WS_UNITS_BAD_NUMBER;
+    }
+    memcpy(copy, text, keep);
+    copy[keep] = '\0';
+    ws_units_status st = parse_text(copy, kind, clock_hz, out, err, err_len);
+    if (copy != small)
+        free(copy);
+    return st;
+}
+
+static ws_units_status parse_text(const char *text, ws_unit_kind kind, double clock_hz,
+                                  double *out, char *err, size_t err_len)
 {
     const kind_def *k = kind_get(kind);
     if (!k) {
@@ -572,6 +602,77 @@ char *ws_units_format(double value, ws_unit_kind kind, char *buf, size_t buf_len
      * above 100% keeps "%". */
     if (!reads_back(value < 0 ? text + 1 : text, kind, fabs(value)) && k->si)
         snprintf(text, sizeof text, "%s %s", ws_format_double(value, num, sizeof num), k->si);
+    snprintf(buf, buf_len, "%s", text);
+    return buf;
+}
+
+/* The largest plain unit (a pure power of ten, or of two with `binary`, and
+ * no clock) of kind k whose scale is at most |v|, or the smallest if none
+ * is; NULL when the kind has no such unit. */
+static const unit_def *readable_unit(const kind_def *k, double v, bool binary)
+{
+    const unit_def *best = NULL, *smallest = NULL;
+    double best_scale = 0, smallest_scale = 0;
+    for (size_t i = 0; i < k->n_units; i++) {
+        const unit_def *u = &k->units[i];
+        if (u->scale.clock != CLOCK_NONE || (binary ? u->scale.pow10 != 0 || u->scale.pow2 == 0
+                                                    : u->scale.pow2 != 0))
+            continue;
+        double scale = ldexp(pow(10, u->scale.pow10), u->scale.pow2);
+        /* the first name of a scale wins ("FLOPS" over "FLOP/s") */
+        if (!smallest || scale < smallest_scale) {
+            smallest = u;
+            smallest_scale = scale;
+        }
+        if (scale <= fabs(v) && (!best || scale > best_scale)) {
+            best = u;
+            best_scale = scale;
+        }
+    }
+    return best ? best : smallest;
+}
+
+/* v in unit u as "NUMBER UNIT" ("%" without the space); false if the text
+ * would not read back to exactly v. */
+static bool format_in(double v, ws_unit_kind kind, const unit_def *u, char *text, size_t text_len)
+{
+    char num[64];
+    if (u->scale.pow2) {
+        double x = ldexp(v, -u->scale.pow2);   /* exact: a power of two */
+        ws_format_double(x, num, sizeof num);
+        if (strchr(num, 'e'))
+            return false;
+    } else {
+        format_shifted(v, u->scale.pow10, num, sizeof num);
+    }
+    snprintf(text, text_len, "%s%s%s", num, strcmp(u->name, "%") ? " " : "", u->name);
+    return reads_back(v < 0 ? text + 1 : text, kind, fabs(v));
+}
+
+char *ws_units_format_readable(double value, ws_unit_kind kind, char *buf, size_t buf_len)
+{
+    const kind_def *k = kind_get(kind);
+    if (!buf || buf_len == 0)
+        return buf;
+    if (!k || !isfinite(value))
+        return ws_units_format(value, kind, buf, buf_len);
+    char text[96] = "", alt[96];
+    /* zero in the display unit ("0 ns"), anything else in the largest unit
+     * it is at least 1 of */
+    const unit_def *u = value == 0 ? unit_find(k, k->display, strlen(k->display))
+                                   : readable_unit(k, value, false);
+    if (value == 0)
+        value = 0.0;
+    bool ok = u && format_in(value, kind, u, text, sizeof text);
+    /* a binary unit when it is shorter: 64 MiB rather than 67.108864 MB */
+    const unit_def *b = readable_unit(k, value, true);
+    if (b && value != 0 && ldexp(1.0, b->scale.pow2) <= fabs(value) &&
+        format_in(value, kind, b, alt, sizeof alt) && (!ok || strlen(alt) < strlen(text))) {
+        memcpy(text, alt, sizeof text);
+        ok = true;
+    }
+    if (!ok)
+        return ws_units_format(value, kind, buf, buf_len);
     snprintf(buf, buf_len, "%s", text);
     return buf;
 }

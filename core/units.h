@@ -19,6 +19,9 @@
  *   "cycles" and "B/cycle" need the clock frequency: the caller passes it
  *   (hertz) in clock_hz; a value <= 0 makes those units an error.
  *
+ *   Blanks (spaces, tabs) around the text are ignored, and so are trailing
+ *   line breaks (a YAML block scalar, ">\n  1 ms", reads as "1 ms\n").
+ *
  *   The number is a decimal (optionally with exponent) >= 0; it must be
  *   finite and the scaled value must stay below 1e30 (overflow is an error).
  *   SIZE values must come out as a whole number of bytes.
@@ -31,6 +34,18 @@
  *   (time in ns, frequency in GHz, bandwidth in GB/s, size in B, compute in
  *   TFLOPS, percent in %), using the shortest decimal that reads back to
  *   the same double. ws_units_parse(ws_units_format(v)) == v exactly.
+ *
+ *   ws_units_format_readable() writes a value for people (ranges in error
+ *   messages, the reference table): in the largest unit of its kind (among
+ *   the units that are a power of ten, clock units excluded) of which it is
+ *   at least 1, or the smallest when it is below all of them ("1 MHz",
+ *   "100 GHz", "1 s", "250 ns"); a binary unit (KiB, MiB/s, ...) instead when
+ *   the value is at least 1 of it and that reads shorter ("64 MiB" rather
+ *   than "67.108864 MB"); zero in the display unit ("0 ns"); a percentage
+ *   without the space ("99%"). The text reads back to exactly the value;
+ *   where no such unit exists it falls back to ws_units_format(). Its
+ *   output may change between versions: never hash it (ws_units_format()
+ *   is the stable, hashed form of `config show`).
  *
  *   ws_units_kind_name() and ws_units_kind_units() name a kind and list its
  *   accepted units, for error messages and documentation.
@@ -72,6 +87,8 @@ ws_units_status ws_units_parse(const char *text, ws_unit_kind kind, double clock
 
 /* Writes the canonical text ("200 ns") into buf; returns buf. */
 char *ws_units_format(double value, ws_unit_kind kind, char *buf, size_t buf_len);
+/* Writes the readable text ("1 MHz", "64 MiB") into buf; returns buf. */
+char *ws_units_format_readable(double value, ws_unit_kind kind, char *buf, size_t buf_len);
 
 const char *ws_units_kind_name(ws_unit_kind kind);   /* "time", "size", ... */
 const char *ws_units_kind_units(ws_unit_kind kind);  /* "ps, ns, us, ms, s, cycles" */

@@ -4,10 +4,23 @@
  *   ws_yaml_load_file() parses one YAML document with libyaml and returns it
  *   as a tree of ws_ynode, each node carrying the file, line and column
  *   (1-based) where it starts. An empty document is an empty mapping.
- *   Aliases are resolved by libyaml (an aliased node is copied). Mapping keys
- *   must be plain or quoted scalars and unique within their mapping. Syntax
- *   errors, more than one document, non-scalar keys and duplicate keys are
- *   reported to the ws_diag with their position and NULL is returned.
+ *   Aliases are resolved (each use of an alias is a copy of its anchored
+ *   node, with the anchored node's positions). Mapping keys must be plain or
+ *   quoted scalars and unique within their mapping. Syntax errors (invalid
+ *   UTF-8 included), more than one document, non-scalar keys, duplicate keys
+ *   or anchors, undefined or recursive aliases (&x [*x]) and NUL characters
+ *   in keys or scalars are reported to the ws_diag with their position and
+ *   NULL is returned. A position never lies past the end of the text (an
+ *   error at the end of the input points just after its last character).
+ *   A directory is reported as such.
+ *
+ *   Limits, against hostile or broken input (each reported as an error):
+ *   WS_YAML_MAX_BYTES of input (1 MiB), nesting of WS_YAML_MAX_DEPTH levels
+ *   (checked while parsing, so "[[[[..." stops at the first level too deep)
+ *   and WS_YAML_MAX_NODES nodes in the tree, counting every use of an alias
+ *   as the copy it becomes (an "alias bomb" of a few lines stops there
+ *   instead of growing to gigabytes). Time is O(n log n) in the input.
+ *
  *   ws_yaml_load_string() is the same for text held in memory; `name` is
  *   what positions report as the file, and `column_offset` is added to the
  *   columns of the first line (used for "--set key=value" overrides, so the
@@ -32,6 +45,10 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+
+#define WS_YAML_MAX_BYTES (1024 * 1024)
+#define WS_YAML_MAX_DEPTH 64
+#define WS_YAML_MAX_NODES 100000
 
 typedef enum ws_ynode_kind { WS_YSCALAR, WS_YSEQUENCE, WS_YMAPPING } ws_ynode_kind;
 

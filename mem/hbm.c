@@ -131,6 +131,21 @@ bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
     return true;
 }
 
+ws_tick mem_hbm_accept_tick(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
+{
+    split(h, addr, bytes);
+    ws_tick at = now;
+    for (unsigned c = 0; c < h->p.channels; c++) {
+        if (!h->share[c])
+            continue;
+        hbm_channel *ch = &h->ch[c];
+        retire(ch, h->p.queue_depth, now);
+        if (ch->count >= h->p.queue_depth && ch->done[ch->head] > at)
+            at = ch->done[ch->head];   /* the oldest request leaves then */
+    }
+    return at;
+}
+
 ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, mem_hbm_kind kind)
 {
     if (!mem_hbm_can_accept(h, now, addr, bytes)) {

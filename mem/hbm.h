@@ -75,6 +75,9 @@ mem_hbm *mem_hbm_new(const mem_hbm_params *p);
 void mem_hbm_free(mem_hbm *h);
 
 bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes);
+/* The first tick >= now at which mem_hbm_can_accept() would be true if no
+ * other request were issued meanwhile (now itself when it fits now). */
+ws_tick mem_hbm_accept_tick(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes);
 ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, mem_hbm_kind kind);
 
 const mem_hbm_stats *mem_hbm_stats_get(const mem_hbm *h);

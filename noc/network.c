@@ -12,30 +12,18 @@
 #include "noc/noc_schema.h"
 #include "noc/traffic.h"
 
-/* ------------------------------------------------------------ rings */
+/* ------------------------------------------------------------ wheel */
 
-void noc_fring_grow(noc_fring *q)
+void noc_slot_grow(noc_slot *s)
 {
-    uint32_t cap = q->cap ? 2 * q->cap : 8;
-    noc_flit *items = ws_xmalloc(cap * sizeof *items);
-    for (uint32_t i = 0; i < q->count; i++)
-        items[i] = q->items[(q->head + i) & (q->cap - 1)];
-    free(q->items);
-    q->items = items;
-    q->cap = cap;
-    q->head = 0;
+    s->cap = s->cap ? 2 * s->cap : 16;
+    s->ev = ws_xrealloc(s->ev, s->cap * sizeof *s->ev);
 }
 
-void noc_cring_grow(noc_cring *q)
+void noc_slot_grow_ej(noc_slot *s)
 {
-    uint32_t cap = q->cap ? 2 * q->cap : 8;
-    noc_credit *items = ws_xmalloc(cap * sizeof *items);
-    for (uint32_t i = 0; i < q->count; i++)
-        items[i] = q->items[(q->head + i) & (q->cap - 1)];
-    free(q->items);
-    q->items = items;
-    q->cap = cap;
-    q->head = 0;
+    s->cap_ej = s->cap_ej ? 2 * s->cap_ej : 8;
+    s->ej = ws_xrealloc(s->ej, s->cap_ej * sizeof *s->ej);
 }
 
 /* ------------------------------------------------------------ packets */
@@ -70,7 +58,7 @@ uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits
     else
         n->pkts[ni->q_tail].qnext = id;
     ni->q_tail = id;
-    n->load[src]++;
+    n->active[(unsigned)src >> 6] |= 1ull << ((unsigned)src & 63);
     n->c.packets_created++;
     n->c.flits_created += (uint64_t)flits;
     n->c.packets_alive++;
@@ -220,11 +208,10 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     n->buf = ws_xcalloc(R * (size_t)n->PV * (size_t)n->D, sizeof *n->buf);
     n->credits = ws_xcalloc(R * (size_t)n->PV, sizeof *n->credits);
     n->ni = ws_xcalloc(R, sizeof *n->ni);
-    n->ni_credits = ws_xcalloc(R * (size_t)n->V, sizeof *n->ni_credits);
-    n->load = ws_xcalloc(R, sizeof *n->load);
     n->w_created = ws_xcalloc(R, sizeof *n->w_created);
     n->w_ejected = ws_xcalloc(R, sizeof *n->w_ejected);
-    n->active = ws_xmalloc(R * sizeof *n->active);
+    n->active_words = (R + 63) / 64;
+    n->active = ws_xcalloc(n->active_words, sizeof *n->active);
     n->node_x = ws_xmalloc(R * sizeof *n->node_x);
     n->node_y = ws_xmalloc(R * sizeof *n->node_y);
     for (int r = 0; r < n->nodes; r++) {
@@ -242,8 +229,6 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
             rt->in_link[p] = rt->out_link[p] = -1;
         for (int i = 0; i < n->PV; i++)
             n->credits[(size_t)r * n->PV + i] = (uint16_t)n->D;
-        for (int v = 0; v < n->V; v++)
-            n->ni_credits[(size_t)r * n->V + v] = (uint16_t)n->D;
         n->ni[r].q_head = n->ni[r].q_tail = n->ni[r].cur = NOC_NONE;
     }
     /* mesh links, one per direction; in half-duplex mode the two
@@ -289,6 +274,36 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         noc_chan *c = &n->chans[n->links[i].chan];
         c->links[c->links[0] < 0 ? 0 : 1] = (int)i;
     }
+    /* arrival events: what each port sends where, after how long */
+    ws_tick longest = 1;
+    for (int r = 0; r < n->nodes; r++) {
+        noc_router *rt = &n->routers[r];
+        for (int p = 0; p < NOC_PORTS; p++) {
+            const noc_link *out = &n->links[rt->out_link[p] >= 0 ? rt->out_link[p] : 0];
+            if (rt->out_link[p] >= 0) {
+                rt->out_ev[p] = p == NOC_PORT_LOCAL ? 0 : NOC_EV(out->to_r, out->to_p, 0, 0);
+                rt->out_delay[p] = n->sa_delay + n->st_delay + out->ser + out->lat;
+                rt->out_ser[p] = out->ser;
+                rt->out_chan[p] = out->chan;
+                if (rt->out_delay[p] > longest)
+                    longest = rt->out_delay[p];
+            }
+            if (rt->in_link[p] >= 0) {
+                const noc_link *in = &n->links[rt->in_link[p]];
+                rt->cr_ev[p] = p == NOC_PORT_LOCAL ? NOC_EV(r, NOC_PORT_LOCAL, 0, 1)
+                                                   : NOC_EV(in->from_r, in->from_p, 0, 1);
+                ws_tick d = n->credit_delay + in->lat;
+                rt->cr_delay[p] = d < 1 ? 1 : d;
+                if (rt->cr_delay[p] > longest)
+                    longest = rt->cr_delay[p];
+            }
+        }
+    }
+    uint64_t slots = 2;
+    while (slots <= longest)
+        slots *= 2;
+    n->wheel = ws_xcalloc(slots, sizeof *n->wheel);
+    n->wmask = (uint32_t)(slots - 1);
     n->id = ws_engine_add(e, "noc", n, &noc_ops);
     (void)err;
     (void)err_len;
@@ -299,10 +314,11 @@ void noc_network_free(noc_network *n)
 {
     if (!n)
         return;
-    for (size_t i = 0; i < n->n_links; i++) {
-        free(n->links[i].fq.items);
-        free(n->links[i].cq.items);
+    for (size_t i = 0; n->wheel && i <= n->wmask; i++) {
+        free(n->wheel[i].ev);
+        free(n->wheel[i].ej);
     }
+    free(n->wheel);
     free(n->links);
     free(n->chans);
     free(n->routers);
@@ -310,8 +326,6 @@ void noc_network_free(noc_network *n)
     free(n->buf);
     free(n->credits);
     free(n->ni);
-    free(n->ni_credits);
-    free(n->load);
     free(n->w_created);
     free(n->w_ejected);
     free(n->active);
@@ -418,13 +432,26 @@ static void component_evaluate(void *self, ws_tick now)
         while (noc_traffic_pop(n->traffic, now, &src, &dst, &flits))
             noc_packet_new(n, now, src, dst, flits, NOC_NONE);
     }
-    size_t n_active = 0;
-    for (int r = 0; r < n->nodes; r++)
-        if (n->load[r])
-            n->active[n_active++] = r;
     n->moved = false;
-    for (size_t i = 0; i < n_active; i++)
-        noc_router_step(n, n->active[i], now);
+    noc_arrivals(n, now);
+    for (size_t w = 0; w < n->active_words; w++) {
+        for (uint64_t m = n->active[w]; m; m &= m - 1) {
+            int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
+            uint64_t rest = m & (m - 1);
+            if (rest) {   /* the next router's state, while this one works */
+                int r2 = (int)(w * 64 + (size_t)__builtin_ctzll(rest));
+                __builtin_prefetch(&n->routers[r2]);
+                __builtin_prefetch((const char *)&n->routers[r2] + 64 * 4);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV]);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV / 2);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV - 1);
+            }
+            noc_router_step(n, r, now);
+            const noc_ni *ni = &n->ni[r];
+            if (!n->routers[r].nbuf && ni->cur == NOC_NONE && ni->q_head == NOC_NONE)
+                n->active[w] &= ~(1ull << (r & 63));
+        }
+    }
     if (n->moved)
         ws_engine_progress(n->engine);
 }
@@ -444,12 +471,12 @@ static ws_tick component_next_due(const void *self, ws_tick now)
         if (n->inbox[i].at + 1 < next)
             next = n->inbox[i].at + 1;
     if (n->in_flight)
-        for (size_t i = 0; i < n->n_links; i++) {
-            const noc_link *l = &n->links[i];
-            if (l->fq.count && l->fq.items[l->fq.head].at < next)
-                next = l->fq.items[l->fq.head].at;
-            if (l->cq.count && l->cq.items[l->cq.head].at < next)
-                next = l->cq.items[l->cq.head].at;
+        for (ws_tick t = now + 1; t <= now + n->wmask && t < next; t++) {
+            const noc_slot *s = &n->wheel[t & n->wmask];
+            if (s->n || s->n_ej) {
+                next = t;
+                break;
+            }
         }
     return next <= now ? now + 1 : next;
 }
@@ -494,11 +521,11 @@ void noc_network_window_reset(noc_network *n, ws_tick now)
     n->w_start = now;
     n->area = 0;
     n->area_last = now;
-    for (size_t i = 0; i < n->n_links; i++) {
-        noc_link *l = &n->links[i];
-        l->w_flits = 0;
-        l->w_busy = 0;
-        l->w_peak = 0;
+    for (int r = 0; r < n->nodes; r++) {
+        noc_router *rt = &n->routers[r];
+        memset(rt->w_flits, 0, sizeof rt->w_flits);
+        memset(rt->w_busy, 0, sizeof rt->w_busy);
+        memset(rt->w_peak, 0, sizeof rt->w_peak);
     }
 }
 
@@ -525,10 +552,10 @@ void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
     out->to_x = b->x;
     out->to_y = b->y;
     out->direction = noc_port_name(l->from_p);
-    out->flits = l->w_flits;
-    out->bytes = (double)l->w_flits * n->flit_bytes;
-    out->busy_ticks = l->w_busy;
-    out->peak_buffer_flits = l->w_peak;
+    out->flits = a->w_flits[l->from_p];
+    out->bytes = (double)a->w_flits[l->from_p] * n->flit_bytes;
+    out->busy_ticks = a->w_busy[l->from_p];
+    out->peak_buffer_flits = b->w_peak[l->to_p];
     out->bytes_per_tick = l->bytes_per_tick;
     out->latency_ticks = l->lat;
     out->serialization_ticks = l->ser;

@@ -6,12 +6,14 @@
  *   Layout: router r's input VC (port p, vc v) is ivc[r * PV + p * V + v],
  *   its buffer buf[(r * PV + p * V + v) * D ...] a ring of D flits; the
  *   credits the router holds for downstream VC v of output port p are
- *   credits[r * PV + p * V + v]. Links are directed; mesh links come first
- *   (n_mesh_links), then per node an injection link (NI -> router LOCAL,
- *   from_r = -1) and an ejection link (router LOCAL -> NI, to_r = -1).
- *   load[r] counts everything that can make router r or its NI act: flits
- *   buffered in r, flits and credits in flight towards r or its NI, and
- *   packets in its NI's source queue; a router with load 0 is skipped.
+ *   credits[r * PV + p * V + v] (p = LOCAL: the credits the NI holds for
+ *   the router's LOCAL input VCs). Links are directed; mesh links come
+ *   first (n_mesh_links), then per node an injection link (NI -> router
+ *   LOCAL, from_r = -1) and an ejection link (router LOCAL -> NI, to_r =
+ *   -1). Flits and credits on links live in the timing wheel (below).
+ *   Bit r of active[] is set while router r has arrived flits or its NI
+ *   has packets to inject; the component steps exactly those routers, in
+ *   increasing order, after handling the tick's arrival events.
  */
 #ifndef NOC_NETWORK_IMPL_H
 #define NOC_NETWORK_IMPL_H
@@ -21,62 +23,43 @@
 #define NOC_NONE UINT32_MAX
 
 /* A flit carries what routers need of its packet, so that the packet
- * table is touched only by the network interfaces. */
+ * table is touched only by the network interfaces. 24 bytes. */
 typedef struct noc_flit {
     uint32_t pkt;
     uint16_t seq, size;    /* seq 0 = head, size - 1 = tail */
     uint16_t src, dst;     /* node ids */
     uint16_t hops;         /* mesh links crossed so far */
-    uint8_t vc;            /* VC at the receiving input port */
     uint8_t measured;
-    ws_tick at;            /* arrival tick while on a link */
     ws_tick inj;           /* tick it entered the network */
 } noc_flit;
 
-typedef struct noc_credit {
-    ws_tick at;
-    uint32_t vc;
-} noc_credit;
+/* Arrival events. Every link has a constant delay, and a flit is sent
+ * only with a credit, i.e. when its slot in the downstream VC buffer is
+ * already free: so the sender writes the flit straight into that slot
+ * (after the flits still on their way, `pend`) and files an event for
+ * the arrival tick in a timing wheel of wmask + 1 slots (more than the
+ * longest delay). The event makes the flit visible to the receiving
+ * router; a credit event adds the credit. Flits to the NI (ejection)
+ * travel in the event itself. Events of one tick touch disjoint state,
+ * except ejections, which keep their send order (= router order). */
+#define NOC_EV(r, p, v, credit) (((uint32_t)(r) << 9) | ((uint32_t)(p) << 6) | ((uint32_t)(v) << 1) | (credit))
+#define NOC_EV_R(e) ((e) >> 9)
+#define NOC_EV_P(e) (((e) >> 6) & 7u)
+#define NOC_EV_V(e) (((e) >> 1) & 31u)
 
-typedef struct noc_fring {
-    noc_flit *items;
-    uint32_t cap, head, count;    /* cap a power of two */
-} noc_fring;
-
-typedef struct noc_cring {
-    noc_credit *items;
-    uint32_t cap, head, count;
-} noc_cring;
-
-void noc_fring_grow(noc_fring *q);
-void noc_cring_grow(noc_cring *q);
-
-static inline void noc_fring_push(noc_fring *q, const noc_flit *f)
-{
-    if (q->count == q->cap)
-        noc_fring_grow(q);
-    q->items[(q->head + q->count) & (q->cap - 1)] = *f;
-    q->count++;
-}
-
-static inline void noc_cring_push(noc_cring *q, ws_tick at, uint32_t vc)
-{
-    if (q->count == q->cap)
-        noc_cring_grow(q);
-    q->items[(q->head + q->count) & (q->cap - 1)] = (noc_credit){ at, vc };
-    q->count++;
-}
+typedef struct noc_slot {
+    uint32_t *ev;
+    uint32_t n, cap;
+    uint32_t n_ej, cap_ej;
+    noc_flit *ej;
+} noc_slot;
 
 typedef struct noc_link {
     int from_r, from_p, to_r, to_p;
     double bytes_per_tick;
     ws_tick ser, lat;
     uint32_t chan;                /* shared by both directions in half duplex */
-    ws_tick want;                 /* last tick its sender was refused the channel */
-    noc_fring fq;                 /* flits in flight */
-    noc_cring cq;                 /* credits in flight back to the sender */
-    uint64_t w_flits, w_busy;
-    uint32_t w_peak;
+    ws_tick want;                 /* last tick its sender was refused the channel (read in half duplex) */
 } noc_link;
 
 typedef struct noc_chan {
@@ -87,20 +70,37 @@ typedef struct noc_chan {
 
 enum { NOC_IVC_IDLE, NOC_IVC_RC, NOC_IVC_VA, NOC_IVC_ACTIVE };
 
+/* An input VC. The route of a head flit is a pure function of the router,
+ * the input port and the packet: when a head is sent into an idle, empty
+ * VC, the sender computes its route (cand, ncand) and packet size (hsize)
+ * right away, so that route computation and VC allocation need not read
+ * the buffer; the state changes still happen at their ticks. ncand != 0
+ * means the head's route is known; the VC grant clears it. */
 typedef struct noc_ivc {
-    uint16_t head, count;
+    uint16_t head, count;         /* arrived flits */
+    uint16_t pend;                /* flits written behind them, still on the link */
     uint8_t state, out_port, out_vc, ncand;
     uint8_t cand[4];
+    uint16_t hsize;               /* size of the head's packet, valid while ncand != 0 */
     ws_tick ready;
 } noc_ivc;
 
 typedef struct noc_router {
     int x, y;
     int in_link[NOC_PORTS], out_link[NOC_PORTS];
+    uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0, 0); LOCAL: unused */
+    uint32_t cr_ev[NOC_PORTS];    /* NOC_EV(upstream router or own NI, its output port, 0, 1) */
+    ws_tick out_delay[NOC_PORTS]; /* switch grant -> arrival: sa + st + ser + lat */
+    ws_tick out_ser[NOC_PORTS];   /* serialisation of the output link */
+    uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
+    uint64_t w_flits[NOC_PORTS], w_busy[NOC_PORTS];   /* window counters of the output links */
+    uint32_t w_peak[NOC_PORTS];   /* window peak occupancy of the input ports */
+    ws_tick cr_delay[NOC_PORTS];  /* buffer exit -> credit at the upstream side */
     uint32_t nbuf;
     uint16_t occ[NOC_PORTS];
     uint32_t ovc_busy[NOC_PORTS];
-    uint32_t m_rc[NOC_PORTS], m_va[NOC_PORTS], m_act[NOC_PORTS];
+    uint32_t m_rc[NOC_PORTS], m_va[NOC_PORTS], m_act[NOC_PORTS];   /* input VCs by state, per port */
+    uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask above is not 0 */
     uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
     uint16_t rr_va[NOC_PORTS];
 } noc_router;
@@ -158,14 +158,15 @@ struct noc_network {
     noc_router *routers;
     noc_ivc *ivc;
     noc_flit *buf;
-    uint16_t *credits;
+    uint16_t *credits;            /* [r * PV + p * V + v]; p = LOCAL: the NI's credits for the router's LOCAL input */
     noc_ni *ni;
-    uint16_t *ni_credits;         /* [node * V + v] for the router's LOCAL input VCs */
     noc_link *links;
     size_t n_links, cap_links, n_mesh_links;
     noc_chan *chans;
-    uint32_t *load;
-    int *active;
+    uint64_t *active;             /* bit r: router r has buffered flits or its NI has packets */
+    size_t active_words;
+    noc_slot *wheel;
+    uint32_t wmask;
     uint16_t *node_x, *node_y;    /* coordinates of a node id */
     bool moved;                   /* a flit moved this tick */
 
@@ -205,6 +206,9 @@ void noc_inbox_push(noc_network *n, const noc_inbox_item *it);
 
 /* noc/router.c */
 void noc_router_step(noc_network *n, int r, ws_tick now);
+void noc_arrivals(noc_network *n, ws_tick now);
+void noc_slot_grow(noc_slot *s);
+void noc_slot_grow_ej(noc_slot *s);
 void noc_describe_stall(const noc_network *n, FILE *out);
 
 #endif

@@ -1,78 +1,129 @@
-/* noc/router.c — one tick of one router and its network interface: NI
- * ejection and injection, link arrivals and credits, route computation,
- * separable VC and switch allocation, switch traversal; and the stall
- * report. Contract in noc/network.h (model) and noc/network_impl.h
+/* noc/router.c — the arrival events of a tick (flits, credits, NI
+ * ejection), one tick of one router and its NI (injection, route
+ * computation, separable VC and switch allocation, switch traversal); and
+ * the stall report. Contract in noc/network.h (model) and noc/network_impl.h
  * (data). */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "noc/network_impl.h"
 
-static inline int flit_dest(const noc_link *l) { return l->to_r >= 0 ? l->to_r : l->from_r; }
-static inline int credit_dest(const noc_link *l) { return l->from_r >= 0 ? l->from_r : l->to_r; }
-
-static inline noc_flit *fring_front(noc_fring *q) { return &q->items[q->head]; }
-static inline void fring_pop(noc_fring *q)
+static inline void active_set(noc_network *n, int r)
 {
-    q->head = (q->head + 1) & (q->cap - 1);
-    q->count--;
-}
-static inline void cring_pop(noc_cring *q)
-{
-    q->head = (q->head + 1) & (q->cap - 1);
-    q->count--;
+    n->active[(unsigned)r >> 6] |= 1ull << ((unsigned)r & 63);
 }
 
-static void send_flit(noc_network *n, int link, noc_flit *f)
+static inline void wheel_push(noc_network *n, ws_tick at, uint32_t ev)
 {
-    noc_link *l = &n->links[link];
-    noc_fring_push(&l->fq, f);
-    n->load[flit_dest(l)]++;
+    noc_slot *s = &n->wheel[at & n->wmask];
+    if (s->n == s->cap)
+        noc_slot_grow(s);
+    s->ev[s->n++] = ev;
     n->in_flight++;
 }
 
-static void send_credit(noc_network *n, int link, ws_tick now, uint32_t vc)
+/* The route (and packet size) of head flit f at input port p of router
+ * r, into iv->cand / iv->ncand / iv->hsize. */
+static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, const noc_flit *f)
 {
-    noc_link *l = &n->links[link];
-    ws_tick d = n->credit_delay + l->lat;
-    noc_cring_push(&l->cq, now + (d < 1 ? 1 : d), vc);
-    n->load[credit_dest(l)]++;
+    noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[f->src], n->node_y[f->src],
+                          n->node_x[f->dst], n->node_y[f->dst], p };
+    iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
+    iv->hsize = f->size;
+}
+
+/* Writes flit f into input VC (ev's router, port, vc) behind the flits
+ * already there or on their way, and files its arrival at tick `at`. The
+ * sender holds a credit for that VC, so the slot is free. */
+static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_tick at)
+{
+    int r = (int)NOC_EV_R(ev), p = (int)NOC_EV_P(ev);
+    size_t idx = (size_t)r * n->PV + (size_t)p * n->V + NOC_EV_V(ev);
+    noc_ivc *iv = &n->ivc[idx];
+    unsigned slot = (unsigned)iv->head + iv->count + iv->pend;
+    if (slot >= (unsigned)n->D)
+        slot -= (unsigned)n->D;
+    n->buf[idx * n->D + slot] = *f;
+    if (!iv->count && !iv->pend && iv->state == NOC_IVC_IDLE)
+        route_into(n, iv, r, p, f);   /* it will be the head of an idle VC */
+    iv->pend++;
+    wheel_push(n, at, ev);
+}
+
+static inline void send_eject(noc_network *n, const noc_flit *f, ws_tick at)
+{
+    noc_slot *s = &n->wheel[at & n->wmask];
+    if (s->n_ej == s->cap_ej)
+        noc_slot_grow_ej(s);
+    s->ej[s->n_ej++] = *f;
     n->in_flight++;
+}
+
+/* ------------------------------------------------------------ arrivals */
+
+static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
+{
+    int r = f->dst;
+    n->in_flight--;
+    n->c.flits_in_network--;
+    n->c.flits_ejected++;
+    n->w_ejected[r]++;
+    if (f->measured) {
+        n->m_flit_lat_sum += (double)(now - f->inj);
+        n->m_flits++;
+    }
+    if (f->seq + 1 == f->size) {
+        n->pkts[f->pkt].hops = f->hops;
+        noc_packet_done(n, f->pkt, now);
+    }
+    n->moved = true;
+}
+
+/* The events of tick `now`: ejections in the order they were sent (router
+ * order), then flit and credit arrivals (each touches its own VC or
+ * credit counter, so their order does not matter). */
+void noc_arrivals(noc_network *n, ws_tick now)
+{
+    noc_slot *s = &n->wheel[now & n->wmask];
+    for (uint32_t i = 0; i < s->n_ej; i++)
+        ni_eject(n, &s->ej[i], now);
+    s->n_ej = 0;
+    const uint32_t *ev = s->ev;
+    uint32_t cnt = s->n;
+    n->in_flight -= cnt;
+    for (uint32_t i = 0; i < cnt; i++) {
+        uint32_t e = ev[i];
+        int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
+        size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
+        if (e & 1u) {
+            n->credits[idx]++;
+            continue;
+        }
+        noc_router *rt = &n->routers[r];
+        noc_ivc *iv = &n->ivc[idx];
+        iv->pend--;
+        iv->count++;
+        if (!rt->nbuf++)
+            active_set(n, r);
+        n->buffered++;
+        if (++rt->occ[p] > rt->w_peak[p])
+            rt->w_peak[p] = rt->occ[p];
+        if (iv->state == NOC_IVC_IDLE) {
+            iv->state = NOC_IVC_RC;
+            iv->ready = now + n->rc_delay;
+            rt->m_rc[p] |= 1u << v;
+            rt->rc_ports |= (uint8_t)(1u << p);
+        }
+    }
+    s->n = 0;
 }
 
 /* ------------------------------------------------------------ NI */
 
-static void ni_step(noc_network *n, int r, ws_tick now)
+static void ni_inject(noc_network *n, int r, ws_tick now)
 {
-    noc_router *rt = &n->routers[r];
     noc_ni *ni = &n->ni[r];
-    noc_link *ej = &n->links[rt->out_link[NOC_PORT_LOCAL]];
-    while (ej->fq.count && fring_front(&ej->fq)->at <= now) {
-        noc_flit f = *fring_front(&ej->fq);
-        fring_pop(&ej->fq);
-        n->load[r]--;
-        n->in_flight--;
-        n->c.flits_in_network--;
-        n->c.flits_ejected++;
-        n->w_ejected[r]++;
-        if (f.measured) {
-            n->m_flit_lat_sum += (double)(now - f.inj);
-            n->m_flits++;
-        }
-        if (f.seq + 1 == f.size) {
-            n->pkts[f.pkt].hops = f.hops;
-            noc_packet_done(n, f.pkt, now);
-        }
-        n->moved = true;
-    }
-    noc_link *inj = &n->links[rt->in_link[NOC_PORT_LOCAL]];
-    uint16_t *cr = &n->ni_credits[(size_t)r * n->V];
-    while (inj->cq.count && inj->cq.items[inj->cq.head].at <= now) {
-        cr[inj->cq.items[inj->cq.head].vc]++;
-        cring_pop(&inj->cq);
-        n->load[r]--;
-        n->in_flight--;
-    }
+    uint16_t *cr = &n->credits[(size_t)r * n->PV + (size_t)NOC_PORT_LOCAL * n->V];
     if (ni->cur == NOC_NONE && ni->q_head != NOC_NONE) {
         uint32_t id = ni->q_head;
         noc_packet *p = &n->pkts[id];
@@ -96,9 +147,8 @@ static void ni_step(noc_network *n, int r, ws_tick now)
     if (ni->cur != NOC_NONE && cr[ni->cur_vc] > 0) {
         noc_packet *p = &n->pkts[ni->cur];
         noc_flit f = { .pkt = ni->cur, .seq = ni->cur_seq, .size = p->size, .src = (uint16_t)p->src,
-                       .dst = (uint16_t)p->dst, .hops = 0, .vc = (uint8_t)ni->cur_vc,
-                       .measured = p->measured, .at = now + 1, .inj = now };
-        send_flit(n, rt->in_link[NOC_PORT_LOCAL], &f);
+                       .dst = (uint16_t)p->dst, .hops = 0, .measured = p->measured, .inj = now };
+        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
         n->c.flits_in_network++;
@@ -106,7 +156,6 @@ static void ni_step(noc_network *n, int r, ws_tick now)
         if (++ni->cur_seq == p->size) {
             ni->vc_busy &= ~(1u << ni->cur_vc);
             ni->cur = NOC_NONE;
-            n->load[r]--;
             n->c.packets_queued--;
         }
     }
@@ -114,81 +163,39 @@ static void ni_step(noc_network *n, int r, ws_tick now)
 
 /* ------------------------------------------------------------ router */
 
-static void receive(noc_network *n, int r, ws_tick now)
-{
-    noc_router *rt = &n->routers[r];
-    for (int p = 0; p < NOC_PORTS; p++) {
-        int li = rt->in_link[p];
-        if (li < 0)
-            continue;
-        noc_link *l = &n->links[li];
-        while (l->fq.count && fring_front(&l->fq)->at <= now) {
-            noc_flit f = *fring_front(&l->fq);
-            fring_pop(&l->fq);
-            n->in_flight--;   /* load[r] stays: the flit is now buffered here */
-            size_t idx = (size_t)r * n->PV + (size_t)p * n->V + f.vc;
-            noc_ivc *iv = &n->ivc[idx];
-            int slot = iv->head + iv->count;
-            n->buf[idx * n->D + (slot >= n->D ? slot - n->D : slot)] = f;
-            iv->count++;
-            rt->nbuf++;
-            n->buffered++;
-            if (++rt->occ[p] > l->w_peak)
-                l->w_peak = rt->occ[p];
-            if (iv->state == NOC_IVC_IDLE) {
-                iv->state = NOC_IVC_RC;
-                iv->ready = f.at + n->rc_delay;
-                rt->m_rc[p] |= 1u << f.vc;
-            }
-        }
-    }
-    for (int p = 0; p < 4; p++) {
-        int li = rt->out_link[p];
-        if (li < 0)
-            continue;
-        noc_link *l = &n->links[li];
-        uint16_t *cr = &n->credits[(size_t)r * n->PV + (size_t)p * n->V];
-        while (l->cq.count && l->cq.items[l->cq.head].at <= now) {
-            cr[l->cq.items[l->cq.head].vc]++;
-            cring_pop(&l->cq);
-            n->load[r]--;
-            n->in_flight--;
-        }
-    }
-}
-
 static void route_compute(noc_network *n, int r, ws_tick now)
 {
     noc_router *rt = &n->routers[r];
-    for (int p = 0; p < NOC_PORTS; p++) {
+    const int V = n->V, D = n->D;
+    noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
+    const noc_flit *bufb = &n->buf[(size_t)r * n->PV * D];
+    for (unsigned ports = rt->rc_ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
         uint32_t m = rt->m_rc[p];
         while (m) {
             int v = __builtin_ctz(m);
             m &= m - 1;
-            size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
-            noc_ivc *iv = &n->ivc[idx];
+            noc_ivc *iv = &ivb[p * V + v];
             if (iv->ready > now)
                 continue;
-            const noc_flit *hf = &n->buf[idx * n->D + iv->head];
-            noc_route_query q = { n->kx, n->ky, rt->x, rt->y, n->node_x[hf->src], n->node_y[hf->src],
-                                  n->node_x[hf->dst], n->node_y[hf->dst], p };
-            iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
+            if (!iv->ncand)
+                route_into(n, iv, r, p, &bufb[(size_t)(p * V + v) * D + iv->head]);
             iv->state = NOC_IVC_VA;
-            rt->m_rc[p] &= ~(1u << v);
+            if (!(rt->m_rc[p] &= ~(1u << v)))
+                rt->rc_ports &= (uint8_t)~(1u << p);
             rt->m_va[p] |= 1u << v;
+            rt->va_ports |= (uint8_t)(1u << p);
         }
     }
 }
 
 /* Free output VCs of port o that can take a packet of `size` flits. */
-static uint32_t free_vcs(const noc_network *n, int r, int o, int size)
+static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, const uint16_t *crb, int o, int size)
 {
-    const noc_router *rt = &n->routers[r];
-    uint32_t all = (n->V >= 32 ? 0xffffffffu : ((1u << n->V) - 1));
-    uint32_t f = ~rt->ovc_busy[o] & all;
+    uint32_t f = ~rt->ovc_busy[o] & ((1u << n->V) - 1);
     if (o == NOC_PORT_LOCAL || !n->vct)
         return f;
-    const uint16_t *cr = &n->credits[(size_t)r * n->PV + (size_t)o * n->V];
+    const uint16_t *cr = &crb[o * n->V];
     uint32_t ok = 0;
     for (uint32_t m = f; m; m &= m - 1) {
         int v = __builtin_ctz(m);
@@ -198,81 +205,100 @@ static uint32_t free_vcs(const noc_network *n, int r, int o, int size)
     return ok;
 }
 
+/* Requests are kept as p * 16 + v, which orders them like p * V + v; the
+ * round-robin pointers rr_va[] are in the same encoding. */
 static void vc_allocate(noc_network *n, int r, ws_tick now)
 {
     noc_router *rt = &n->routers[r];
+    const int V = n->V, D = n->D;
+    noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
+    const uint16_t *crb = &n->credits[(size_t)r * n->PV];
+    const uint32_t all = (1u << V) - 1;
     uint16_t reqs[NOC_PORTS][NOC_PORTS * 16];
     int nreq[NOC_PORTS] = { 0 };
-    bool any = false;
-    for (int p = 0; p < NOC_PORTS; p++) {
+    uint32_t outs = 0;
+    for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
         for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
             int v = __builtin_ctz(m);
-            size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
-            noc_ivc *iv = &n->ivc[idx];
+            noc_ivc *iv = &ivb[p * V + v];
             if (iv->ready > now)
                 continue;
-            int size = n->buf[idx * n->D + iv->head].size;
             int best = -1;
-            long best_score = -1;
-            for (int k = 0; k < iv->ncand; k++) {
-                int o = iv->cand[k];
-                uint32_t f = free_vcs(n, r, o, size);
-                if (!f)
-                    continue;
-                long score = 0;
-                if (iv->ncand > 1) {
-                    const uint16_t *cr = &n->credits[(size_t)r * n->PV + (size_t)o * n->V];
-                    for (; f; f &= f - 1)
-                        score += o == NOC_PORT_LOCAL ? n->D : cr[__builtin_ctz(f)];
-                }
-                if (score > best_score) {
-                    best_score = score;
+            if (iv->ncand == 1 && (!n->vct || iv->cand[0] == NOC_PORT_LOCAL)) {
+                int o = iv->cand[0];
+                if (~rt->ovc_busy[o] & all)
                     best = o;
+            } else {
+                int size = iv->hsize;
+                long best_score = -1;
+                for (int k = 0; k < iv->ncand; k++) {
+                    int o = iv->cand[k];
+                    uint32_t f = free_vcs(n, rt, crb, o, size);
+                    if (!f)
+                        continue;
+                    long score = 0;
+                    if (iv->ncand > 1) {
+                        const uint16_t *cr = &crb[o * V];
+                        for (; f; f &= f - 1)
+                            score += o == NOC_PORT_LOCAL ? D : cr[__builtin_ctz(f)];
+                    }
+                    if (score > best_score) {
+                        best_score = score;
+                        best = o;
+                    }
                 }
             }
             if (best < 0)
                 continue;
-            reqs[best][nreq[best]++] = (uint16_t)(p * n->V + v);
-            any = true;
+            reqs[best][nreq[best]++] = (uint16_t)(p * 16 + v);
+            outs |= 1u << best;
         }
     }
-    if (!any)
-        return;
-    for (int o = 0; o < NOC_PORTS; o++) {
+    for (; outs; outs &= outs - 1) {
+        int o = __builtin_ctz(outs);
         int cnt = nreq[o];
-        if (!cnt)
-            continue;
+        const uint16_t *rq = reqs[o];
         int start = 0;
-        while (start < cnt && reqs[o][start] < rt->rr_va[o])
+        while (start < cnt && rq[start] < rt->rr_va[o])
             start++;
-        for (int k = 0; k < cnt; k++) {
-            int pv = reqs[o][(start + k) % cnt];
-            int p = pv / n->V, v = pv - p * n->V;
-            size_t idx = (size_t)r * n->PV + (size_t)pv;
-            noc_ivc *iv = &n->ivc[idx];
-            int size = n->buf[idx * n->D + iv->head].size;
-            uint32_t f = free_vcs(n, r, o, size);
-            if (!f)
+        if (start == cnt)
+            start = 0;
+        bool by_size = n->vct && o != NOC_PORT_LOCAL;
+        uint32_t f = ~rt->ovc_busy[o] & all;
+        for (int k = 0, i = start; k < cnt && f; k++, i = i + 1 == cnt ? 0 : i + 1) {
+            int e = rq[i];
+            int p = e >> 4, v = e & 15;
+            noc_ivc *iv = &ivb[p * V + v];
+            uint32_t g = by_size ? free_vcs(n, rt, crb, o, iv->hsize) : f;
+            if (!g)
                 continue;
-            int w = __builtin_ctz(f);
+            int w = __builtin_ctz(g);
             rt->ovc_busy[o] |= 1u << w;
+            f &= ~(1u << w);
             iv->out_port = (uint8_t)o;
             iv->out_vc = (uint8_t)w;
+            iv->ncand = 0;
             iv->state = NOC_IVC_ACTIVE;
             iv->ready = now + n->va_delay;
-            rt->m_va[p] &= ~(1u << v);
+            if (!(rt->m_va[p] &= ~(1u << v)))
+                rt->va_ports &= (uint8_t)~(1u << p);
             rt->m_act[p] |= 1u << v;
-            rt->rr_va[o] = (uint16_t)(pv + 1 == n->PV ? 0 : pv + 1);
+            rt->act_ports |= (uint8_t)(1u << p);
+            rt->rr_va[o] = (uint16_t)(v + 1 < V ? e + 1 : p + 1 < NOC_PORTS ? (p + 1) * 16 : 0);
         }
     }
 }
 
 /* May a flit leave on link li at tick now? Marks the refusal for the
  * half-duplex alternation. */
-static bool channel_free(noc_network *n, int li, ws_tick now)
+static inline bool channel_free(noc_network *n, const noc_router *rt, int o, ws_tick now)
 {
+    noc_chan *c = &n->chans[rt->out_chan[o]];
+    if (c->links[1] < 0)   /* full duplex: `want` is never read */
+        return c->busy_until <= now;
+    int li = rt->out_link[o];
     noc_link *l = &n->links[li];
-    noc_chan *c = &n->chans[l->chan];
     if (c->busy_until > now) {
         l->want = now;
         return false;
@@ -298,32 +324,31 @@ static void traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
     rt->nbuf--;
     rt->occ[p]--;
     n->buffered--;
-    n->load[r]--;
-    send_credit(n, rt->in_link[p], now, (uint32_t)v);
+    wheel_push(n, now + rt->cr_delay[p], rt->cr_ev[p] | ((uint32_t)v << 1));
 
-    int lo = rt->out_link[o];
-    noc_link *l = &n->links[lo];
     int w = iv->out_vc;
     if (o != NOC_PORT_LOCAL) {
         n->credits[(size_t)r * n->PV + (size_t)o * n->V + w]--;
         f.hops++;
+        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + rt->out_delay[o]);
+    } else {
+        send_eject(n, &f, now + rt->out_delay[o]);
     }
-    f.vc = (uint8_t)w;
-    f.at = now + n->sa_delay + n->st_delay + l->ser + l->lat;
-    send_flit(n, lo, &f);
-    noc_chan *c = &n->chans[l->chan];
-    c->busy_until = now + l->ser;
-    c->last_user = lo;
-    l->w_flits++;
-    l->w_busy += l->ser;
+    noc_chan *c = &n->chans[rt->out_chan[o]];
+    c->busy_until = now + rt->out_ser[o];
+    c->last_user = rt->out_link[o];
+    rt->w_flits[o]++;
+    rt->w_busy[o] += rt->out_ser[o];
     if (f.seq + 1 == f.size) {
         rt->ovc_busy[o] &= ~(1u << w);
-        rt->m_act[p] &= ~(1u << v);
+        if (!(rt->m_act[p] &= ~(1u << v)))
+            rt->act_ports &= (uint8_t)~(1u << p);
         if (iv->count) {
-            ws_tick at = n->buf[idx * n->D + iv->head].at;
+            /* the next packet's head has arrived (at <= now) */
             iv->state = NOC_IVC_RC;
-            iv->ready = (at > now ? at : now + 1) + n->rc_delay;
+            iv->ready = now + 1 + n->rc_delay;
             rt->m_rc[p] |= 1u << v;
+            rt->rc_ports |= (uint8_t)(1u << p);
         } else {
             iv->state = NOC_IVC_IDLE;
         }
@@ -334,66 +359,69 @@ static void traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
 static void switch_allocate(noc_network *n, int r, ws_tick now)
 {
     noc_router *rt = &n->routers[r];
+    const int V = n->V;
+    const noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
+    const uint16_t *crb = &n->credits[(size_t)r * n->PV];
     /* stage 1: each input port nominates up to `speedup` VCs (distinct
      * outputs), round-robin from its pointer */
-    uint8_t nom_vc[NOC_PORTS][NOC_PORTS] = { { 0 } };   /* [output][input] = vc + 1 */
+    uint8_t nom_vc[NOC_PORTS][NOC_PORTS];   /* [output][input] = vc, valid where nom_mask has the bit */
     uint32_t nom_mask[NOC_PORTS] = { 0 };
-    bool any = false;
-    for (int p = 0; p < NOC_PORTS; p++) {
+    uint32_t outs = 0;
+    for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
         uint32_t act = rt->m_act[p];
-        if (!act || !rt->occ[p])
+        if (!rt->occ[p])
             continue;
         int count = 0;
         uint32_t used = 0;
-        for (int k = 0, v = rt->rr_sa_in[p]; k < n->V && count < n->speedup;
-             k++, v = v + 1 == n->V ? 0 : v + 1) {
-            if (!((act >> v) & 1u))
-                continue;
-            size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
-            const noc_ivc *iv = &n->ivc[idx];
-            if (!iv->count || iv->ready > now)
-                continue;
-            int o = iv->out_port;
-            if ((used >> o) & 1u)
-                continue;
-            if (o != NOC_PORT_LOCAL && n->credits[(size_t)r * n->PV + (size_t)o * n->V + iv->out_vc] == 0)
-                continue;
-            if (!channel_free(n, rt->out_link[o], now))
-                continue;
-            nom_vc[o][p] = (uint8_t)(v + 1);
-            nom_mask[o] |= 1u << p;
-            used |= 1u << o;
-            count++;
-            any = true;
-        }
+        uint32_t from = ~0u << rt->rr_sa_in[p];
+        uint32_t order[2] = { act & from, act & ~from };
+        for (int h = 0; h < 2 && count < n->speedup; h++)
+            for (uint32_t m = order[h]; m && count < n->speedup; m &= m - 1) {
+                int v = __builtin_ctz(m);
+                const noc_ivc *iv = &ivb[p * V + v];
+                if (!iv->count || iv->ready > now)
+                    continue;
+                int o = iv->out_port;
+                if ((used >> o) & 1u)
+                    continue;
+                if (o != NOC_PORT_LOCAL && crb[o * V + iv->out_vc] == 0)
+                    continue;
+                if (!channel_free(n, rt, o, now))
+                    continue;
+                nom_vc[o][p] = (uint8_t)v;
+                nom_mask[o] |= 1u << p;
+                used |= 1u << o;
+                outs |= 1u << o;
+                count++;
+            }
     }
-    if (!any)
-        return;
     /* stage 2: each output grants one nominating input, round-robin */
-    for (int o = 0; o < NOC_PORTS; o++) {
-        if (!nom_mask[o])
-            continue;
-        for (int k = 0, p = rt->rr_sa_out[o]; k < NOC_PORTS; k++, p = p + 1 == NOC_PORTS ? 0 : p + 1) {
-            if (!((nom_mask[o] >> p) & 1u))
-                continue;
-            int v = nom_vc[o][p] - 1;
-            traverse(n, r, p, v, o, now);
-            rt->rr_sa_in[p] = (uint8_t)(v + 1 == n->V ? 0 : v + 1);
-            rt->rr_sa_out[o] = (uint8_t)(p + 1 == NOC_PORTS ? 0 : p + 1);
-            break;
-        }
+    for (; outs; outs &= outs - 1) {
+        int o = __builtin_ctz(outs);
+        uint32_t m = nom_mask[o], hi = m & (~0u << rt->rr_sa_out[o]);
+        int p = __builtin_ctz(hi ? hi : m);
+        int v = nom_vc[o][p];
+        traverse(n, r, p, v, o, now);
+        rt->rr_sa_in[p] = (uint8_t)(v + 1 == V ? 0 : v + 1);
+        rt->rr_sa_out[o] = (uint8_t)(p + 1 == NOC_PORTS ? 0 : p + 1);
     }
 }
 
 void noc_router_step(noc_network *n, int r, ws_tick now)
 {
-    ni_step(n, r, now);
-    receive(n, r, now);
-    if (!n->routers[r].nbuf)
+    const noc_ni *ni = &n->ni[r];
+    if (ni->cur != NOC_NONE || ni->q_head != NOC_NONE)
+        ni_inject(n, r, now);
+    const noc_router *rt = &n->routers[r];
+    if (!rt->nbuf)
         return;
-    route_compute(n, r, now);
-    vc_allocate(n, r, now);
-    switch_allocate(n, r, now);
+    if (rt->rc_ports)
+        route_compute(n, r, now);
+    if (rt->va_ports)
+        vc_allocate(n, r, now);
+    if (rt->act_ports)
+        switch_allocate(n, r, now);
 }
 
 /* ------------------------------------------------------------ stall report */

@@ -9,6 +9,11 @@
 #include "core/xalloc.h"
 #include "noc/pattern.h"
 
+typedef struct heap_item {
+    ws_tick due;
+    int node;
+} heap_item;
+
 typedef struct node_src {
     gsl_rng *rng;
     ws_tick next_inj;       /* WS_TICK_NEVER while off */
@@ -26,9 +31,9 @@ struct noc_traffic {
     int64_t *sizes;
     size_t n_sizes;
     gsl_ran_discrete_t *size_table;   /* NULL with one size */
-    /* heap of node ids keyed by (due tick, node) */
-    int *heap;
-    int *pos;
+    /* min-heap of nodes keyed by (due tick, node): the keys are distinct,
+     * so the order of pops does not depend on the heap's layout */
+    heap_item *heap;
 };
 
 static ws_tick gap(gsl_rng *r, double p)
@@ -51,45 +56,26 @@ static ws_tick due_of(const noc_traffic *t, int node)
     return s->next_inj < s->next_switch ? s->next_inj : s->next_switch;
 }
 
-static bool heap_less(const noc_traffic *t, int a, int b)
+static inline bool heap_less(const heap_item *a, const heap_item *b)
 {
-    ws_tick da = due_of(t, a), db = due_of(t, b);
-    return da < db || (da == db && a < b);
-}
-
-static void heap_swap(noc_traffic *t, int i, int j)
-{
-    int a = t->heap[i], b = t->heap[j];
-    t->heap[i] = b;
-    t->heap[j] = a;
-    t->pos[b] = i;
-    t->pos[a] = j;
+    return a->due < b->due || (a->due == b->due && a->node < b->node);
 }
 
 static void sift_down(noc_traffic *t, int i)
 {
+    heap_item x = t->heap[i];
     for (;;) {
-        int l = 2 * i + 1, r = l + 1, m = i;
-        if (l < t->n && heap_less(t, t->heap[l], t->heap[m]))
-            m = l;
-        if (r < t->n && heap_less(t, t->heap[r], t->heap[m]))
+        int l = 2 * i + 1, r = l + 1, m = l;
+        if (l >= t->n)
+            break;
+        if (r < t->n && heap_less(&t->heap[r], &t->heap[l]))
             m = r;
-        if (m == i)
-            return;
-        heap_swap(t, i, m);
+        if (!heap_less(&t->heap[m], &x))
+            break;
+        t->heap[i] = t->heap[m];
         i = m;
     }
-}
-
-static void sift_up(noc_traffic *t, int i)
-{
-    while (i > 0) {
-        int parent = (i - 1) / 2;
-        if (!heap_less(t, t->heap[i], t->heap[parent]))
-            return;
-        heap_swap(t, i, parent);
-        i = parent;
-    }
+    t->heap[i] = x;
 }
 
 noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
@@ -132,7 +118,6 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
 
     t->nodes = ws_xcalloc((size_t)t->n, sizeof *t->nodes);
     t->heap = ws_xmalloc((size_t)t->n * sizeof *t->heap);
-    t->pos = ws_xmalloc((size_t)t->n * sizeof *t->pos);
     for (int i = 0; i < t->n; i++) {
         char name[64];
         snprintf(name, sizeof name, "noc.traffic.%d", i);
@@ -150,8 +135,7 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
             s->next_inj = gi == WS_TICK_NEVER ? gi : gi - 1;
             s->next_switch = gs - 1;
         }
-        t->heap[i] = i;
-        t->pos[i] = i;
+        t->heap[i] = (heap_item){ due_of(t, i), i };
     }
     for (int i = t->n / 2 - 1; i >= 0; i--)
         sift_down(t, i);
@@ -170,19 +154,18 @@ void noc_traffic_free(noc_traffic *t)
     free(t->sizes);
     free(t->nodes);
     free(t->heap);
-    free(t->pos);
     free(t);
 }
 
 ws_tick noc_traffic_next(const noc_traffic *t)
 {
-    return t->n ? due_of(t, t->heap[0]) : WS_TICK_NEVER;
+    return t->n ? t->heap[0].due : WS_TICK_NEVER;
 }
 
 bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits)
 {
-    while (t->n && due_of(t, t->heap[0]) <= now) {
-        int node = t->heap[0];
+    while (t->n && t->heap[0].due <= now) {
+        int node = t->heap[0].node;
         node_src *s = &t->nodes[node];
         bool have = false;
         if (s->next_inj <= now) {
@@ -198,8 +181,8 @@ bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits
             s->next_inj = s->on ? add_gap(now, gap(s->rng, t->p_on)) : WS_TICK_NEVER;
             s->next_switch = add_gap(now, gap(s->rng, s->on ? t->beta : t->alpha));
         }
-        sift_down(t, t->pos[node]);
-        (void)sift_up;
+        t->heap[0].due = due_of(t, node);
+        sift_down(t, 0);
         if (have)
             return true;
     }

@@ -5,7 +5,10 @@
 #     being the one in configure.ac;
 #   * `help SUBCOMMAND` and `SUBCOMMAND --help` exit 0 and print the same
 #     usage, for every subcommand listed by --help;
-#   * unknown subcommands and options: exit 2, naming the culprit;
+#   * unknown subcommands and options: exit 2, naming the culprit; a missing
+#     option value says so ("option --out needs a value");
+#   * options after positional arguments (the README's `config show ...
+#     --set` command, run as written there); "--" ends the options;
 #   * `wafersim options`: exactly the three hardware options, compiled in
 #     (the default build), in csv, json (checked by python3) and table;
 #     --format xml is refused; --out writes atomically (no temporary left,
@@ -19,7 +22,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 T=$TEST_TMPDIR
-EXPECTED_COMMANDS="version options validate config probe model trace noc"
+EXPECTED_COMMANDS="version options validate config probe model trace run noc"
 EXPECTED_OPTIONS="expert_affine link_widening migration"
 
 # ------------------------------------------------------------ top level
@@ -115,6 +118,43 @@ expect_stderr_contains '"--bogus"'
 
 run "$WAFERSIM" options --format
 expect_status 2
+expect_stderr_contains "option --format needs a value"
+
+# A missing value is reported as such, not as an unknown option
+# (regression: the optstring lacked its leading ':').
+run "$WAFERSIM" options --out
+expect_status 2
+expect_stderr_contains "option --out needs a value"
+expect_stderr_lacks "unknown option"
+expect_stdout_empty
+run "$WAFERSIM" options -o
+expect_status 2
+expect_stderr_contains "option -o needs a value"
+
+# Options may follow the arguments (GNU permutation); "--" ends them.
+# Regression: the README's command failed with "options must come before
+# arguments". It is run here exactly as the README writes it.
+readme_cmd=$(grep -m1 '^build/wafersim config show ' "$TOP_SRCDIR/README.md")
+if [ -n "$readme_cmd" ]; then
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    run sh -c 'cd "$TOP_SRCDIR" && eval "\"\$WAFERSIM\" $1"' sh "${readme_cmd#build/wafersim }"
+    expect_status 0
+    expect_stderr_empty
+    expect_stdout_contains "bandwidth: 2000 GB/s"
+else
+    fail "README.md runs build/wafersim config show" "expected: a line starting \"build/wafersim config show \"" \
+        "found:    none"
+fi
+run "$WAFERSIM" validate "$TOP_SRCDIR/configs/experiments/default.yaml" --set sim.seed=x -q
+expect_status 2
+expect_stderr_contains "sim.seed: expected an integer"
+run "$WAFERSIM" validate -q "$TOP_SRCDIR/configs/experiments/default.yaml" --set sim.seed=5 \
+    "$TOP_SRCDIR/configs/hw/dojo.yaml"
+expect_status 0
+expect_stdout_empty
+run "$WAFERSIM" validate -- --set
+expect_status 2
+expect_stderr_contains "--set: error: cannot open"
 
 run "$WAFERSIM" options extra-argument
 expect_status 2

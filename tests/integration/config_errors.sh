@@ -10,7 +10,13 @@
 #     --out creates no file (and leaves an existing one untouched);
 #   * a file with three errors reports all three, in file order;
 #   * `validate` of several files, one bad: exit 2, the good ones still
-#     reported ok.
+#     reported ok;
+#   * hostile and odd input, refused at once with a position: an alias bomb,
+#     a recursive alias, 10 MB and 1 MiB of '[', 90000 keys with a
+#     duplicate, a NUL in a key, invalid UTF-8, a directory, a trailing
+#     "---", the end of a one-line --set value; an out-of-range clock gives
+#     one error (no cascade through "cycles"); a folded scalar's trailing
+#     line break is not part of its unit.
 set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -177,6 +183,98 @@ sim:
   seed: 2
 EOF
 check_bad dup.yaml "dup.yaml:4:3: error:" 'duplicate key "seed"'
+
+# ------------------------------------------------------------ hostile and odd input
+# Each must be refused (exit 2) with a positioned message, at once: the
+# timeout (when the system has one) turns a hang into a failure. Before the
+# fixes the alias bomb grew to 8 GB and aborted (exit 134), 10^6 '[' took
+# hours and 10^5 keys 39 s.
+TO=
+if command -v timeout >/dev/null 2>&1; then
+    TO="timeout 20"
+fi
+cat >bomb.yaml <<'EOF'
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+EOF
+run $TO "$WAFERSIM" validate bomb.yaml
+expect_status 2
+expect_stderr_line_starts "bomb.yaml:6:8: error: more than 100000 YAML nodes after expanding alias *e"
+
+printf 'a: &x [*x]\n' >selfref.yaml
+check_bad selfref.yaml "selfref.yaml:1:8: error: alias *x refers to a node that contains it"
+
+# 10 MB of '[': refused from its size; 1 MiB - 1 of them: at the 65th.
+head -c 10000000 /dev/zero | tr '\0' '[' >brackets10m.yaml
+run $TO "$WAFERSIM" validate brackets10m.yaml
+expect_status 2
+expect_stderr_line_starts "brackets10m.yaml: error: too large: 10000000 bytes"
+expect_stderr_contains "1 MiB"
+head -c 1048575 /dev/zero | tr '\0' '[' >brackets1m.yaml
+run $TO "$WAFERSIM" validate brackets1m.yaml
+expect_status 2
+expect_stderr_line_starts "brackets1m.yaml:1:65: error: nesting deeper than 64 levels"
+
+# 90000 keys and a duplicate at the end.
+awk 'BEGIN { for (i = 0; i < 90000; i++) printf "k%d: 1\n", i; print "k42: 2" }' >manykeys.yaml
+run $TO "$WAFERSIM" validate manykeys.yaml
+expect_status 2
+expect_stderr_line_starts 'manykeys.yaml:90001:1: error: duplicate key "k42"'
+
+# A NUL in a key (it used to be cut: "clock\0junk" was read as "clock").
+printf 'preset: dojo\nsim:\n  "clock\\0junk": 2 GHz\n' >nulkey.yaml
+check_bad nulkey.yaml "nulkey.yaml:3:3: error: key contains a NUL character"
+
+# Invalid UTF-8 has a line and column.
+printf 'preset: dojo\nsim:\n  clock: \377\376 GHz\n' >latin.yaml
+check_bad latin.yaml "latin.yaml:3:10: error: YAML syntax error: invalid leading UTF-8 octet"
+
+# A directory is named as such (not "input error").
+mkdir adir.yaml
+check_bad adir.yaml "adir.yaml: error: is a directory"
+expect_stderr_lacks "input error"
+
+# A trailing "---" (a second, empty document) is reported on its line, not
+# one past the end.
+printf 'preset: dojo\nsim:\n  seed: 1\n---\n' >docsep.yaml
+check_bad docsep.yaml "docsep.yaml:4:4: error: expected a single YAML document, found a second one"
+
+# A --set value has one line: the end of it is line 1, after its last
+# character (it used to say line 2).
+run "$WAFERSIM" validate --set 'sim.clock=[1' "$DEFAULT"
+expect_status 2
+expect_stderr_line_starts "--set 'sim.clock=[1':1:13: error: YAML syntax error:"
+
+# An out-of-range clock is one error: "cycles" elsewhere use the default
+# clock rather than 1 Hz (which gave a second error); the range is readable.
+cat >slowclock.yaml <<'EOF'
+preset: dojo
+sim:
+  clock: 1 Hz
+hw:
+  link:
+    latency: 200 cycles
+EOF
+check_bad slowclock.yaml "slowclock.yaml:3:10: error: sim.clock: expected a frequency in [1 MHz, 100 GHz]" \
+    "slowclock.yaml: invalid (1 error)"
+
+# A folded scalar ends with a line break; it is a blank, not part of the unit.
+cat >folded.yaml <<'EOF'
+preset: dojo
+sim:
+  watchdog: >
+    1 ms
+EOF
+run "$WAFERSIM" validate folded.yaml
+expect_status 0
+expect_stderr_empty
 
 # ------------------------------------------------------------ files and presets
 run "$WAFERSIM" validate does-not-exist.yaml

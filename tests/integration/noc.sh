@@ -10,7 +10,12 @@
 #   * the test-only deadlocking routing stops with exit status 3 and the
 #     watchdog's report names blocked VCs and what they wait on;
 #   * bad input (a bad --rates value, an out-of-range key, test routing
-#     without its switch) exits 2 with file:line:column positions.
+#     without its switch) exits 2 with file:line:column positions;
+#   * bit-complement beyond saturation on the 8x8 mesh (doc/noc.md,
+#     "Bit-complement beyond saturation"): accepted throughput equals the
+#     flits on the 16 vertical links between rows 3 and 4 per node and
+#     cycle, the central columns' links are saturated, the outer ones
+#     starved, and throughput is about half the 2/k bound.
 set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -81,5 +86,33 @@ expect_status 2
 expect_stderr_contains "deadlock.yaml:13:12: error: hw.routing: routing function 'test_deadlock_ring' deadlocks by design"
 run "$WAFERSIM" noc -q "$MESH" extra.yaml
 expect_status 2
+
+# bit-complement beyond saturation: the throughput collapse of doc/noc.md
+run "$WAFERSIM" noc -q --format csv --set traffic.pattern=bit_complement --rates 0.4 --links "$T/bc_links.csv" \
+    "$TOP_SRCDIR/configs/noc/mesh8x8.yaml"
+expect_status 0
+cp "$RUN_OUT_FILE" "$T/bc.csv"
+cat > "$T/bc_check.py" <<'EOF_PY'
+import csv, sys
+rows = [r for r in csv.reader(l for l in open(sys.argv[1]) if not l.startswith('#'))]
+pt = dict(zip(rows[0], rows[1]))
+links = [r for r in csv.reader(l for l in open(sys.argv[2]) if not l.startswith('#'))]
+links = [dict(zip(links[0], r)) for r in links[1:]]
+acc = float(pt['accepted_flits_per_node_cycle'])
+flits, util = 0, {}
+for d in links:
+    (x0, y0), (x1, y1) = (map(int, e.split(',')) for e in d['link'].split('>'))
+    if d['direction'] in 'SN' and {y0, y1} == {3, 4}:
+        flits += int(d['flits'])
+        util[(x0, d['direction'])] = float(d['utilisation'])
+# every packet crosses exactly one of these 16 links
+ident = flits / (64 * float(pt['window_cycles']))
+assert abs(ident - acc) <= 0.02 * acc, (ident, acc)
+assert min(util[(x, d)] for x in (3, 4) for d in 'SN') >= 0.99, util
+assert max(util[(x, d)] for x in (0, 1, 6, 7) for d in 'SN') <= 0.3, util
+assert acc < 0.15, acc
+EOF_PY
+expect_true "bit-complement overload: accepted = vertical middle links / nodes, central columns saturated, outer starved" \
+    python3 "$T/bc_check.py" "$T/bc.csv" "$T/bc_links.csv"
 
 finish

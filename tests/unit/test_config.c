@@ -19,8 +19,11 @@
  *   - "cycles" converted with the resolved clock;
  *   - ws_config_write round trips (same text, same hash) and
  *     ws_config_hash identity (same values = same hash, whatever spelling);
- *   - ws_config_ticks / ws_config_bytes_per_tick;
- *   - the WS_CT_OPTION mechanism for compiled-out hardware options.
+ *   - ws_config_ticks (nearest tick, a nonzero time at least 1 tick) /
+ *     ws_config_bytes_per_tick;
+ *   - an out-of-range clock reported once (cycles fall back to the default);
+ *   - the WS_CT_OPTION mechanism for compiled-out hardware options, which
+ *     write the same text (and hash) as disabled compiled-in ones.
  *
  * Needs TOP_SRCDIR (set by `make check`; by hand: TOP_SRCDIR=/work/main
  * ./tests/unit/test_config). Sets WAFERSIM_CONFIG_DIR=$TOP_SRCDIR/configs so
@@ -318,10 +321,15 @@ static const bad_case bad_cases[] = {
       "a 512 x 256 grid has 131072 tiles, more than the limit of 65536", NULL },
     { "percent_over_100.yaml", 1, NULL, 5, 17, "hw.tile.hbm.reserved",
       "expected a percentage of at most 100%", "\"150%\"" },
+    /* limits in readable units (regression: "[0.001 GHz, 100 GHz]") */
     { "reserved_above_99.yaml", 1, NULL, 5, 17, "hw.tile.hbm.reserved",
-      "expected a percentage in [0 %, 99 %], found \"99.5%\"", NULL },
-    { "clock_out_of_range.yaml", 1, NULL, 3, 10, "sim.clock", "expected a frequency in [",
+      "expected a percentage in [0%, 99%], found \"99.5%\"", NULL },
+    { "clock_out_of_range.yaml", 1, NULL, 3, 10, "sim.clock", "expected a frequency in [1 MHz, 100 GHz]",
       "found \"5 kHz\"" },
+    /* one error: "cycles" elsewhere use the default clock, not 1 Hz
+     * (regression: a second error, 200 cycles = 200 s out of range) */
+    { "clock_out_of_range_with_cycles.yaml", 1, NULL, 3, 10, "sim.clock",
+      "expected a frequency in [1 MHz, 100 GHz]", "found \"1 Hz\"" },
     { "missing_required_key.yaml", 1, NULL, 9, 5, "hw.link.latency",
       "missing required key \"latency\"", NULL },
     /* YAML */
@@ -981,13 +989,25 @@ START_TEST(test_ticks)
                (unsigned long long)ws_config_ticks(&c, c.hw.link.latency_s));
         EXPECT(ws_config_ticks(&c, c.hw.tile.hbm.latency_s) == 300, "300 ns = %llu ticks",
                (unsigned long long)ws_config_ticks(&c, c.hw.tile.hbm.latency_s));
-        EXPECT(ws_config_ticks(&c, 0.4e-9) == 0 && ws_config_ticks(&c, 0.6e-9) == 1,
+        EXPECT(ws_config_ticks(&c, 1.4e-9) == 1 && ws_config_ticks(&c, 1.6e-9) == 2,
                "ticks do not round to nearest");
+        /* a nonzero time is at least one tick; only 0 s is 0 ticks */
+        EXPECT(ws_config_ticks(&c, 0.4e-9) == 1 && ws_config_ticks(&c, 1e-15) == 1,
+               "a nonzero time rounded to %llu ticks", (unsigned long long)ws_config_ticks(&c, 0.4e-9));
+        EXPECT(ws_config_ticks(&c, 0) == 0, "0 s = %llu ticks", (unsigned long long)ws_config_ticks(&c, 0));
         EXPECT(ws_config_bytes_per_tick(&c, c.hw.link.bandwidth_bytes_per_s) == 1700.0,
                "1.7 TB/s = %.17g B/tick", ws_config_bytes_per_tick(&c, c.hw.link.bandwidth_bytes_per_s));
         EXPECT(ws_config_bytes_per_tick(&c, c.hw.tile.hbm.bandwidth_bytes_per_s) == 3350.0,
                "3.35 TB/s = %.17g B/tick",
                ws_config_bytes_per_tick(&c, c.hw.tile.hbm.bandwidth_bytes_per_s));
+        ws_config_free(&c);
+    }
+    /* regression: the watchdog (1 ns at 1 MHz = 0.001 ticks) became 0
+     * ticks, which means "no watchdog" */
+    const char *slow[] = { "sim.clock=1 MHz", "sim.watchdog=1 ns" };
+    if (load_ok(&c, path, slow, 2)) {
+        EXPECT(ws_config_ticks(&c, c.sim.watchdog_s) == 1, "1 ns at 1 MHz = %llu ticks",
+               (unsigned long long)ws_config_ticks(&c, c.sim.watchdog_s));
         ws_config_free(&c);
     }
     const char *sets[] = { "sim.clock=2 GHz" };
@@ -1077,7 +1097,8 @@ START_TEST(test_compiled_out_option)
         ws_diag_free(&d);
     }
 
-    /* the writer marks it, and what it writes reads back */
+    /* the writer prints it as a disabled option (no build-specific text),
+     * and what it writes reads back */
     local_cfg w = { false, 7 };
     char *buf = NULL;
     size_t len = 0;
@@ -1085,11 +1106,94 @@ START_TEST(test_compiled_out_option)
     ck_assert_ptr_nonnull(mem);
     ws_cschema_write(&local_schema, &w, mem, 0);
     fclose(mem);
-    EXPECT(strstr(buf, "foo: {enabled: false}") && strstr(buf, "--enable-foo"), "written:\n%s", buf);
+    EXPECT(str_eq(buf, "foo:\n  enabled: false\nn: 7\n"), "written:\n%s", buf);
     ws_diag_init(&d, 0);
     EXPECT(read_local(buf, &lc, &d) == 0 && lc.n == 7, "written text does not read back:\n%s", buf);
     ws_diag_free(&d);
     free(buf);
+    FINISH();
+}
+END_TEST
+
+/* The same schema in a build where foo is compiled in (with a parameter). */
+typedef struct local_foo {
+    bool enabled;
+    int64_t width;
+} local_foo;
+
+typedef struct local_in_cfg {
+    local_foo foo;
+    int64_t n;
+} local_in_cfg;
+
+static const ws_cfield local_foo_fields[] = {
+    { .key = "enabled", .type = WS_CT_BOOL, .offset = offsetof(local_foo, enabled), .def = "false",
+      .doc = "turn foo on" },
+    { .key = "width", .type = WS_CT_INT, .offset = offsetof(local_foo, width), .def = "2", .min = 1,
+      .max = 8, .doc = "a parameter of foo" },
+};
+static const ws_cschema local_foo_schema = { "foo", sizeof(local_foo), local_foo_fields,
+                                             sizeof local_foo_fields / sizeof local_foo_fields[0], NULL };
+static const ws_cfield local_in_fields[] = {
+    { .key = "foo", .type = WS_CT_OPTION, .offset = offsetof(local_in_cfg, foo), .sub = &local_foo_schema,
+      .configure_switch = "--enable-foo", .doc = "a compiled-in option" },
+    { .key = "n", .type = WS_CT_INT, .offset = offsetof(local_in_cfg, n), .def = "1", .min = 0, .max = 10,
+      .doc = "a plain field next to it" },
+};
+static const ws_cschema local_in_schema = { "local", sizeof(local_in_cfg), local_in_fields,
+                                            sizeof local_in_fields / sizeof local_in_fields[0], NULL };
+
+static char *write_text(const ws_cschema *s, const void *obj)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(mem);
+    ws_cschema_write(s, obj, mem, 0);
+    fclose(mem);
+    return buf;
+}
+
+/* Regression: a compiled-out option was written "{enabled: false}   # not
+ * compiled in (...)", so the same config hashed differently in a build
+ * without the option. A disabled option now writes the same text in both
+ * builds, whatever its parameters. */
+START_TEST(test_compiled_out_option_same_text)
+{
+    const char *texts[] = { "n: 7\n", "foo: {enabled: false}\nn: 7\n", "foo:\n  enabled: false\nn: 7\n" };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        ws_diag d;
+        ws_diag_init(&d, 0);
+        ws_ynode *t_out = ws_yaml_load_string(texts[i], "<out>", 0, &d);
+        ws_ynode *t_in = ws_yaml_load_string(texts[i], "<in>", 0, &d);
+        local_cfg out;
+        local_in_cfg in;
+        memset(&out, 0, sizeof out);
+        memset(&in, 0, sizeof in);
+        if (EXPECT(t_out && t_in, "'%s' does not parse", texts[i])) {
+            ws_cschema_read(&local_schema, t_out, "", 1e9, &out, &d);
+            ws_cschema_read(&local_in_schema, t_in, "", 1e9, &in, &d);
+        }
+        EXPECT(ws_diag_count(&d) == 0, "'%s': %zu errors", texts[i], ws_diag_count(&d));
+        char *a = write_text(&local_schema, &out), *b = write_text(&local_in_schema, &in);
+        EXPECT(str_eq(a, b), "'%s': compiled out writes\n%s\ncompiled in writes\n%s", texts[i], a, b);
+        EXPECT(ws_hash64(a, strlen(a)) == ws_hash64(b, strlen(b)), "'%s': hashes differ", texts[i]);
+        free(a);
+        free(b);
+        ws_ynode_free(t_out);
+        ws_ynode_free(t_in);
+        ws_diag_free(&d);
+    }
+    /* parameters of a disabled option do not show (they have no effect) */
+    local_in_cfg in = { { false, 5 }, 7 };
+    char *b = write_text(&local_in_schema, &in);
+    EXPECT(str_eq(b, "foo:\n  enabled: false\nn: 7\n"), "disabled foo written as\n%s", b);
+    free(b);
+    /* an enabled one shows them all */
+    in.foo.enabled = true;
+    b = write_text(&local_in_schema, &in);
+    EXPECT(str_eq(b, "foo:\n  enabled: true\n  width: 5\nn: 7\n"), "enabled foo written as\n%s", b);
+    free(b);
     FINISH();
 }
 END_TEST
@@ -1171,6 +1275,7 @@ static Suite *config_suite(void)
     tc = tcase_create("options");
     tcase_add_checked_fixture(tc, fails_reset, NULL);
     tcase_add_test(tc, test_compiled_out_option);
+    tcase_add_test(tc, test_compiled_out_option_same_text);
     tcase_add_test(tc, test_registry_option_migration);
     suite_add_tcase(s, tc);
 

@@ -71,8 +71,11 @@ START_TEST(queue_depth_pushes_back)
     mem_hbm_issue(h, 0, 0, 64, MEM_HBM_READ_LOCAL);          /* served 4..8 */
     ck_assert(!mem_hbm_can_accept(h, 0, 0, 64));            /* channel 0 full */
     ck_assert(mem_hbm_can_accept(h, 0, 64, 64));            /* channel 1 free */
+    ck_assert_uint_eq(mem_hbm_accept_tick(h, 0, 0, 64), 4);  /* when the first is served */
+    ck_assert_uint_eq(mem_hbm_accept_tick(h, 0, 64, 128), 0); /* channels 1 and 2: free now */
     ck_assert(!mem_hbm_can_accept(h, 3, 0, 64));
     ck_assert(mem_hbm_can_accept(h, 4, 0, 64));             /* first served */
+    ck_assert_uint_eq(mem_hbm_accept_tick(h, 6, 0, 64), 6);
     mem_hbm_free(h);
 }
 END_TEST

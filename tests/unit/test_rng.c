@@ -3,6 +3,7 @@
  * master seed and its name, never on which other streams exist. */
 #include <check.h>
 #include <gsl/gsl_statistics_double.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/hash.h"
@@ -75,6 +76,91 @@ START_TEST(streams_differ_by_name_and_seed)
 }
 END_TEST
 
+/* Regression: the 64-bit seed used to be folded to 32 bits for
+ * gsl_rng_set(), and with master seed 1 these two names (whose folded seeds
+ * are both 0xdf91305f) drew identical streams. */
+START_TEST(folded_seed_collision_gone)
+{
+    const char *n1 = "noc.traffic.node84218", *n2 = "noc.traffic.node125142";
+    uint64_t s1 = ws_rng_seed_for(1, n1), s2 = ws_rng_seed_for(1, n2);
+    ck_assert_uint_ne(s1, s2);
+    ck_assert_uint_eq((s1 ^ (s1 >> 32)) & 0xffffffffULL, (s2 ^ (s2 >> 32)) & 0xffffffffULL);
+    unsigned long a[16], b[16];
+    gsl_rng *r1 = ws_rng_stream(1, n1), *r2 = ws_rng_stream(1, n2);
+    draw(r1, a, 16);
+    draw(r2, b, 16);
+    int same = 0;
+    for (int i = 0; i < 16; i++)
+        same += a[i] == b[i];
+    ck_assert_int_lt(same, 2);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+}
+END_TEST
+
+/* Reference MT19937 (Matsumoto and Nishimura's genrand_int32), for checking
+ * the documented seeding independently of GSL. */
+typedef struct ref_mt {
+    uint32_t mt[624];
+    int mti;
+} ref_mt;
+
+static uint32_t ref_mt_next(ref_mt *m)
+{
+    static const uint32_t mag01[2] = { 0x0u, 0x9908b0dfu };
+    if (m->mti >= 624) {
+        int kk;
+        uint32_t y;
+        for (kk = 0; kk < 624 - 397; kk++) {
+            y = (m->mt[kk] & 0x80000000u) | (m->mt[kk + 1] & 0x7fffffffu);
+            m->mt[kk] = m->mt[kk + 397] ^ (y >> 1) ^ mag01[y & 1u];
+        }
+        for (; kk < 623; kk++) {
+            y = (m->mt[kk] & 0x80000000u) | (m->mt[kk + 1] & 0x7fffffffu);
+            m->mt[kk] = m->mt[kk + (397 - 624)] ^ (y >> 1) ^ mag01[y & 1u];
+        }
+        y = (m->mt[623] & 0x80000000u) | (m->mt[0] & 0x7fffffffu);
+        m->mt[623] = m->mt[396] ^ (y >> 1) ^ mag01[y & 1u];
+        m->mti = 0;
+    }
+    uint32_t y = m->mt[m->mti++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+}
+
+/* The stream is exactly the seeding documented in core/rng.h, and pinned:
+ * results depend on it, so it must not change by accident. */
+START_TEST(stream_follows_documented_seeding)
+{
+    static const struct { uint64_t master; const char *name; } cases[] = {
+        { 1, "a" }, { 0, "" }, { 7, "noc.traffic.node3" }, { 9007199254740991ULL, "workload.gen" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        uint64_t s = ws_rng_seed_for(cases[c].master, cases[c].name);
+        ref_mt m;
+        for (int k = 0; k < 312; k++) {
+            uint64_t x = ws_mix64(s + (uint64_t)k * 0x9e3779b97f4a7c15ULL);
+            m.mt[2 * k] = (uint32_t)x;
+            m.mt[2 * k + 1] = (uint32_t)(x >> 32);
+        }
+        m.mt[0] = 0x80000000u;
+        m.mti = 624;
+        gsl_rng *r = ws_rng_stream(cases[c].master, cases[c].name);
+        for (int i = 0; i < 2000; i++)
+            ck_assert_uint_eq(gsl_rng_get(r), ref_mt_next(&m));
+        gsl_rng_free(r);
+    }
+    /* and two fixed values, in case seeding and reference changed together */
+    gsl_rng *r = ws_rng_stream(1, "a");
+    ck_assert_uint_eq(gsl_rng_get(r), 2633269794UL);
+    ck_assert_uint_eq(gsl_rng_get(r), 27389107UL);
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(stream_is_uniform_enough)
 {
     /* mean and variance of 100k uniforms: 0.5 and 1/12 within 4 sigma */
@@ -100,6 +186,8 @@ int main(void)
     tcase_add_test(tc, splitmix_reference_value);
     tcase_add_test(tc, stream_independent_of_other_streams);
     tcase_add_test(tc, streams_differ_by_name_and_seed);
+    tcase_add_test(tc, folded_seed_collision_gone);
+    tcase_add_test(tc, stream_follows_documented_seeding);
     tcase_add_test(tc, stream_is_uniform_enough);
     suite_add_tcase(s, tc);
     return ws_check_run(s);

@@ -1,7 +1,8 @@
 /* tests/unit/test_units.c — unit tests of core/units.c: every accepted unit
  * of every kind with its exact value, spacing variants, each error status
  * (and that *out is left alone), the content of error messages, and the
- * round trip ws_units_parse(ws_units_format(v)) == v over many values.
+ * round trip ws_units_parse(ws_units_format(v)) == v over many values,
+ * trailing line breaks read as blanks, and ws_units_format_readable().
  */
 #include "core/units.h"
 #include "tests/unit/check_main.h"
@@ -127,6 +128,13 @@ static const ok_case ok_cases[] = {
     { "0e999999999999 B", SZ, 0, 0.0, 0 },
     { "100000000000000000000000000000000e-30 s", T, 0, 100.0, 0 },
     { "1e-310 s", T, 0, 1e-310, 0 }, /* subnormal, still representable */
+    /* trailing line breaks are blanks: a YAML block scalar (">\n  1 ms")
+     * reads "1 ms\n" (regression: unknown unit "ms\n") */
+    { "1 ms\n", T, 0, 1e-3, 0 },
+    { "1 ms\n\n", T, 0, 1e-3, 0 },
+    { "200 ns \r\n", T, 0, 200e-9, 0 },
+    { "\t10%\n", P, 0, 0.1, 0 },
+    { "64 MiB\n", SZ, 0, 67108864.0, 0 },
 };
 
 START_TEST(test_parse_ok)
@@ -209,6 +217,8 @@ static const err_case err_cases[] = {
     { "", T, 0, WS_UNITS_EMPTY, { "ps, ns, us, ms, s, cycles" } },
     { "   ", T, 0, WS_UNITS_EMPTY, { "empty" } },
     { "\t", SZ, 0, WS_UNITS_EMPTY, { NULL } },
+    { "\n", T, 0, WS_UNITS_EMPTY, { NULL } },
+    { "1\nms", T, 0, WS_UNITS_UNKNOWN_UNIT, { NULL } },   /* only trailing line breaks are blanks */
     /* malformed numbers */
     { "ns", T, 0, WS_UNITS_BAD_NUMBER, { "\"ns\"", "ps, ns, us, ms, s, cycles" } },
     { "abc ns", T, 0, WS_UNITS_BAD_NUMBER, { "\"abc ns\"" } },
@@ -550,6 +560,55 @@ START_TEST(test_format_round_trip)
 }
 END_TEST
 
+/* Limits in messages and the reference table: the largest unit the value
+ * is at least 1 of (regression: "[0.001 GHz, 100 GHz]", "1000000000 ns"). */
+START_TEST(test_format_readable)
+{
+    static const struct { double v; ws_unit_kind k; const char *text; } cases[] = {
+        { 1e6, F, "1 MHz" },         { 1e11, F, "100 GHz" },      { 1.5e9, F, "1.5 GHz" },
+        { 1e3, F, "1 kHz" },         { 1, F, "1 Hz" },            { 0.5, F, "0.5 Hz" },
+        { 0, T, "0 ns" },            { 1, T, "1 s" },             { 1e-9, T, "1 ns" },
+        { 1e3, T, "1000 s" },        { 200e-9, T, "200 ns" },     { 2.5e-3, T, "2.5 ms" },
+        { 1e-15, T, "0.001 ps" },    { 1, SZ, "1 B" },            { 1e9, SZ, "1 GB" },
+        { 1e12, SZ, "1 TB" },        { 1e18, SZ, "1000000 TB" },  { 67108864, SZ, "64 MiB" },
+        { 1024, SZ, "1 KiB" },       { 1536, SZ, "1.5 KiB" },     { 1e6, SZ, "1 MB" },
+        { 1000, SZ, "1 KB" },        { 0, SZ, "0 B" },            { 1.7e12, BW, "1.7 TB/s" },
+        { 1, BW, "1 B/s" },          { 1048576, BW, "1 MiB/s" },  { 989e12, C, "989 TFLOPS" },
+        { 1, C, "1 FLOPS" },         { 1e20, C, "100000 PFLOPS" }, { 0.99, P, "99%" },
+        { 0, P, "0%" },              { 1, P, "100%" },            { 0.125, P, "12.5%" },
+    };
+    char buf[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ws_units_format_readable(cases[i].v, cases[i].k, buf, sizeof buf);
+        ck_assert_msg(!strcmp(buf, cases[i].text), "%s %.17g: \"%s\", expected \"%s\"",
+                      ws_units_kind_name(cases[i].k), cases[i].v, buf, cases[i].text);
+    }
+    /* returns buf, truncates like ws_units_format */
+    ck_assert_ptr_eq(ws_units_format_readable(1e6, F, buf, 2), buf);
+    ck_assert_str_eq(buf, "1");
+    /* non-finite values as ws_units_format writes them */
+    ck_assert_str_eq(ws_units_format_readable(INFINITY, T, buf, sizeof buf), "inf ns");
+    /* it reads back exactly, like ws_units_format */
+    uint64_t seed = 0xFEEDFACECAFEBEEFULL;
+    for (int i = 0; i < 30000; i++) {
+        double m = (double)(next_rand(&seed) >> 11) / 9007199254740992.0;
+        int e = (int)(next_rand(&seed) % 40) - 20;
+        double v = m * pow(10.0, e);
+        ws_unit_kind k = (ws_unit_kind)(i % WS_UNIT_KIND_COUNT);
+        if (k == SZ)
+            v = floor(v * 1e6);
+        if (k == P && v > 1.0)
+            v = m;
+        char err[256] = "";
+        double back = -1;
+        ws_units_format_readable(v, k, buf, sizeof buf);
+        ws_units_status st = ws_units_parse(buf, k, 0.0, &back, err, sizeof err);
+        ck_assert_msg(st == WS_UNITS_OK && back == v, "%s %.17g written \"%s\" reads back as %.17g (%s)",
+                      ws_units_kind_name(k), v, buf, back, err);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------ runner */
 
 static Suite *units_suite(void)
@@ -576,6 +635,7 @@ static Suite *units_suite(void)
     tcase_add_test(tc, test_format_double_round_trip);
     tcase_add_test(tc, test_format_exact);
     tcase_add_test(tc, test_format_round_trip);
+    tcase_add_test(tc, test_format_readable);
     suite_add_tcase(s, tc);
 
     return s;

@@ -1,0 +1,377 @@
+/* arch/exec.c — the MoE layer state machine; contract in arch/exec.h.
+ *
+ * One layer: PLAN (tick s) -> ISSUE (s + CP time) -> RUNNING (until every
+ * matrix has arrived) -> BARRIER (until the slowest compute die is done)
+ * -> PLAN of the next layer at the same tick. Chunks delivered by the D2D
+ * controllers are queued with their arrival tick and folded into the
+ * compute dies at the next evaluate, in delivery order. */
+#include "arch/exec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/compute.h"
+#include "core/xalloc.h"
+
+typedef enum phase { PH_PLAN, PH_ISSUE, PH_RUNNING, PH_BARRIER, PH_DONE, PH_FAILED } phase;
+
+typedef struct read_rec {
+    uint32_t task, matrix;
+    uint64_t received;
+} read_rec;
+
+typedef struct arrival {
+    ws_tick at;
+    uint32_t read;
+    uint64_t bytes;
+    bool last;
+} arrival;
+
+typedef struct die {
+    double free_at;           /* fractional ticks */
+} die;
+
+struct arch_exec {
+    ws_engine *engine;
+    size_t id;
+    arch_exec_setup s;
+    arch_d2d *d2d;
+    arch_compute *compute;
+    int overlap;              /* ws_overlap_mode */
+    uint32_t tiles, grid_x, grid_y, n_moe, n_experts;
+    double dtype_bytes;
+    /* command processor */
+    ws_tick cp_ticks;
+    /* progress */
+    phase ph;
+    uint32_t iteration, layer;
+    ws_tick layer_start, due;
+    arch_plan plan;
+    double *task_matrix_ticks;    /* [task] gemm time of one matrix */
+    read_rec *reads;
+    size_t n_reads, cap_reads, reads_open;
+    arrival *inbox;
+    size_t n_inbox, cap_inbox;
+    die *dies;
+    double *busy;             /* [tile] compute work of measured layers */
+    /* results */
+    arch_exec_results r;
+    double *layer_ticks;
+    size_t cap_layers;
+    ws_tick first_start;
+    char failure[256];
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static bool measured(const arch_exec *x) { return x->iteration >= x->s.measure_from; }
+
+static ws_tick cp_cost(const ws_config *cfg, uint32_t n_experts, size_t n_tasks)
+{
+    const ws_cp_config *cp = &cfg->strategy.cp;
+    if (cp->kind == WS_CP_ON_WAFER)
+        return ws_config_ticks(cfg, cp->latency_s);
+    /* host: expert counts out (4 B each), the plan back (12 B per task) */
+    double bytes = 4.0 * n_experts + 12.0 * (double)n_tasks;
+    return ws_config_ticks(cfg, 2 * cp->pcie_latency_s + bytes / cp->pcie_bandwidth_bytes_per_s + cp->host_time_s);
+}
+
+static uint32_t nearest_holder(const arch_exec *x, uint32_t layer, uint32_t expert, uint32_t tile)
+{
+    if (mem_residency_present(x->s.residency, layer, expert, tile))
+        return tile;
+    uint32_t best = (uint32_t)mem_residency_home(x->s.residency, layer, expert);
+    uint32_t best_d = arch_tile_distance(x->grid_x, tile, best);
+    for (uint32_t h = 0; h < x->tiles; h++)
+        if (mem_residency_present(x->s.residency, layer, expert, h)) {
+            uint32_t d = arch_tile_distance(x->grid_x, tile, h);
+            if (d < best_d || (d == best_d && h < best)) {
+                best = h;
+                best_d = d;
+            }
+        }
+    return best;
+}
+
+/* ------------------------------------------------------------ phases */
+
+static void plan_layer(arch_exec *x, ws_tick now)
+{
+    const uint32_t *counts = wl_batch_counts(x->s.batch, x->iteration, x->layer);
+    const ws_config *cfg = x->s.cfg;
+    const wl_model *m = x->s.model;
+    arch_alloc_ctx ctx = {
+        .n_tiles = x->tiles, .grid_x = x->grid_x, .grid_y = x->grid_y, .n_experts = x->n_experts,
+        .layer = x->layer, .counts = counts, .residency = x->s.residency, .affine = &cfg->strategy.affine,
+    };
+    double hbm = ws_config_bytes_per_tick(cfg, cfg->hw.tile.hbm.bandwidth_bytes_per_s);
+    double link = ws_config_bytes_per_tick(cfg, cfg->hw.link.bandwidth_bytes_per_s);
+    ctx.cost.expert_hbm_ticks = (double)m->expert_bytes / hbm;
+    ctx.cost.expert_link_ticks = (double)m->expert_bytes / link;
+    ctx.cost.hop_ticks = (double)ws_config_ticks(cfg, cfg->hw.link.latency_s);
+    ctx.cost.token_compute_ticks =
+        3 * arch_compute_gemm_ticks(x->compute, 1, (uint64_t)m->hidden, (uint64_t)m->expert_ffn, x->dtype_bytes);
+    arch_plan_clear(&x->plan);
+    x->s.alloc->plan(&ctx, &x->plan);
+    char err[200];
+    if (arch_plan_check(&x->plan, counts, x->n_experts, x->tiles, err, sizeof err) != 0) {
+        snprintf(x->failure, sizeof x->failure, "allocation policy %s, iteration %u, MoE layer %u: %s",
+                 x->s.alloc->name, x->iteration, x->layer, err);
+        x->ph = PH_FAILED;
+        return;
+    }
+    x->layer_start = now;
+    x->due = now + x->cp_ticks;
+    if (cfg->strategy.cp.kind == WS_CP_HOST)
+        x->due = now + cp_cost(cfg, x->n_experts, x->plan.n);
+    if (measured(x))
+        x->r.cp_ticks += x->due - now;
+    x->ph = PH_ISSUE;
+}
+
+static void issue_reads(arch_exec *x, ws_tick now)
+{
+    const wl_model *m = x->s.model;
+    size_t n = x->plan.n;
+    x->task_matrix_ticks = ws_xrealloc(x->task_matrix_ticks, (n ? n : 1) * sizeof *x->task_matrix_ticks);
+    if (3 * n > x->cap_reads) {
+        x->cap_reads = 3 * n;
+        x->reads = ws_xrealloc(x->reads, x->cap_reads * sizeof *x->reads);
+    }
+    x->n_reads = 3 * n;
+    x->reads_open = 3 * n;
+    for (size_t t = 0; t < n; t++) {
+        const arch_task *task = &x->plan.tasks[t];
+        x->task_matrix_ticks[t] = arch_compute_gemm_ticks(x->compute, task->tokens, (uint64_t)m->hidden,
+                                                          (uint64_t)m->expert_ffn, x->dtype_bytes);
+        if (measured(x)) {
+            x->r.tasks++;
+            x->r.task_tokens += task->tokens;
+        }
+        uint32_t holder = nearest_holder(x, x->layer, task->expert, task->tile);
+        for (uint32_t mat = 0; mat < 3; mat++) {
+            size_t ri = 3 * t + mat;
+            x->reads[ri] = (read_rec){ (uint32_t)t, mat, 0 };
+            arch_d2d_read_req q = {
+                .requester = (int)task->tile, .holder = (int)holder,
+                .addr = mem_residency_address(x->s.residency, x->layer, task->expert, mat),
+                .bytes = m->matrix_bytes,
+                .object = ((uint64_t)x->layer << 40) | ((uint64_t)task->expert << 8) | mat,
+                .cookie = (void *)(uintptr_t)ri,
+            };
+            arch_d2d_read(x->d2d, now, &q);
+        }
+    }
+    if (n == 0)
+        x->reads_open = 0;
+    x->ph = PH_RUNNING;
+}
+
+/* Folds the chunks that arrived into the compute dies. */
+static void consume_arrivals(arch_exec *x)
+{
+    const wl_model *m = x->s.model;
+    for (size_t i = 0; i < x->n_inbox; i++) {
+        const arrival *a = &x->inbox[i];
+        read_rec *rd = &x->reads[a->read];
+        const arch_task *task = &x->plan.tasks[rd->task];
+        die *d = &x->dies[task->tile];
+        double t = (double)a->at;
+        double work;
+        if (x->overlap == WS_OVERLAP_PIPELINED) {
+            work = (double)a->bytes / (double)m->matrix_bytes * x->task_matrix_ticks[rd->task];
+            d->free_at = (d->free_at > t ? d->free_at : t) + work;
+        } else {
+            work = a->last ? x->task_matrix_ticks[rd->task] : 0;
+            if (a->last)
+                d->free_at = (d->free_at > t ? d->free_at : t) + work;
+        }
+        if (measured(x)) {
+            x->busy[task->tile] += work;
+            x->r.compute_ticks_total += work;
+        }
+        rd->received += a->bytes;
+        if (a->last)
+            x->reads_open--;
+    }
+    x->n_inbox = 0;
+}
+
+static void finish_layer(arch_exec *x, ws_tick now)
+{
+    x->r.layers_run++;
+    if (measured(x)) {
+        if (x->r.layers_measured == x->cap_layers) {
+            x->cap_layers = x->cap_layers ? 2 * x->cap_layers : 256;
+            x->layer_ticks = ws_xrealloc(x->layer_ticks, x->cap_layers * sizeof *x->layer_ticks);
+        }
+        x->layer_ticks[x->r.layers_measured++] = (double)(now - x->layer_start);
+        x->r.measured_ticks += now - x->layer_start;
+    }
+    x->r.total_ticks = now - x->first_start;
+    if (++x->layer == x->n_moe) {
+        x->layer = 0;
+        if (measured(x))
+            x->r.tokens_measured += wl_batch_iteration_tokens(x->s.batch, x->iteration);
+        if (++x->iteration > x->s.last_iteration) {
+            x->ph = PH_DONE;
+            return;
+        }
+    }
+    x->ph = PH_PLAN;
+    x->due = now;
+}
+
+/* ------------------------------------------------------------ component */
+
+static void exec_evaluate(void *self, ws_tick now)
+{
+    arch_exec *x = self;
+    if (x->n_inbox)
+        consume_arrivals(x);
+    for (;;) {
+        switch (x->ph) {
+        case PH_PLAN:
+            if (now != x->due)
+                return;
+            plan_layer(x, now);
+            ws_engine_progress(x->engine);
+            continue;
+        case PH_ISSUE:
+            if (now != x->due)
+                return;
+            issue_reads(x, now);
+            continue;
+        case PH_RUNNING: {
+            if (x->reads_open)
+                return;
+            double end = 0;
+            for (uint32_t t = 0; t < x->tiles; t++)
+                if (x->dies[t].free_at > end)
+                    end = x->dies[t].free_at;
+            ws_tick end_tick = (ws_tick)ceil(end - 1e-6);
+            x->due = end_tick > now ? end_tick : now;
+            x->ph = PH_BARRIER;
+            continue;
+        }
+        case PH_BARRIER:
+            if (now != x->due)
+                return;
+            finish_layer(x, now);
+            ws_engine_progress(x->engine);
+            continue;
+        case PH_DONE:
+        case PH_FAILED:
+            return;
+        }
+    }
+}
+
+static ws_tick exec_next_due(const void *self, ws_tick now)
+{
+    const arch_exec *x = self;
+    switch (x->ph) {
+    case PH_PLAN:
+    case PH_ISSUE:
+    case PH_BARRIER:
+        return x->due > now ? x->due : WS_TICK_NEVER;
+    default:
+        return WS_TICK_NEVER;   /* chunks wake us through the inbox */
+    }
+}
+
+static bool exec_busy(const void *self)
+{
+    const arch_exec *x = self;
+    return x->ph != PH_DONE && x->ph != PH_FAILED;
+}
+
+static void exec_describe(const void *self, FILE *out)
+{
+    const arch_exec *x = self;
+    static const char *const names[] = { "planning", "in the command processor", "fetching weights",
+                                         "at the layer barrier", "done", "failed" };
+    fprintf(out, "iteration %u, MoE layer %u: %s, %zu of %zu matrix reads outstanding", x->iteration, x->layer,
+            names[x->ph], x->reads_open, x->n_reads);
+}
+
+static const ws_component_ops exec_ops = {
+    .evaluate = exec_evaluate, .next_due = exec_next_due, .busy = exec_busy, .describe_stall = exec_describe,
+};
+
+/* D2D delivery: record, and look at it next tick (core/engine.h rule). */
+static void on_chunk(void *owner, ws_tick at, void *cookie, uint64_t bytes, bool last)
+{
+    arch_exec *x = owner;
+    if (x->n_inbox == x->cap_inbox) {
+        x->cap_inbox = x->cap_inbox ? 2 * x->cap_inbox : 1024;
+        x->inbox = ws_xrealloc(x->inbox, x->cap_inbox * sizeof *x->inbox);
+    }
+    x->inbox[x->n_inbox++] = (arrival){ at, (uint32_t)(uintptr_t)cookie, bytes, last };
+    ws_engine_wake(x->engine, x->id, at + 1);
+}
+
+/* ------------------------------------------------------------ public */
+
+arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *s)
+{
+    arch_exec *x = ws_xcalloc(1, sizeof *x);
+    x->engine = e;
+    x->s = *s;
+    const ws_config *cfg = s->cfg;
+    x->grid_x = (uint32_t)cfg->hw.grid.x;
+    x->grid_y = (uint32_t)cfg->hw.grid.y;
+    x->tiles = x->grid_x * x->grid_y;
+    x->n_moe = s->model->n_moe;
+    x->n_experts = (uint32_t)s->model->routed_experts;
+    x->dtype_bytes = s->model->dtype_bits / 8.0;
+    x->overlap = cfg->hw.tile.compute.overlap;
+    x->cp_ticks = cp_cost(cfg, x->n_experts, 0);
+    size_t n_eff = cfg->hw.tile.compute.efficiency.n;
+    double *tok = ws_xcalloc(n_eff + 1, sizeof *tok), *eff = ws_xcalloc(n_eff + 1, sizeof *eff);
+    arch_compute_params cp;
+    arch_compute_params_from_config(cfg, &cp, tok, eff);
+    x->compute = arch_compute_new(&cp);
+    free(tok);
+    free(eff);
+    x->dies = ws_xcalloc(x->tiles, sizeof *x->dies);
+    x->busy = ws_xcalloc(x->tiles, sizeof *x->busy);
+    x->iteration = s->first_iteration;
+    x->ph = PH_PLAN;
+    x->due = 0;
+    x->id = ws_engine_add(e, "exec", x, &exec_ops);
+    x->d2d = arch_d2d_new(e, net, cfg, on_chunk, x);
+    return x;
+}
+
+void arch_exec_free(arch_exec *x)
+{
+    if (!x)
+        return;
+    arch_d2d_free(x->d2d);
+    arch_compute_free(x->compute);
+    arch_plan_free(&x->plan);
+    free(x->task_matrix_ticks);
+    free(x->reads);
+    free(x->inbox);
+    free(x->dies);
+    free(x->busy);
+    free(x->layer_ticks);
+    free(x);
+}
+
+arch_d2d *arch_exec_d2d(const arch_exec *x) { return x->d2d; }
+bool arch_exec_finished(const arch_exec *x) { return x->ph == PH_DONE; }
+const char *arch_exec_failed(const arch_exec *x) { return x->ph == PH_FAILED ? x->failure : NULL; }
+
+void arch_exec_results_get(const arch_exec *x, arch_exec_results *out)
+{
+    *out = x->r;
+    out->layer_ticks = x->layer_ticks;
+    static const double none = 0;
+    if (!out->layer_ticks)
+        out->layer_ticks = &none;
+    out->tile_busy_ticks = x->busy;
+}

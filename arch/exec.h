@@ -1,0 +1,85 @@
+/* arch/exec.h — MoE decode on the wafer: iterations and MoE layers of a
+ * batch executed by the command processors, the D2D controllers and the
+ * compute dies.
+ *
+ * Contract
+ *   arch_exec_new() registers ONE engine component ("exec") that runs
+ *   iterations first..last of the batch (0 = prefill, i >= 1 = decode step
+ *   i), and for each of them every MoE layer of the model in order:
+ *     plan     at the layer's start tick, the allocation policy turns the
+ *              layer's expert counts into tasks (expert, tile, tokens); a
+ *              plan that does not compute every token exactly once stops
+ *              the run (arch_exec_failed);
+ *     CP       the command processor's cost: strategy.cp.latency on the
+ *              wafer, or for a host allocator 2 x pcie_latency + (expert
+ *              count table + plan) / pcie_bandwidth + host_time;
+ *     fetch    every task reads the expert's three matrices (gate, up,
+ *              down; model.matrix_bytes each) at once, each from the task's
+ *              own tile when it holds the expert (home or copy) and else
+ *              from the nearest holder (ties: lower tile id), through the
+ *              D2D controllers (arch/d2d.h);
+ *     compute  each tile's compute die consumes arriving data in arrival
+ *              order: in pipelined mode a chunk of fraction f of a matrix
+ *              adds f x gemm(tokens) from max(arrival, die free); in serial
+ *              mode a matrix adds gemm(tokens) once its last chunk arrived
+ *              (arch/compute.h; gemm of the task's tokens on one matrix);
+ *     barrier  the layer ends when every task's compute is done (the
+ *              study's layer barrier); the next layer starts at that tick.
+ *   Time of a layer = end - start (CP included). Iterations below
+ *   `measure_from` (the prefill) are simulated but not counted in the
+ *   decode figures.
+ *
+ *   The component is busy until the last layer ends; every chunk and layer
+ *   notes progress. Results (arch_exec_results) are read after the engine
+ *   has run to quiescence. Deterministic; no randomness of its own.
+ */
+#ifndef ARCH_EXEC_H
+#define ARCH_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/alloc.h"
+#include "arch/d2d.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "mem/residency.h"
+#include "noc/network.h"
+#include "workload/batch.h"
+#include "workload/model.h"
+
+typedef struct arch_exec arch_exec;
+
+typedef struct arch_exec_setup {
+    const ws_config *cfg;
+    const wl_model *model;
+    const wl_batch *batch;
+    mem_residency *residency;
+    const arch_alloc_policy *alloc;
+    uint32_t first_iteration, last_iteration;   /* inclusive */
+    uint32_t measure_from;                      /* first decode iteration counted */
+} arch_exec_setup;
+
+typedef struct arch_exec_results {
+    uint64_t layers_run, layers_measured;
+    ws_tick measured_ticks;          /* sum of the measured layers' times */
+    ws_tick total_ticks;             /* start of the first layer to end of the last */
+    ws_tick cp_ticks;                /* command-processor time of measured layers */
+    uint64_t tokens_measured;        /* tokens of the measured iterations */
+    uint64_t tasks, task_tokens;     /* over measured layers */
+    const double *layer_ticks;       /* [layers_measured] */
+    const double *tile_busy_ticks;   /* [tiles], compute work of measured layers */
+    double compute_ticks_total;
+} arch_exec_results;
+
+arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *s);
+void arch_exec_free(arch_exec *x);
+
+arch_d2d *arch_exec_d2d(const arch_exec *x);
+bool arch_exec_finished(const arch_exec *x);
+/* NULL, or why the run stopped (e.g. a plan that lost tokens). */
+const char *arch_exec_failed(const arch_exec *x);
+void arch_exec_results_get(const arch_exec *x, arch_exec_results *out);
+
+#endif

@@ -1,0 +1,292 @@
+/* arch/run.c — one MoE decode run; contract in arch/run.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "arch/run.h"
+
+#include <gsl/gsl_statistics_double.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch/alloc.h"
+#include "arch/exec.h"
+#include "arch/hwopt.h"
+#include "arch/place.h"
+#include "core/diag.h"
+#include "core/progress.h"
+#include "core/xalloc.h"
+#include "mem/hbm.h"
+#include "mem/residency.h"
+#include "noc/network.h"
+#include "workload/batch.h"
+#include "workload/generator.h"
+#include "workload/model.h"
+#include "workload/profile.h"
+#include "workload/trace_reader.h"
+
+/* Everything one run owns, released by run_free in reverse order. */
+typedef struct run_state {
+    wl_model model;
+    bool model_loaded;
+    char temp_trace[4096];
+    wl_trace *trace;
+    wl_batch *batch;
+    mem_residency *res;
+    ws_engine *engine;
+    noc_network *net;
+    arch_exec *exec;
+} run_state;
+
+static void run_free(run_state *s)
+{
+    arch_exec_free(s->exec);
+    noc_network_free(s->net);
+    ws_engine_free(s->engine);
+    mem_residency_free(s->res);
+    wl_batch_free(s->batch);
+    wl_trace_close(s->trace);
+    if (s->temp_trace[0])
+        unlink(s->temp_trace);
+    if (s->model_loaded)
+        wl_model_free(&s->model);
+}
+
+static int load_model(const ws_config *cfg, run_state *s, char *err, size_t err_len)
+{
+    if (!cfg->model || !*cfg->model) {
+        snprintf(err, err_len, "model: the experiment names no model (e.g. model: deepseek-v3)");
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_diag d;
+    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+    if (wl_model_load(&s->model, cfg->model, &d) != 0) {
+        ws_diag_print(&d, stderr);
+        snprintf(err, err_len, "model: cannot load \"%s\" (see above)", cfg->model);
+        ws_diag_free(&d);
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_diag_free(&d);
+    s->model_loaded = true;
+    return 0;
+}
+
+/* The trace of the run: the named file, or a synthetic one in a temporary
+ * file. */
+static int open_trace(const ws_config *cfg, run_state *s, bool progress, char *err, size_t err_len)
+{
+    const ws_workload_config *w = &cfg->workload;
+    const char *path = w->trace;
+    if (!path || !*path) {
+        ws_diag d;
+        ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+        wl_profile prof;
+        const char *pname = w->profile && *w->profile ? w->profile : s->model.name;
+        if (wl_profile_load(&prof, pname, &s->model, &d) != 0) {
+            ws_diag_print(&d, stderr);
+            ws_diag_free(&d);
+            snprintf(err, err_len, "workload.profile: cannot load generator profile \"%s\" (see above)", pname);
+            return WS_EXIT_BAD_INPUT;
+        }
+        ws_diag_free(&d);
+        const char *tmp = getenv("TMPDIR");
+        snprintf(s->temp_trace, sizeof s->temp_trace, "%s/wafersim-run-%ld-%p.wst", tmp && *tmp ? tmp : "/tmp",
+                 (long)getpid(), (void *)s);
+        wl_gen_lengths len = { (uint32_t)w->prompt_tokens, (uint32_t)w->prompt_tokens, -1 };
+        uint64_t n = w->requests ? (uint64_t)w->requests : (uint64_t)w->batch;
+        int rc = wl_gen_write(&s->model, &prof, (uint64_t)cfg->sim.seed, n, &len, s->temp_trace, progress, err,
+                              err_len);
+        wl_profile_free(&prof);
+        if (rc != 0) {
+            s->temp_trace[0] = '\0';
+            return WS_EXIT_RUNTIME;
+        }
+        path = s->temp_trace;
+    }
+    char terr[512];
+    s->trace = wl_trace_open(path, 0, terr, sizeof terr);
+    if (!s->trace) {
+        snprintf(err, err_len, "workload.trace: %s", terr);
+        return WS_EXIT_BAD_INPUT;
+    }
+    const wl_trace_info *info = wl_trace_get_info(s->trace);
+    if (strcmp(info->shape.model, s->model.name) != 0 || info->shape.n_moe != s->model.n_moe ||
+        info->shape.n_experts != (uint32_t)s->model.routed_experts) {
+        snprintf(err, err_len, "workload.trace: %s holds a %s trace (%u MoE layers, %u experts), the experiment's "
+                 "model is %s (%u, %lld)", path, info->shape.model, info->shape.n_moe, info->shape.n_experts,
+                 s->model.name, s->model.n_moe, (long long)s->model.routed_experts);
+        return WS_EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+static int place_experts(const ws_config *cfg, run_state *s, char *err, size_t err_len)
+{
+    uint32_t tiles = (uint32_t)(cfg->hw.grid.x * cfg->hw.grid.y);
+    s->res = mem_residency_new(tiles, (uint64_t)cfg->hw.tile.hbm.capacity_bytes, cfg->hw.tile.hbm.reserved_fraction,
+                               s->model.n_moe, (uint32_t)s->model.routed_experts, s->model.expert_bytes);
+    const arch_place_policy *p = arch_place_registry[cfg->strategy.placement];
+    arch_place_ctx ctx = { tiles, (uint32_t)cfg->hw.grid.x, (uint32_t)cfg->hw.grid.y, s->model.n_moe,
+                           (uint32_t)s->model.routed_experts, NULL };
+    char perr[512];
+    if (p->place(&ctx, s->res, perr, sizeof perr) != 0) {
+        snprintf(err, err_len, "strategy.placement %s: %s", p->name, perr);
+        return WS_EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+static int check_policy(const ws_config *cfg, char *err, size_t err_len)
+{
+    if (cfg->strategy.prefetch_next_layer) {
+        snprintf(err, err_len, "strategy.prefetch_next_layer: fetching the next layer before the barrier is not "
+                 "modelled yet; set it to false");
+        return WS_EXIT_BAD_INPUT;
+    }
+    const arch_alloc_policy *a = arch_alloc_registry[cfg->strategy.allocation];
+    if (!a->requires_option)
+        return 0;
+    const ws_hwopt_entry *h = ws_hwopt_find(a->requires_option);
+    if (!h || !h->impl) {
+        snprintf(err, err_len,
+                 "strategy.allocation: %s needs the %s hardware option, which is not compiled into this build; "
+                 "reconfigure with %s", a->name, a->requires_option, h ? h->configure_switch : "?");
+        return WS_EXIT_BAD_INPUT;
+    }
+    if (!ws_hwopt_enabled(cfg, a->requires_option)) {
+        snprintf(err, err_len, "strategy.allocation: %s needs the %s hardware option; set options.%s.enabled: true",
+                 a->name, a->requires_option, a->requires_option);
+        return WS_EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
+{
+    arch_exec_results r;
+    arch_exec_results_get(s->exec, &r);
+    double us = 1e6 / cfg->sim.clock_hz;
+    uint32_t tiles = (uint32_t)(cfg->hw.grid.x * cfg->hw.grid.y);
+    m->moe_layers = s->model.n_moe;
+    m->decode_tokens = r.tokens_measured;
+    m->decode_time_us = (double)r.measured_ticks * us;
+    m->throughput_tokens_per_s = m->decode_time_us > 0 ? (double)r.tokens_measured / (m->decode_time_us * 1e-6) : 0;
+    if (r.layers_measured) {
+        m->layer_time_mean_us = gsl_stats_mean(r.layer_ticks, 1, r.layers_measured) * us;
+        m->layer_time_sd_us = r.layers_measured > 1 ? gsl_stats_sd(r.layer_ticks, 1, r.layers_measured) * us : 0;
+        double lo, hi;
+        gsl_stats_minmax(&lo, &hi, r.layer_ticks, 1, r.layers_measured);
+        m->layer_time_min_us = lo * us;
+        m->layer_time_max_us = hi * us;
+    }
+    m->cp_time_us = (double)r.cp_ticks * us;
+    m->tasks = r.tasks;
+    const arch_d2d *d = arch_exec_d2d(s->exec);
+    const arch_d2d_stats *ds = arch_d2d_stats_get(d);
+    m->request_hops = ds->request_hops;
+    m->data_hops = ds->data_hops;
+    m->data_byte_hops_GB = ds->data_byte_hops / 1e9;
+    m->llc_hit_chunks = ds->llc_hit_chunks;
+    m->llc_miss_chunks = ds->llc_miss_chunks;
+    for (uint32_t t = 0; t < tiles; t++) {
+        const mem_hbm_stats *h = mem_hbm_stats_get(arch_d2d_hbm(d, (int)t));
+        m->hbm_local_read_GB += (double)h->bytes[MEM_HBM_READ_LOCAL] / 1e9;
+        m->hbm_remote_read_GB += (double)h->bytes[MEM_HBM_READ_REMOTE] / 1e9;
+        m->hbm_local_write_GB += (double)h->bytes[MEM_HBM_WRITE_LOCAL] / 1e9;
+    }
+    double lo, hi;
+    gsl_stats_minmax(&lo, &hi, r.tile_busy_ticks, 1, tiles);
+    m->tile_busy_min_us = lo * us;
+    m->tile_busy_max_us = hi * us;
+    m->tile_busy_mean_us = gsl_stats_mean(r.tile_busy_ticks, 1, tiles) * us;
+    m->compute_utilisation = r.measured_ticks ? r.compute_ticks_total / ((double)tiles * (double)r.measured_ticks) : 0;
+    ws_tick now = 0;
+    ws_engine_stats es;
+    ws_engine_stats_get(s->engine, &es);
+    now = es.now;
+    m->simulated_ticks = now;
+    size_t nl = noc_network_link_count(s->net);
+    double sum = 0, max = 0;
+    for (size_t i = 0; i < nl; i++) {
+        noc_link_stats ls;
+        noc_network_link_stats(s->net, i, &ls);
+        double u = now ? (double)ls.busy_ticks / (double)now : 0;
+        sum += u;
+        if (u > max)
+            max = u;
+    }
+    m->link_util_mean = nl ? sum / (double)nl : 0;
+    m->link_util_max = max;
+}
+
+int arch_run(const ws_config *cfg, bool progress, arch_run_metrics *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    run_state s;
+    memset(&s, 0, sizeof s);
+    int rc = check_policy(cfg, err, err_len);
+    if (!rc)
+        rc = load_model(cfg, &s, err, err_len);
+    if (!rc)
+        rc = open_trace(cfg, &s, progress, err, err_len);
+    if (!rc) {
+        s.batch = wl_batch_build(s.trace, (uint64_t)cfg->workload.batch, cfg->workload.shuffle,
+                                 (uint64_t)cfg->sim.seed, err, err_len);
+        if (!s.batch)
+            rc = WS_EXIT_BAD_INPUT;
+    }
+    if (!rc && wl_batch_iterations(s.batch) <= (uint32_t)cfg->workload.decode_steps) {
+        snprintf(err, err_len, "workload.decode_steps: the batch has %u decode steps at most, %lld asked",
+                 wl_batch_iterations(s.batch) - 1, (long long)cfg->workload.decode_steps);
+        rc = WS_EXIT_BAD_INPUT;
+    }
+    if (!rc)
+        rc = place_experts(cfg, &s, err, err_len);
+    if (rc) {
+        run_free(&s);
+        return rc;
+    }
+    s.engine = ws_engine_new((uint64_t)cfg->sim.seed);
+    ws_engine_set_skipping(s.engine, cfg->sim.activity_skipping);
+    ws_engine_set_watchdog(s.engine, ws_config_ticks(cfg, cfg->sim.watchdog_s));
+    s.net = noc_network_new(s.engine, cfg, NULL, err, err_len);
+    arch_exec_setup setup = {
+        .cfg = cfg, .model = &s.model, .batch = s.batch, .residency = s.res,
+        .alloc = arch_alloc_registry[cfg->strategy.allocation],
+        .first_iteration = cfg->workload.prefill ? 0 : 1,
+        .last_iteration = (uint32_t)cfg->workload.decode_steps, .measure_from = 1,
+    };
+    s.exec = arch_exec_new(s.engine, s.net, &setup);
+
+    uint64_t total_layers = (uint64_t)(setup.last_iteration - setup.first_iteration + 1) * s.model.n_moe;
+    ws_progress meter;
+    ws_progress_begin(&meter, stderr, progress, "run", "layers", total_layers);
+    ws_run_status st;
+    for (;;) {
+        st = ws_engine_run(s.engine, ws_engine_now(s.engine) + 200000);
+        arch_exec_results r;
+        arch_exec_results_get(s.exec, &r);
+        ws_progress_update(&meter, r.layers_run);
+        if (st != WS_RUN_UNTIL)
+            break;
+    }
+    ws_progress_end(&meter);
+    if (st == WS_RUN_NO_PROGRESS) {
+        ws_engine_report_stall(s.engine, stderr);
+        snprintf(err, err_len, "the simulation made no progress (diagnosis above)");
+        rc = WS_EXIT_NO_PROGRESS;
+    } else if (arch_exec_failed(s.exec)) {
+        snprintf(err, err_len, "%s", arch_exec_failed(s.exec));
+        rc = WS_EXIT_RUNTIME;
+    } else if (!arch_exec_finished(s.exec)) {
+        snprintf(err, err_len, "the run ended before its last layer (internal error)");
+        rc = WS_EXIT_RUNTIME;
+    } else {
+        out->batch = wl_batch_size(s.batch);
+        out->distinct_requests = wl_batch_distinct(s.batch);
+        out->batch_reused = wl_batch_reused(s.batch);
+        out->decode_steps = (uint32_t)cfg->workload.decode_steps;
+        collect(cfg, &s, out);
+    }
+    run_free(&s);
+    return rc;
+}

@@ -1,0 +1,61 @@
+/* arch/run.h — one MoE decode run of a resolved experiment: build the
+ * wafer, place the experts, draw the batch, simulate, measure.
+ *
+ * Contract
+ *   arch_run() takes a resolved config (core/config.h) whose `model`,
+ *   `workload` and `strategy` sections describe the run (doc/run.md):
+ *     model      loaded from configs/models/ or a path;
+ *     workload   the trace named by workload.trace, or a synthetic one
+ *                generated with the model's profile (or workload.profile)
+ *                and sim.seed into a temporary file that is removed
+ *                afterwards; a batch of workload.batch requests
+ *                (workload/batch.h; reused in order when the trace is
+ *                shorter, which the metrics report); iterations 1 ..
+ *                workload.decode_steps, plus the prefill when
+ *                workload.prefill is set (simulated, not measured);
+ *     placement  strategy.placement on a residency table of the tiles'
+ *                HBM (capacity checked: an over-full wafer is bad input);
+ *     execution  arch/exec.h on the network (noc/network.h) and the D2D
+ *                controllers (arch/d2d.h), under the engine's watchdog.
+ *   It fills arch_run_metrics, every figure with its unit in the name.
+ *   Returns WS_EXIT_OK, WS_EXIT_BAD_INPUT (a message in err: unknown model,
+ *   missing trace, a policy needing a hardware option that is off or
+ *   compiled out, the wafer too small for the model), WS_EXIT_RUNTIME
+ *   (a plan that lost tokens, an I/O failure) or WS_EXIT_NO_PROGRESS (the
+ *   watchdog; its diagnosis is printed to stderr).
+ *   Traffic counters (hops, HBM bytes, link busy time) cover the whole
+ *   simulated run, the prefill included when it is simulated; times and
+ *   throughput cover the decode iterations only.
+ */
+#ifndef ARCH_RUN_H
+#define ARCH_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+
+typedef struct arch_run_metrics {
+    uint64_t batch, distinct_requests;
+    bool batch_reused;
+    uint32_t decode_steps, moe_layers;
+    uint64_t decode_tokens;
+    double decode_time_us;
+    double throughput_tokens_per_s;
+    double layer_time_mean_us, layer_time_min_us, layer_time_max_us, layer_time_sd_us;
+    double cp_time_us;
+    uint64_t tasks;
+    uint64_t request_hops, data_hops;
+    double data_byte_hops_GB;          /* GB x hops (GB = 1e9 B) */
+    double hbm_local_read_GB, hbm_remote_read_GB, hbm_local_write_GB;
+    uint64_t llc_hit_chunks, llc_miss_chunks;
+    double link_util_mean, link_util_max;
+    double tile_busy_max_us, tile_busy_min_us, tile_busy_mean_us;
+    double compute_utilisation;
+    uint64_t simulated_ticks;
+} arch_run_metrics;
+
+int arch_run(const ws_config *cfg, bool progress, arch_run_metrics *out, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,92 @@
+/* arch/run_schema.c — schemas of the MoE-run sections; contract in
+ * arch/run_schema.h. */
+#include "arch/run_schema.h"
+
+#include <stddef.h>
+
+#include "arch/alloc_list.h"
+#include "arch/place_list.h"
+#include "core/config.h"
+
+#define FIELD(T, m) offsetof(T, m)
+#define NAME_OF(name, summary) #name,
+
+const char *const arch_alloc_names[] = { ARCH_ALLOC_LIST(NAME_OF) NULL };
+const char *const arch_place_names[] = { ARCH_PLACE_LIST(NAME_OF) NULL };
+
+static const ws_cfield workload_fields[] = {
+    { .key = "trace", .type = WS_CT_STRING, .offset = FIELD(ws_workload_config, trace), .def = "\"\"",
+      .doc = "binary trace (wafersim trace import/gen); \"\" = generate a synthetic one" },
+    { .key = "profile", .type = WS_CT_STRING, .offset = FIELD(ws_workload_config, profile), .def = "\"\"",
+      .doc = "synthetic: generator profile name or path (\"\" = the model's profile)" },
+    { .key = "requests", .type = WS_CT_INT, .offset = FIELD(ws_workload_config, requests), .def = "0",
+      .min = 0, .max = 1e7, .doc = "synthetic: requests generated (0 = the batch size)" },
+    { .key = "batch", .type = WS_CT_INT, .offset = FIELD(ws_workload_config, batch), .def = "4096", .min = 1,
+      .max = 1e6, .doc = "concurrent requests (each decodes one token per iteration)" },
+    { .key = "decode_steps", .type = WS_CT_INT, .offset = FIELD(ws_workload_config, decode_steps), .def = "127",
+      .min = 1, .max = 127, .doc = "decode iterations simulated (the study: 127)" },
+    { .key = "prompt_tokens", .type = WS_CT_INT, .offset = FIELD(ws_workload_config, prompt_tokens), .def = "0",
+      .min = 0, .max = 1e6, .doc = "synthetic: prompt length of every request (0 = the profile's)" },
+    { .key = "shuffle", .type = WS_CT_BOOL, .offset = FIELD(ws_workload_config, shuffle), .def = "false",
+      .doc = "draw the batch from the trace in random order (sim.seed) instead of file order" },
+    { .key = "prefill", .type = WS_CT_BOOL, .offset = FIELD(ws_workload_config, prefill), .def = "false",
+      .doc = "also simulate the prefill iteration (decode metrics exclude it)" },
+};
+const ws_cschema arch_workload_schema = { "workload", sizeof(ws_workload_config), workload_fields,
+                                          sizeof workload_fields / sizeof workload_fields[0], NULL };
+
+static const char *const cp_kind_names[] = { "on_wafer", "host", NULL };
+
+static const ws_cfield cp_fields[] = {
+    { .key = "kind", .type = WS_CT_ENUM, .offset = FIELD(ws_cp_config, kind), .names = cp_kind_names,
+      .def = "on_wafer", .doc = "where the allocator runs: the Global CP on the wafer, or the host CPU" },
+    { .key = "latency", .type = WS_CT_QTY, .unit = WS_UNIT_TIME, .offset = FIELD(ws_cp_config, latency_s),
+      .def = "1 us", .min = 0, .max = 1, .doc = "on_wafer: Global CP time per MoE layer (plan + sub-kernels)" },
+    { .key = "pcie_latency", .type = WS_CT_QTY, .unit = WS_UNIT_TIME,
+      .offset = FIELD(ws_cp_config, pcie_latency_s), .def = "2 us", .min = 0, .max = 1,
+      .doc = "host: one-way PCIe latency" },
+    { .key = "pcie_bandwidth", .type = WS_CT_QTY, .unit = WS_UNIT_BANDWIDTH,
+      .offset = FIELD(ws_cp_config, pcie_bandwidth_bytes_per_s), .def = "64 GB/s", .min = 1, .max = 1e15,
+      .doc = "host: PCIe bandwidth for the expert-count table out and the plan back" },
+    { .key = "host_time", .type = WS_CT_QTY, .unit = WS_UNIT_TIME, .offset = FIELD(ws_cp_config, host_time_s),
+      .def = "10 us", .min = 0, .max = 1, .doc = "host: allocator run time per MoE layer" },
+};
+static const ws_cschema cp_schema = { "cp", sizeof(ws_cp_config), cp_fields,
+                                      sizeof cp_fields / sizeof cp_fields[0], NULL };
+
+static const ws_cfield affine_fields[] = {
+    { .key = "block", .type = WS_CT_INT, .offset = FIELD(ws_affine_config, block_tokens), .def = "50", .min = 1,
+      .max = 1e9, .doc = "tokens handed out per block (the study: 50)" },
+    { .key = "candidate_distance", .type = WS_CT_INT, .offset = FIELD(ws_affine_config, candidate_distance),
+      .def = "1", .min = 0, .max = 64, .doc = "candidate tiles: copy holders and tiles this many hops from them" },
+    { .key = "split_tokens", .type = WS_CT_INT, .offset = FIELD(ws_affine_config, split_tokens), .def = "256",
+      .min = 1, .max = 1e9, .doc = "split limit: one more candidate kept per this many tokens of the expert" },
+    { .key = "max_split", .type = WS_CT_INT, .offset = FIELD(ws_affine_config, max_split), .def = "5",
+      .min = 1, .max = 65536, .doc = "split limit: candidates kept at most" },
+};
+static const ws_cschema affine_schema = { "affine", sizeof(ws_affine_config), affine_fields,
+                                          sizeof affine_fields / sizeof affine_fields[0], NULL };
+
+static const ws_cfield strategy_fields[] = {
+    { .key = "allocation", .type = WS_CT_ENUM, .offset = FIELD(ws_strategy_config, allocation),
+      .names = arch_alloc_names, .def = "even", .doc = "allocation policy (arch/alloc_list.h)" },
+    { .key = "placement", .type = WS_CT_ENUM, .offset = FIELD(ws_strategy_config, placement),
+      .names = arch_place_names, .def = "contiguous", .doc = "static placement policy (arch/place_list.h)" },
+    { .key = "cp", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, cp), .sub = &cp_schema,
+      .doc = "command processor cost" },
+    { .key = "affine", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, affine), .sub = &affine_schema,
+      .doc = "parameters of the affine allocation policy" },
+    { .key = "prefetch_next_layer", .type = WS_CT_BOOL, .offset = FIELD(ws_strategy_config, prefetch_next_layer),
+      .def = "false", .doc = "let a tile fetch the next layer's weights before the barrier (not in the study)" },
+};
+const ws_cschema arch_strategy_schema = { "strategy", sizeof(ws_strategy_config), strategy_fields,
+                                          sizeof strategy_fields / sizeof strategy_fields[0], NULL };
+
+static const ws_cfield variant_fields[] = {
+    { .key = "name", .type = WS_CT_STRING, .offset = FIELD(ws_variant_config, name),
+      .doc = "the variant's name in the results" },
+    { .key = "set", .type = WS_CT_LIST, .elem = WS_CT_STRING, .offset = FIELD(ws_variant_config, set),
+      .def = "[]", .min = 0, .max = 256, .doc = "KEY.PATH=VALUE overrides applied to the experiment" },
+};
+const ws_cschema arch_variant_schema = { "variant", sizeof(ws_variant_config), variant_fields,
+                                         sizeof variant_fields / sizeof variant_fields[0], NULL };
