@@ -1,0 +1,170 @@
+/* tests/unit/test_exec.c — pins one MoE layer of arch/exec.h against a hand
+ * calculation. Model tests/fixtures/run/one_layer.yaml (one MoE layer, 4
+ * experts, top-1, 1 MiB matrices); a 2 x 2 dojo wafer, contiguous
+ * placement (expert e on tile e, at address 0 of its HBM); one request whose
+ * decode token picks expert 3.
+ *
+ * home: tile 3 reads its own three matrices (addresses 0, 1, 2 MiB).
+ *   CP 1 us: the reads are issued at tick 1000 and handled at 1001.
+ *   HBM: 80 channels of 3350/80 = 41.875 B/tick, 256 B granules striped
+ *   round-robin. Matrix m covers granules 4096m .. 4096m+4095; channel c's
+ *   cumulative share after matrix m is counted below, and matrix m is ready
+ *   at ceil(1001 + max_c share_c / 41.875) + 300 (HBM) + 110 (LLC miss).
+ *   Compute (pipelined, one chunk per matrix): W = bytes / 3350 with bytes =
+ *   512*1024*2 + 1*(512+1024)*2 = 1051648 (roofline, memory-bound), and the
+ *   die runs max(free, ready_m) + W for each matrix in turn; the layer ends
+ *   at ceil(free).
+ * even: the one active expert goes to tile 0; tile 3 serves it remotely.
+ *   The layer must be slower than home's and move 3 MiB over 2 hops each
+ *   way (request and data legs: 3 messages each).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch/exec.h"
+#include "arch/place.h"
+#include "core/config.h"
+#include "tests/unit/check_main.h"
+#include "workload/trace_writer.h"
+
+typedef struct world {
+    ws_config cfg;
+    wl_model model;
+    wl_trace *trace;
+    wl_batch *batch;
+    mem_residency *res;
+    ws_engine *e;
+    noc_network *net;
+    arch_exec *x;
+    char path[256];
+} world;
+
+static void world_up(world *w, int allocation)
+{
+    const char *top = getenv("TOP_SRCDIR");
+    ck_assert_msg(top != NULL, "TOP_SRCDIR must be set");
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s/configs", top);
+    setenv("WAFERSIM_CONFIG_DIR", buf, 1);
+    ws_diag d;
+    ws_diag_init(&d, 0);
+    snprintf(buf, sizeof buf, "%s/configs/experiments/default.yaml", top);
+    const char *sets[] = { "hw.grid={x: 2, y: 2}" };
+    ck_assert_int_eq(ws_config_load(&w->cfg, buf, sets, 1, &d), 0);
+    snprintf(buf, sizeof buf, "%s/tests/fixtures/run/one_layer.yaml", top);
+    ck_assert_int_eq(wl_model_load(&w->model, buf, &d), 0);
+    ws_diag_free(&d);
+    /* one request: prompt token picks expert 0, decode token picks 3 */
+    snprintf(w->path, sizeof w->path, "/tmp/wafersim-test-exec-%ld.wst", (long)getpid());
+    wl_trace_shape shape = wl_trace_shape_of(&w->model);
+    char err[256];
+    wl_trace_writer *tw = wl_trace_writer_open(w->path, &shape, err, sizeof err);
+    ck_assert_ptr_nonnull(tw);
+    uint16_t ids[2] = { 0, 3 };
+    ck_assert_int_eq(wl_trace_writer_add(tw, "r0", 1, 1, 1, ids, err, sizeof err), 0);
+    ck_assert_int_eq(wl_trace_writer_commit(tw, err, sizeof err), 0);
+    w->trace = wl_trace_open(w->path, 0, err, sizeof err);
+    ck_assert_ptr_nonnull(w->trace);
+    w->batch = wl_batch_build(w->trace, 1, false, 1, err, sizeof err);
+    ck_assert_ptr_nonnull(w->batch);
+    w->res = mem_residency_new(4, (uint64_t)w->cfg.hw.tile.hbm.capacity_bytes, w->cfg.hw.tile.hbm.reserved_fraction,
+                               1, 4, w->model.expert_bytes);
+    arch_place_ctx pc = { 4, 2, 2, 1, 4, NULL };
+    ck_assert_int_eq(arch_place_registry[0]->place(&pc, w->res, err, sizeof err), 0);   /* contiguous */
+    w->e = ws_engine_new(1);
+    ws_engine_set_watchdog(w->e, 10000000);
+    w->net = noc_network_new(w->e, &w->cfg, NULL, err, sizeof err);
+    arch_exec_setup s = { .cfg = &w->cfg, .model = &w->model, .batch = w->batch, .residency = w->res,
+                          .alloc = arch_alloc_registry[allocation], .first_iteration = 1, .last_iteration = 1,
+                          .measure_from = 1 };
+    w->x = arch_exec_new(w->e, w->net, &s);
+    ck_assert_int_eq(ws_engine_run(w->e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    ck_assert(arch_exec_finished(w->x));
+}
+
+static void world_down(world *w)
+{
+    arch_exec_free(w->x);
+    noc_network_free(w->net);
+    ws_engine_free(w->e);
+    mem_residency_free(w->res);
+    wl_batch_free(w->batch);
+    wl_trace_close(w->trace);
+    unlink(w->path);
+    wl_model_free(&w->model);
+    ws_config_free(&w->cfg);
+}
+
+START_TEST(home_layer_by_hand)
+{
+    world w;
+    world_up(&w, 1);   /* home */
+    ck_assert_str_eq(arch_alloc_registry[1]->name, "home");
+    /* HBM by hand: per-channel cumulative bytes after each matrix */
+    double share[80] = { 0 };
+    double free_at = 0;
+    ws_tick ready[3];
+    for (int m = 0; m < 3; m++) {
+        for (long g = 4096L * m; g < 4096L * (m + 1); g++)
+            share[g % 80] += 256;
+        double busiest = 0;
+        for (int c = 0; c < 80; c++)
+            if (share[c] > busiest)
+                busiest = share[c];
+        ready[m] = (ws_tick)ceil(1001 + busiest / 41.875 - 1e-6) + 300 + 110;
+    }
+    double W = 1051648.0 / 3350;
+    for (int m = 0; m < 3; m++)
+        free_at = (free_at > (double)ready[m] ? free_at : (double)ready[m]) + W;
+    ws_tick end = (ws_tick)ceil(free_at - 1e-6);
+    arch_exec_results r;
+    arch_exec_results_get(w.x, &r);
+    ck_assert_uint_eq(r.layers_measured, 1);
+    ck_assert_msg(r.measured_ticks == end, "layer took %llu ticks, hand calculation %llu",
+                  (unsigned long long)r.measured_ticks, (unsigned long long)end);
+    ck_assert_uint_eq(r.tasks, 1);
+    ck_assert_uint_eq(r.tokens_measured, 1);
+    ck_assert_double_eq_tol(r.tile_busy_ticks[3], 3 * W, 1e-6);
+    ck_assert_double_eq(r.tile_busy_ticks[0], 0);
+    const arch_d2d_stats *ds = arch_d2d_stats_get(arch_exec_d2d(w.x));
+    ck_assert_uint_eq(ds->reads_local, 3);
+    ck_assert_uint_eq(ds->reads_remote + ds->data_hops, 0);
+    world_down(&w);
+}
+END_TEST
+
+START_TEST(even_layer_goes_remote)
+{
+    world home, even;
+    world_up(&home, 1);
+    world_up(&even, 0);
+    ck_assert_str_eq(arch_alloc_registry[0]->name, "even");
+    arch_exec_results rh, re;
+    arch_exec_results_get(home.x, &rh);
+    arch_exec_results_get(even.x, &re);
+    ck_assert_uint_gt(re.measured_ticks, rh.measured_ticks);
+    const arch_d2d_stats *ds = arch_d2d_stats_get(arch_exec_d2d(even.x));
+    ck_assert_uint_eq(ds->reads_remote, 3);
+    ck_assert_uint_eq(ds->request_hops, 3 * 2);
+    ck_assert_uint_eq(ds->data_hops, 3 * 2);       /* one 1 MiB chunk per matrix */
+    ck_assert_double_eq(ds->data_byte_hops, 3.0 * 1048576 * 2);
+    ck_assert_double_eq_tol(re.tile_busy_ticks[0], 3 * 1051648.0 / 3350, 1e-6);
+    world_down(&home);
+    world_down(&even);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("exec");
+    TCase *tc = tcase_create("layer");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, home_layer_by_hand);
+    tcase_add_test(tc, even_layer_goes_remote);
+    suite_add_tcase(s, tc);
+    return ws_check_run(s);
+}
