@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/heap.h"
 #include "core/xalloc.h"
 
 static_assert(sizeof(void *) >= 8, "network cookies pack 64 bits into a pointer");
@@ -29,6 +30,19 @@ typedef struct event {
     uint64_t seq;
     uint32_t transfer, chunk;
 } event;
+
+static bool ev_before(const event *a, const event *b)
+{
+    if (a->at != b->at)
+        return a->at < b->at;
+    if (a->kind != b->kind)
+        return a->kind < b->kind;
+    if (a->tile != b->tile)
+        return a->tile < b->tile;
+    return a->seq < b->seq;
+}
+
+WS_HEAP_DEFINE(event_heap, event, ev_before)
 
 typedef struct transfer {
     arch_d2d_read_req req;
@@ -63,8 +77,7 @@ struct arch_d2d {
     arch_d2d_data_fn fn;
     void *owner;
     arch_d2d_hooks hooks;
-    event *heap;
-    size_t n_heap, cap_heap;
+    event_heap cal;            /* the controllers' calendar */
     uint64_t seq;
     transfer_rec *transfers;
     size_t n_transfers, cap_transfers;
@@ -75,55 +88,10 @@ struct arch_d2d {
 
 /* ------------------------------------------------------------ calendar */
 
-static bool ev_before(const event *a, const event *b)
-{
-    if (a->at != b->at)
-        return a->at < b->at;
-    if (a->kind != b->kind)
-        return a->kind < b->kind;
-    if (a->tile != b->tile)
-        return a->tile < b->tile;
-    return a->seq < b->seq;
-}
 
 static void ev_push(arch_d2d *d, ws_tick at, ev_kind kind, uint32_t tile, uint32_t transfer, uint32_t chunk)
 {
-    if (d->n_heap == d->cap_heap) {
-        d->cap_heap = d->cap_heap ? 2 * d->cap_heap : 256;
-        d->heap = ws_xrealloc(d->heap, d->cap_heap * sizeof *d->heap);
-    }
-    size_t i = d->n_heap++;
-    d->heap[i] = (event){ at, kind, tile, d->seq++, transfer, chunk };
-    while (i) {
-        size_t p = (i - 1) / 2;
-        if (!ev_before(&d->heap[i], &d->heap[p]))
-            break;
-        event t = d->heap[i];
-        d->heap[i] = d->heap[p];
-        d->heap[p] = t;
-        i = p;
-    }
-}
-
-static event ev_pop(arch_d2d *d)
-{
-    event top = d->heap[0];
-    d->heap[0] = d->heap[--d->n_heap];
-    size_t i = 0;
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < d->n_heap && ev_before(&d->heap[l], &d->heap[m]))
-            m = l;
-        if (r < d->n_heap && ev_before(&d->heap[r], &d->heap[m]))
-            m = r;
-        if (m == i)
-            break;
-        event t = d->heap[i];
-        d->heap[i] = d->heap[m];
-        d->heap[m] = t;
-        i = m;
-    }
-    return top;
+    event_heap_push(&d->cal, (event){ at, kind, tile, d->seq++, transfer, chunk });
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -316,8 +284,8 @@ static void ready(arch_d2d *d, ws_tick now, uint32_t ti, uint32_t chunk)
 static void d2d_evaluate(void *self, ws_tick now)
 {
     arch_d2d *d = self;
-    while (d->n_heap && d->heap[0].at <= now) {
-        event e = ev_pop(d);
+    while (d->cal.n && d->cal.items[0].at <= now) {
+        event e = event_heap_pop(&d->cal);
         switch ((ev_kind)e.kind) {
         case EV_START: start(d, now, e.transfer); break;
         case EV_REQ_ARRIVED: serve_all(d, now, e.transfer); break;
@@ -334,7 +302,7 @@ static void d2d_evaluate(void *self, ws_tick now)
 static ws_tick d2d_next_due(const void *self, ws_tick now)
 {
     const arch_d2d *d = self;
-    ws_tick next = d->n_heap ? d->heap[0].at : WS_TICK_NEVER;
+    ws_tick next = d->cal.n ? d->cal.items[0].at : WS_TICK_NEVER;
     if (d->waiting_chunks)   /* retry the HBM queues when they can take the head chunk */
         for (int tile = 0; tile < d->tiles; tile++)
             if (d->tile[tile].count) {
@@ -354,7 +322,7 @@ static void d2d_describe(const void *self, FILE *out)
 {
     const arch_d2d *d = self;
     fprintf(out, "%llu reads in flight, %llu chunks waiting for HBM, %zu events scheduled",
-            (unsigned long long)d->live_transfers, (unsigned long long)d->waiting_chunks, d->n_heap);
+            (unsigned long long)d->live_transfers, (unsigned long long)d->waiting_chunks, d->cal.n);
 }
 
 static const ws_component_ops d2d_ops = {
@@ -428,7 +396,7 @@ void arch_d2d_free(arch_d2d *d)
         free(d->tile[i].fifo);
     }
     free(d->tile);
-    free(d->heap);
+    event_heap_free(&d->cal);
     free(d->transfers);
     free(d);
 }

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/heap.h"
 #include "core/rng.h"
 
 #include "core/xalloc.h"
+
 typedef struct component {
     char *name;
     void *self;
@@ -24,11 +26,17 @@ typedef struct wake {
     size_t id;
 } wake;
 
+static bool wake_before(const wake *a, const wake *b)
+{
+    return a->at < b->at || (a->at == b->at && a->id < b->id);
+}
+
+WS_HEAP_DEFINE(wake_heap, wake, wake_before)
+
 struct ws_engine {
     component *comps;
     size_t n_comps, cap_comps;
-    wake *heap;
-    size_t n_heap, cap_heap;
+    wake_heap cal;           /* the calendar of wake-ups */
     size_t *due;            /* scratch: ids visited this tick */
     ws_tick now;
     bool started;           /* has any tick been processed */
@@ -44,51 +52,6 @@ struct ws_engine {
 
 /* ---------------------------------------------------------- calendar */
 
-static bool wake_before(const wake *a, const wake *b)
-{
-    return a->at < b->at || (a->at == b->at && a->id < b->id);
-}
-
-static void heap_push(ws_engine *e, ws_tick at, size_t id)
-{
-    if (e->n_heap == e->cap_heap) {
-        e->cap_heap = e->cap_heap ? 2 * e->cap_heap : 64;
-        e->heap = ws_xrealloc(e->heap, e->cap_heap * sizeof *e->heap);
-    }
-    size_t i = e->n_heap++;
-    e->heap[i] = (wake){ at, id };
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!wake_before(&e->heap[i], &e->heap[parent]))
-            break;
-        wake tmp = e->heap[i];
-        e->heap[i] = e->heap[parent];
-        e->heap[parent] = tmp;
-        i = parent;
-    }
-}
-
-static wake heap_pop(ws_engine *e)
-{
-    wake top = e->heap[0];
-    e->heap[0] = e->heap[--e->n_heap];
-    size_t i = 0;
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < e->n_heap && wake_before(&e->heap[l], &e->heap[m]))
-            m = l;
-        if (r < e->n_heap && wake_before(&e->heap[r], &e->heap[m]))
-            m = r;
-        if (m == i)
-            break;
-        wake tmp = e->heap[i];
-        e->heap[i] = e->heap[m];
-        e->heap[m] = tmp;
-        i = m;
-    }
-    return top;
-}
-
 static void schedule(ws_engine *e, size_t id, ws_tick at)
 {
     component *c = &e->comps[id];
@@ -97,7 +60,7 @@ static void schedule(ws_engine *e, size_t id, ws_tick at)
     if (c->last_pushed == at && (at > e->now || !e->started))
         return;
     c->last_pushed = at;
-    heap_push(e, at, id);
+    wake_heap_push(&e->cal, (wake){ at, id });
 }
 
 /* ---------------------------------------------------------- lifecycle */
@@ -118,7 +81,7 @@ void ws_engine_free(ws_engine *e)
     for (size_t i = 0; i < e->n_comps; i++)
         free(e->comps[i].name);
     free(e->comps);
-    free(e->heap);
+    wake_heap_free(&e->cal);
     free(e->due);
     gsl_rng_free(e->rng);
     free(e);
@@ -179,8 +142,8 @@ static int cmp_size(const void *a, const void *b)
 static size_t collect_due(ws_engine *e, ws_tick t)
 {
     size_t n = 0;
-    while (e->n_heap && e->heap[0].at <= t) {
-        wake w = heap_pop(e);
+    while (e->cal.n && e->cal.items[0].at <= t) {
+        wake w = wake_heap_pop(&e->cal);
         if (!e->skipping)
             continue;   /* everyone is visited anyway */
         component *c = &e->comps[w.id];
@@ -250,14 +213,14 @@ static void process_tick(ws_engine *e, ws_tick t)
 ws_run_status ws_engine_run(ws_engine *e, ws_tick until)
 {
     for (;;) {
-        if (e->n_heap == 0) {
+        if (e->cal.n == 0) {
             if (any_busy(e)) {
                 e->deadlock = true;
                 return WS_RUN_NO_PROGRESS;
             }
             return WS_RUN_QUIESCENT;
         }
-        ws_tick t = e->skipping ? e->heap[0].at : (e->started ? e->now + 1 : 0);
+        ws_tick t = e->skipping ? e->cal.items[0].at : (e->started ? e->now + 1 : 0);
         if (e->started && t <= e->now)
             t = e->now + 1;   /* cannot happen with future-only wake-ups */
         if (e->watchdog && e->started && t > e->last_progress + e->watchdog) {
