@@ -57,37 +57,29 @@ static int load_model(const ws_config *cfg, run_state *s, char *err, size_t err_
         snprintf(err, err_len, "model: the experiment names no model (e.g. model: deepseek-v3)");
         return WS_EXIT_BAD_INPUT;
     }
-    ws_diag d;
-    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
-    if (wl_model_load(&s->model, cfg->model, &d) != 0) {
-        ws_diag_print(&d, stderr);
+    if (wl_model_load_reporting(&s->model, cfg->model, stderr) != 0) {
         snprintf(err, err_len, "model: cannot load \"%s\" (see above)", cfg->model);
-        ws_diag_free(&d);
         return WS_EXIT_BAD_INPUT;
     }
-    ws_diag_free(&d);
     s->model_loaded = true;
     return 0;
 }
 
 /* The trace of the run: the named file, or a synthetic one in a temporary
- * file. */
+ * file from workload.profile, else the model's shipped profile, else the
+ * default profile (wl_profile_pick). */
 static int open_trace(const ws_config *cfg, run_state *s, bool progress, char *err, size_t err_len)
 {
     const ws_workload_config *w = &cfg->workload;
     const char *path = w->trace;
     if (!path || !*path) {
-        ws_diag d;
-        ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
         wl_profile prof;
-        const char *pname = w->profile && *w->profile ? w->profile : s->model.name;
-        if (wl_profile_load(&prof, pname, &s->model, &d) != 0) {
-            ws_diag_print(&d, stderr);
-            ws_diag_free(&d);
-            snprintf(err, err_len, "workload.profile: cannot load generator profile \"%s\" (see above)", pname);
+        const char *named = w->profile && *w->profile ? w->profile : NULL;
+        if (wl_profile_pick(&prof, named, &s->model, "wafersim run", !progress, stderr) != 0) {
+            snprintf(err, err_len, "workload.profile: cannot load generator profile \"%s\" (see above)",
+                     named ? named : s->model.name);
             return WS_EXIT_BAD_INPUT;
         }
-        ws_diag_free(&d);
         const char *tmp = getenv("TMPDIR");
         snprintf(s->temp_trace, sizeof s->temp_trace, "%s/wafersim-run-%ld-%p.wst", tmp && *tmp ? tmp : "/tmp",
                  (long)getpid(), (void *)s);

@@ -18,7 +18,7 @@ static const ws_cfield workload_fields[] = {
     { .key = "trace", .type = WS_CT_STRING, .offset = FIELD(ws_workload_config, trace), .def = "\"\"",
       .doc = "binary trace (wafersim trace import/gen); \"\" = generate a synthetic one" },
     { .key = "profile", .type = WS_CT_STRING, .offset = FIELD(ws_workload_config, profile), .def = "\"\"",
-      .doc = "synthetic: generator profile name or path (\"\" = the model's profile)" },
+      .doc = "synthetic: generator profile name or path (\"\" = the model's shipped profile, else the defaults)" },
     { .key = "requests", .type = WS_CT_INT, .offset = FIELD(ws_workload_config, requests), .def = "0",
       .min = 0, .max = 1e7, .doc = "synthetic: requests generated (0 = the batch size)" },
     { .key = "batch", .type = WS_CT_INT, .offset = FIELD(ws_workload_config, batch), .def = "4096", .min = 1,

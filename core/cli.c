@@ -41,7 +41,9 @@ int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted
 }
 
 #define WS_CLI_MAX_EXTRA 16
-#define WS_CLI_EXTRA_BASE 1000   /* getopt values of command-specific options */
+/* getopt values of the options without a short form: outside the range of
+ * short option letters, so that no short_name of an extra can collide */
+enum { CLI_FORMAT = 256, CLI_SET, CLI_NO_SKIP, CLI_EXTRA_BASE = 1000 };
 
 int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accepted,
                     const ws_cli_extra *extra, size_t n_extra, ws_cli_opts *o)
@@ -50,14 +52,18 @@ int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accep
     o->format = ws_format_default();
     if (n_extra > WS_CLI_MAX_EXTRA)
         n_extra = WS_CLI_MAX_EXTRA;
-    for (size_t i = 0; i < n_extra; i++)
-        *extra[i].value = NULL;
+    for (size_t i = 0; i < n_extra; i++) {
+        if (extra[i].value)
+            *extra[i].value = NULL;
+        if (extra[i].flag)
+            *extra[i].flag = false;
+    }
     static const struct option all[] = {
         { "help", no_argument, NULL, 'h' },
-        { "format", required_argument, NULL, 'f' },
+        { "format", required_argument, NULL, CLI_FORMAT },
         { "out", required_argument, NULL, 'o' },
-        { "set", required_argument, NULL, 's' },
-        { "no-skip", no_argument, NULL, 'n' },
+        { "set", required_argument, NULL, CLI_SET },
+        { "no-skip", no_argument, NULL, CLI_NO_SKIP },
         { "quiet", no_argument, NULL, 'q' },
         { NULL, 0, NULL, 0 },
     };
@@ -69,26 +75,37 @@ int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accep
     if (accepted & WS_OPT_SET) { longopts[k++] = all[3]; longopts[k++] = all[4]; }
     if (accepted & WS_OPT_QUIET) longopts[k++] = all[5];
     for (size_t i = 0; i < n_extra; i++)
-        longopts[k++] = (struct option){ extra[i].name, required_argument, NULL,
-                                         WS_CLI_EXTRA_BASE + (int)i };
+        longopts[k++] = (struct option){ extra[i].name, extra[i].flag ? no_argument : required_argument, NULL,
+                                         CLI_EXTRA_BASE + (int)i };
     longopts[k] = all[6];
     /* ':' first: a missing value is reported as such (not as an unknown
      * option); no '+': GNU permutation, so options may follow arguments
      * ("--" still ends the options) */
-    char shortopts[16] = ":h";
+    char shortopts[8 + 2 * WS_CLI_MAX_EXTRA] = ":h";
     if (accepted & WS_OPT_OUT) strcat(shortopts, "o:");
     if (accepted & WS_OPT_QUIET) strcat(shortopts, "q");
+    for (size_t i = 0; i < n_extra; i++)
+        if (extra[i].short_name) {
+            size_t n = strlen(shortopts);
+            shortopts[n++] = extra[i].short_name;
+            if (!extra[i].flag)
+                shortopts[n++] = ':';
+            shortopts[n] = '\0';
+        }
 
     opterr = 0;
     optind = 0;   /* GNU and musl: full reinitialisation (the parse may be repeated) */
     int c;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        for (size_t i = 0; i < n_extra && c < CLI_FORMAT; i++)
+            if (extra[i].short_name && c == extra[i].short_name)
+                c = CLI_EXTRA_BASE + (int)i;
         switch (c) {
         case 'h':
             fputs(cmd->usage, stdout);
             ws_cli_opts_free(o);
             return 1;
-        case 'f':
+        case CLI_FORMAT:
             if (ws_format_parse(optarg, &o->format) != 0) {
                 fprintf(stderr, "wafersim %s: --format: expected table, csv or json, found \"%s\"\n",
                         cmd->name, optarg);
@@ -96,8 +113,8 @@ int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accep
             }
             break;
         case 'o': o->out = optarg; break;
-        case 's': push_set(o, optarg); break;
-        case 'n': push_set(o, "sim.activity_skipping=false"); break;
+        case CLI_SET: push_set(o, optarg); break;
+        case CLI_NO_SKIP: push_set(o, "sim.activity_skipping=false"); break;
         case 'q': o->quiet = true; break;
         case ':': {
             /* a long option as written ("--out", or "--out" from "--out=")
@@ -111,8 +128,12 @@ int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accep
             goto bad;
         }
         default:
-            if (c >= WS_CLI_EXTRA_BASE && c < WS_CLI_EXTRA_BASE + (int)n_extra) {
-                *extra[c - WS_CLI_EXTRA_BASE].value = optarg;
+            if (c >= CLI_EXTRA_BASE && c < CLI_EXTRA_BASE + (int)n_extra) {
+                const ws_cli_extra *x = &extra[c - CLI_EXTRA_BASE];
+                if (x->flag)
+                    *x->flag = true;
+                else
+                    *x->value = optarg;
                 break;
             }
             {

@@ -58,11 +58,23 @@ const ws_command *ws_command_find(const char *name);
 
 int ws_cli_parse(int argc, char **argv, const ws_command *cmd, unsigned accepted, ws_cli_opts *o);
 
-/* A command-specific option taking a value ("--model NAME"): after a
- * successful parse *value is its last value, or NULL when not given. */
+/* A command-specific option. Set exactly one of value and flag:
+ *   value  an option taking a value ("--model NAME"): after a successful
+ *          parse *value is its last value, or NULL when not given;
+ *   flag   an option without a value ("--oracle"): after a successful
+ *          parse *flag is true when given, else false ("--oracle=1" is an
+ *          error: "option --oracle takes no value").
+ * short_name, when not 0, is a one-letter form ("-m NAME", "-x"): a letter
+ * or digit other than h, and other than o or q when WS_OPT_OUT or
+ * WS_OPT_QUIET is accepted. Values are returned as given; checking them
+ * (integers, choices) is the caller's. Write the rows with designated
+ * initializers ({ .name = "model", .value = &model, .short_name = 'm' }):
+ * the fields left out are NULL / 0. */
 typedef struct ws_cli_extra {
     const char *name;          /* long name without the dashes */
     const char **value;
+    bool *flag;
+    char short_name;           /* 0 = none */
 } ws_cli_extra;
 
 /* ws_cli_parse plus up to 16 command-specific options. */

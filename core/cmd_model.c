@@ -35,11 +35,8 @@ static int model_list(const ws_cli_opts *o)
     char **names = wl_model_list(&n);
     int status = WS_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
-        ws_diag d;
-        ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
         wl_model m;
-        if (wl_model_load(&m, names[i], &d) != 0) {
-            ws_diag_print(&d, stderr);
+        if (wl_model_load_reporting(&m, names[i], stderr) != 0) {
             status = WS_EXIT_BAD_INPUT;
         } else {
             size_t r = ws_table_add_row(t);
@@ -59,7 +56,6 @@ static int model_list(const ws_cli_opts *o)
             ws_table_set_str(t, r, c++, m.description);
             wl_model_free(&m);
         }
-        ws_diag_free(&d);
     }
     wl_model_list_free(names, n);
     if (!n) {
@@ -101,15 +97,9 @@ static void row_double(rows *r, const char *q, double v, const char *unit, const
 
 static int model_show(const ws_cli_opts *o, const char *arg)
 {
-    ws_diag d;
-    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
     wl_model m;
-    if (wl_model_load(&m, arg, &d) != 0) {
-        ws_diag_print(&d, stderr);
-        ws_diag_free(&d);
+    if (wl_model_load_reporting(&m, arg, stderr) != 0)
         return WS_EXIT_BAD_INPUT;
-    }
-    ws_diag_free(&d);
     static const char *const cols[] = { "quantity", "value", "unit", "meaning" };
     char title[128];
     snprintf(title, sizeof title, "model %s", m.name);

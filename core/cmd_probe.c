@@ -91,15 +91,9 @@ static int probe_gemm(const probe_args *a, ws_table *t)
         fprintf(stderr, "wafersim probe gemm: --model NAME|FILE is required (see wafersim model list)\n");
         return WS_EXIT_BAD_INPUT;
     }
-    ws_diag d;
-    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
     wl_model m;
-    if (wl_model_load(&m, a->model, &d) != 0) {
-        ws_diag_print(&d, stderr);
-        ws_diag_free(&d);
+    if (wl_model_load_reporting(&m, a->model, stderr) != 0)
         return WS_EXIT_BAD_INPUT;
-    }
-    ws_diag_free(&d);
     const ws_clist *eff = &a->cfg->hw.tile.compute.efficiency;
     double *tokens = ws_xcalloc(eff->n + 1, sizeof *tokens);
     double *values = ws_xcalloc(eff->n + 1, sizeof *values);
@@ -254,7 +248,8 @@ int ws_cmd_probe(int argc, char **argv)
         return WS_EXIT_BAD_INPUT;
     }
     probe_args a = { 0 };
-    const ws_cli_extra extra[] = { { "model", &a.model }, { "from", &a.from }, { "to", &a.to } };
+    const ws_cli_extra extra[] = { { .name = "model", .value = &a.model }, { .name = "from", .value = &a.from },
+                                   { .name = "to", .value = &a.to } };
     ws_cli_opts o;
     int rc = ws_cli_parse_ex(argc - 1, argv + 1, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET, extra, 3, &o);
     if (rc)

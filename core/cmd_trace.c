@@ -6,7 +6,6 @@
  * `heatmap` (cross-token transition counts, workload/heatmap.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,75 +23,73 @@
 #include "workload/trace_import.h"
 #include "workload/trace_reader.h"
 
+/* ------------------------------------------------------------ options */
+
+/* ws_cli_parse_ex for `wafersim trace ACTION` (argv[0] is ACTION): its
+ * errors name the action ("wafersim trace gen: unknown option ..."). */
+static int parse_action(const char *action, int argc, char **argv, unsigned accepted, const ws_cli_extra *extra,
+                        size_t n_extra, ws_cli_opts *o)
+{
+    ws_command sub = *ws_command_find("trace");
+    char name[32];
+    snprintf(name, sizeof name, "trace %s", action);
+    sub.name = name;
+    return ws_cli_parse_ex(argc, argv, &sub, accepted, extra, n_extra, o);
+}
+
+/* Parses an unsigned integer option value in [lo, hi]; prints the error. */
+static int parse_u64(const char *action, const char *opt, const char *text, uint64_t lo, uint64_t hi,
+                     uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!*text || *text == '-' || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "wafersim trace %s: %s: expected an integer from %llu to %llu, found \"%s\"\n", action,
+                opt, (unsigned long long)lo, (unsigned long long)hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* ------------------------------------------------------------ import */
 
 static int trace_import(int argc, char **argv)
 {
-    const ws_command *cmd = ws_command_find("trace");
-    static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "model", required_argument, NULL, 'm' },
-        { "out", required_argument, NULL, 'o' },
-        { "on-error", required_argument, NULL, 'e' },
-        { "quiet", no_argument, NULL, 'q' },
-        { NULL, 0, NULL, 0 },
+    const char *model, *on_error_text;
+    const ws_cli_extra extra[] = {
+        { .name = "model", .value = &model, .short_name = 'm' },
+        { .name = "on-error", .value = &on_error_text },
     };
-    const char *model = NULL, *out = NULL;
+    ws_cli_opts o;
+    int rc = parse_action("import", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, 2, &o);
+    if (rc)
+        return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    rc = WS_EXIT_BAD_INPUT;
     wl_import_on_error on_error = WL_IMPORT_SKIP;
-    bool quiet = false;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":hm:o:q", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(cmd->usage, stdout);
-            return WS_EXIT_OK;
-        case 'm': model = optarg; break;
-        case 'o': out = optarg; break;
-        case 'q': quiet = true; break;
-        case 'e':
-            if (!strcmp(optarg, "skip"))
-                on_error = WL_IMPORT_SKIP;
-            else if (!strcmp(optarg, "fatal"))
-                on_error = WL_IMPORT_FATAL;
-            else {
-                fprintf(stderr, "wafersim trace import: --on-error: expected skip or fatal, found \"%s\"\n", optarg);
-                return WS_EXIT_BAD_INPUT;
-            }
-            break;
-        case ':':
-            fprintf(stderr, "wafersim trace import: option %s needs a value\n", argv[optind - 1]);
-            return WS_EXIT_BAD_INPUT;
-        default:
-            fprintf(stderr, "wafersim trace import: unknown option \"%s\"\ntry 'wafersim trace --help'\n",
-                    argv[optind - 1]);
-            return WS_EXIT_BAD_INPUT;
-        }
+    if (on_error_text && !strcmp(on_error_text, "fatal")) {
+        on_error = WL_IMPORT_FATAL;
+    } else if (on_error_text && strcmp(on_error_text, "skip")) {
+        fprintf(stderr, "wafersim trace import: --on-error: expected skip or fatal, found \"%s\"\n", on_error_text);
+        goto done;
     }
-    if (optind >= argc || !model || !out) {
+    if (!o.n_args || !model || !o.out) {
         fprintf(stderr, "wafersim trace import: expected DIR... --model NAME -o FILE%s\n",
-                optind >= argc ? " (no input given)" : !model ? " (no --model)" : " (no -o FILE)");
-        return WS_EXIT_BAD_INPUT;
+                !o.n_args ? " (no input given)" : !model ? " (no --model)" : " (no -o FILE)");
+        goto done;
     }
-    ws_diag d;
-    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
     wl_model m;
-    if (wl_model_load(&m, model, &d) != 0) {
-        ws_diag_print(&d, stderr);
-        ws_diag_free(&d);
-        return WS_EXIT_BAD_INPUT;
-    }
-    ws_diag_free(&d);
+    if (wl_model_load_reporting(&m, model, stderr) != 0)
+        goto done;
     wl_import_summary s;
-    int rc = wl_import(&m, (const char *const *)argv + optind, (size_t)(argc - optind), out, on_error, !quiet,
-                       stderr, &s);
-    if (rc == WS_EXIT_OK && !quiet) {
+    rc = wl_import(&m, (const char *const *)o.args, o.n_args, o.out, on_error, !o.quiet, stderr, &s);
+    if (rc == WS_EXIT_OK && !o.quiet) {
         printf("imported %llu request%s (%llu prefill + %llu decode tokens, model %s) from %llu JSON file%s "
                "(%.1f MB) into %s\n",
                (unsigned long long)s.imported, s.imported == 1 ? "" : "s", (unsigned long long)s.prefill_tokens,
                (unsigned long long)s.decode_tokens, m.name, (unsigned long long)s.files, s.files == 1 ? "" : "s",
-               (double)s.json_bytes / 1e6, out);
+               (double)s.json_bytes / 1e6, o.out);
         printf("skipped %llu bad file%s\n", (unsigned long long)s.skipped, s.skipped == 1 ? "" : "s");
         if (s.ignored)
             printf("ignored %llu file%s not ending in .json\n", (unsigned long long)s.ignored,
@@ -102,6 +99,8 @@ static int trace_import(int argc, char **argv)
                    (unsigned long long)s.capped, s.capped == 1 ? "" : "s", WL_TRACE_MAX_DECODE);
     }
     wl_model_free(&m);
+done:
+    ws_cli_opts_free(&o);
     return rc;
 }
 
@@ -109,9 +108,8 @@ static int trace_import(int argc, char **argv)
 
 static int trace_info(int argc, char **argv)
 {
-    const ws_command *cmd = ws_command_find("trace");
     ws_cli_opts o;
-    int rc = ws_cli_parse(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT, &o);
+    int rc = parse_action("info", argc, argv, WS_OPT_FORMAT | WS_OPT_OUT, NULL, 0, &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {
@@ -180,32 +178,6 @@ static int trace_info(int argc, char **argv)
 
 /* ------------------------------------------------------------ shared helpers */
 
-/* Parses an unsigned integer option value in [lo, hi]; prints the error. */
-static int parse_u64(const char *action, const char *opt, const char *text, uint64_t lo, uint64_t hi,
-                     uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (!*text || *text == '-' || *end || errno || v < lo || v > hi) {
-        fprintf(stderr, "wafersim trace %s: %s: expected an integer from %llu to %llu, found \"%s\"\n", action,
-                opt, (unsigned long long)lo, (unsigned long long)hi, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static int bad_option(const char *action, int c, char **argv)
-{
-    if (c == ':')
-        fprintf(stderr, "wafersim trace %s: option %s needs a value\n", action, argv[optind - 1]);
-    else
-        fprintf(stderr, "wafersim trace %s: unknown option \"%s\"\ntry 'wafersim trace --help'\n", action,
-                argv[optind - 1]);
-    return WS_EXIT_BAD_INPUT;
-}
-
 static wl_trace *open_trace(const char *action, const char *path)
 {
     char err[512];
@@ -244,129 +216,67 @@ static int parse_prompt(const char *text, wl_gen_lengths *len)
     return 0;
 }
 
-/* The profile: the one named, else the model's shipped one, else defaults. */
-static int load_profile(const char *name, const wl_model *m, wl_profile *p, bool quiet)
-{
-    ws_diag d;
-    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
-    int rc = 0;
-    if (!name) {
-        char *path = wl_profile_path(m->name);
-        FILE *probe = fopen(path, "r");
-        free(path);
-        if (probe) {
-            fclose(probe);
-            name = m->name;
-        } else {
-            if (!quiet)
-                fprintf(stderr, "wafersim trace gen: no shipped profile for %s: using the default profile\n",
-                        m->name);
-            wl_profile_default(p);
-        }
-    }
-    if (name && wl_profile_load(p, name, m, &d) != 0) {
-        ws_diag_print(&d, stderr);
-        rc = -1;
-    } else if (name && *p->model && strcmp(p->model, m->name) && !quiet) {
-        fprintf(stderr, "wafersim trace gen: warning: profile %s was calibrated for %s, not %s\n", p->name,
-                p->model, m->name);
-    }
-    ws_diag_free(&d);
-    return rc;
-}
-
 static int trace_gen(int argc, char **argv)
 {
-    const ws_command *cmd = ws_command_find("trace");
-    static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "model", required_argument, NULL, 'm' },
-        { "requests", required_argument, NULL, 'n' },
-        { "seed", required_argument, NULL, 's' },
-        { "profile", required_argument, NULL, 'p' },
-        { "prompt-tokens", required_argument, NULL, 'P' },
-        { "decode-tokens", required_argument, NULL, 'D' },
-        { "out", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { NULL, 0, NULL, 0 },
+    const char *model, *requests, *seed_text, *profile, *prompt, *decode;
+    const ws_cli_extra extra[] = {
+        { .name = "model", .value = &model, .short_name = 'm' },
+        { .name = "requests", .value = &requests, .short_name = 'n' },
+        { .name = "seed", .value = &seed_text, .short_name = 's' },
+        { .name = "profile", .value = &profile, .short_name = 'p' },
+        { .name = "prompt-tokens", .value = &prompt },
+        { .name = "decode-tokens", .value = &decode },
     };
-    const char *model = NULL, *out = NULL, *profile = NULL;
+    ws_cli_opts o;
+    int rc = parse_action("gen", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, 6, &o);
+    if (rc)
+        return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    rc = WS_EXIT_BAD_INPUT;
     uint64_t n_req = 0, seed = 0, v;
-    bool have_n = false, have_seed = false, quiet = false;
     wl_gen_lengths len = { 0, 0, -1 };
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":hm:n:s:p:o:q", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(cmd->usage, stdout);
-            return WS_EXIT_OK;
-        case 'm': model = optarg; break;
-        case 'o': out = optarg; break;
-        case 'p': profile = optarg; break;
-        case 'q': quiet = true; break;
-        case 'n':
-            if (parse_u64("gen", "--requests", optarg, 1, UINT32_MAX, &n_req))
-                return WS_EXIT_BAD_INPUT;
-            have_n = true;
-            break;
-        case 's':
-            if (parse_u64("gen", "--seed", optarg, 0, UINT64_MAX, &seed))
-                return WS_EXIT_BAD_INPUT;
-            have_seed = true;
-            break;
-        case 'P':
-            if (parse_prompt(optarg, &len))
-                return WS_EXIT_BAD_INPUT;
-            break;
-        case 'D':
-            if (parse_u64("gen", "--decode-tokens", optarg, 0, WL_TRACE_MAX_DECODE, &v))
-                return WS_EXIT_BAD_INPUT;
-            len.decode = (int32_t)v;
-            break;
-        default:
-            return bad_option("gen", c, argv);
-        }
+    if ((requests && parse_u64("gen", "--requests", requests, 1, UINT32_MAX, &n_req)) ||
+        (seed_text && parse_u64("gen", "--seed", seed_text, 0, UINT64_MAX, &seed)) ||
+        (prompt && parse_prompt(prompt, &len)))
+        goto done;
+    if (decode) {
+        if (parse_u64("gen", "--decode-tokens", decode, 0, WL_TRACE_MAX_DECODE, &v))
+            goto done;
+        len.decode = (int32_t)v;
     }
-    if (optind < argc || !model || !have_n || !have_seed || !out) {
+    if (o.n_args || !model || !requests || !seed_text || !o.out) {
         fprintf(stderr, "wafersim trace gen: expected --model NAME --requests N --seed S -o FILE%s%s\n",
-                optind < argc ? ", found the argument " : "", optind < argc ? argv[optind] : "");
-        return WS_EXIT_BAD_INPUT;
+                o.n_args ? ", found the argument " : "", o.n_args ? o.args[0] : "");
+        goto done;
     }
-    ws_diag d;
-    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
     wl_model m;
-    if (wl_model_load(&m, model, &d) != 0) {
-        ws_diag_print(&d, stderr);
-        ws_diag_free(&d);
-        return WS_EXIT_BAD_INPUT;
-    }
-    ws_diag_free(&d);
+    if (wl_model_load_reporting(&m, model, stderr) != 0)
+        goto done;
     wl_profile p;
-    if (load_profile(profile, &m, &p, quiet) != 0) {
+    if (wl_profile_pick(&p, profile, &m, "wafersim trace gen", o.quiet, stderr) != 0) {
         wl_model_free(&m);
-        return WS_EXIT_BAD_INPUT;
+        goto done;
     }
     char err[512];
-    int rc = wl_gen_write(&m, &p, seed, n_req, &len, out, !quiet, err, sizeof err);
+    rc = wl_gen_write(&m, &p, seed, n_req, &len, o.out, !o.quiet, err, sizeof err) ? WS_EXIT_RUNTIME : WS_EXIT_OK;
     if (rc) {
         fprintf(stderr, "wafersim trace gen: %s\n", err);
-    } else if (!quiet) {
-        wl_trace *t = wl_trace_open(out, 0, err, sizeof err);
+    } else if (!o.quiet) {
+        wl_trace *t = wl_trace_open(o.out, 0, err, sizeof err);
         if (t) {
             const wl_trace_info *in = wl_trace_get_info(t);
             printf("generated %llu request%s (%llu prefill + %llu decode tokens, model %s, profile %s, seed %llu) "
                    "into %s\n",
                    (unsigned long long)in->n_requests, in->n_requests == 1 ? "" : "s",
                    (unsigned long long)in->prefill_tokens, (unsigned long long)in->decode_tokens, m.name, p.name,
-                   (unsigned long long)seed, out);
+                   (unsigned long long)seed, o.out);
             wl_trace_close(t);
         }
     }
     wl_profile_free(&p);
     wl_model_free(&m);
-    return rc ? WS_EXIT_RUNTIME : WS_EXIT_OK;
+done:
+    ws_cli_opts_free(&o);
+    return rc;
 }
 
 /* ------------------------------------------------------------ stats */
@@ -434,80 +344,58 @@ static int write_cdf(const wl_stats *s, const char *path, const ws_provenance *p
 
 static int trace_stats(int argc, char **argv)
 {
-    const ws_command *cmd = ws_command_find("trace");
-    static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "format", required_argument, NULL, 'f' },
-        { "out", required_argument, NULL, 'o' },
-        { "cdf", required_argument, NULL, 'c' },
-        { "batch-samples", required_argument, NULL, 'b' },
-        { "seed", required_argument, NULL, 's' },
-        { NULL, 0, NULL, 0 },
+    const char *cdf, *batch_samples, *seed;
+    const ws_cli_extra extra[] = {
+        { .name = "cdf", .value = &cdf },
+        { .name = "batch-samples", .value = &batch_samples },
+        { .name = "seed", .value = &seed },
     };
-    const char *out = NULL, *cdf = NULL;
-    ws_format fmt = ws_format_default();
+    ws_cli_opts o;
+    int rc = parse_action("stats", argc, argv, WS_OPT_FORMAT | WS_OPT_OUT, extra, 3, &o);
+    if (rc)
+        return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    rc = WS_EXIT_BAD_INPUT;
     wl_stats_opts so = { 8, 1 };
     uint64_t v;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(cmd->usage, stdout);
-            return WS_EXIT_OK;
-        case 'o': out = optarg; break;
-        case 'c': cdf = optarg; break;
-        case 'f':
-            if (ws_format_parse(optarg, &fmt)) {
-                fprintf(stderr, "wafersim trace stats: --format: expected table, csv or json, found \"%s\"\n",
-                        optarg);
-                return WS_EXIT_BAD_INPUT;
-            }
-            break;
-        case 'b':
-            if (parse_u64("stats", "--batch-samples", optarg, 0, 1000000, &v))
-                return WS_EXIT_BAD_INPUT;
-            so.batch_samples = (uint32_t)v;
-            break;
-        case 's':
-            if (parse_u64("stats", "--seed", optarg, 0, UINT64_MAX, &so.seed))
-                return WS_EXIT_BAD_INPUT;
-            break;
-        default:
-            return bad_option("stats", c, argv);
-        }
+    if (batch_samples) {
+        if (parse_u64("stats", "--batch-samples", batch_samples, 0, 1000000, &v))
+            goto done;
+        so.batch_samples = (uint32_t)v;
     }
-    if (argc - optind != 1) {
-        fprintf(stderr, "wafersim trace stats: expected one trace file, found %d arguments\n", argc - optind);
-        return WS_EXIT_BAD_INPUT;
+    if (seed && parse_u64("stats", "--seed", seed, 0, UINT64_MAX, &so.seed))
+        goto done;
+    if (o.n_args != 1) {
+        fprintf(stderr, "wafersim trace stats: expected one trace file, found %zu arguments\n", o.n_args);
+        goto done;
     }
-    wl_trace *t = open_trace("stats", argv[optind]);
+    wl_trace *t = open_trace("stats", o.args[0]);
     if (!t)
-        return WS_EXIT_BAD_INPUT;
+        goto done;
     wl_stats s;
     char err[512];
     if (wl_stats_compute(t, &so, &s, err, sizeof err) != 0) {
         fprintf(stderr, "wafersim trace stats: %s\n", err);
         wl_trace_close(t);
-        return WS_EXIT_BAD_INPUT;
+        goto done;
     }
     ws_provenance p;
     ws_cli_provenance(&p, "wafersim trace stats");
     p.has_seed = true;
     p.seed = so.seed;
-    p.config_path = argv[optind];
-    int rc = WS_EXIT_OK;
+    p.config_path = o.args[0];
+    rc = WS_EXIT_OK;
     if (cdf && write_cdf(&s, cdf, &p))
         rc = WS_EXIT_RUNTIME;
     ws_table *tab = stats_table(&s);
-    if (rc == WS_EXIT_OK && ws_table_write(tab, &p, fmt, out, err, sizeof err) != 0) {
+    if (rc == WS_EXIT_OK && ws_table_write(tab, &p, o.format, o.out, err, sizeof err) != 0) {
         fprintf(stderr, "wafersim trace stats: %s\n", err);
         rc = WS_EXIT_RUNTIME;
     }
     ws_table_free(tab);
     wl_stats_free(&s);
     wl_trace_close(t);
+done:
+    ws_cli_opts_free(&o);
     return rc;
 }
 
@@ -515,44 +403,29 @@ static int trace_stats(int argc, char **argv)
 
 static int trace_heatmap(int argc, char **argv)
 {
-    const ws_command *cmd = ws_command_find("trace");
-    static const struct option longopts[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "out", required_argument, NULL, 'o' },
-        { "oracle", no_argument, NULL, 'O' },
-        { "eval", required_argument, NULL, 'e' },
-        { "quiet", no_argument, NULL, 'q' },
-        { NULL, 0, NULL, 0 },
+    const char *eval;
+    bool oracle;
+    const ws_cli_extra extra[] = {
+        { .name = "oracle", .flag = &oracle },
+        { .name = "eval", .value = &eval },
     };
-    const char *out = NULL, *eval = NULL;
-    bool oracle = false, quiet = false;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":ho:q", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(cmd->usage, stdout);
-            return WS_EXIT_OK;
-        case 'o': out = optarg; break;
-        case 'O': oracle = true; break;
-        case 'e': eval = optarg; break;
-        case 'q': quiet = true; break;
-        default:
-            return bad_option("heatmap", c, argv);
-        }
-    }
-    if (argc - optind != 1 || !out) {
+    ws_cli_opts o;
+    int rc = parse_action("heatmap", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, 2, &o);
+    if (rc)
+        return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    const char *out = o.out;
+    rc = WS_EXIT_BAD_INPUT;
+    if (o.n_args != 1 || !out) {
         fprintf(stderr, "wafersim trace heatmap: expected PROFILE_TRACE -o FILE%s\n",
                 !out ? " (no -o FILE)" : " (one trace)");
-        return WS_EXIT_BAD_INPUT;
+        goto done;
     }
-    wl_trace *t = open_trace("heatmap", argv[optind]);
+    wl_trace *t = open_trace("heatmap", o.args[0]);
     if (!t)
-        return WS_EXIT_BAD_INPUT;
+        goto done;
     char err[512];
     wl_heatmap *h = wl_heatmap_build(t, oracle, err, sizeof err);
-    int rc = h ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    rc = h ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (!h)
         fprintf(stderr, "wafersim trace heatmap: %s\n", err);
     if (h && eval) {
@@ -570,7 +443,7 @@ static int trace_heatmap(int argc, char **argv)
         fprintf(stderr, "wafersim trace heatmap: %s\n", err);
         rc = WS_EXIT_RUNTIME;
     }
-    if (rc == WS_EXIT_OK && !quiet) {
+    if (rc == WS_EXIT_OK && !o.quiet) {
         const wl_heatmap_info *in = wl_heatmap_get_info(h);
         char prov[600];
         wl_heatmap_provenance(h, out, prov, sizeof prov);
@@ -581,6 +454,8 @@ static int trace_heatmap(int argc, char **argv)
     }
     wl_heatmap_free(h);
     wl_trace_close(t);
+done:
+    ws_cli_opts_free(&o);
     return rc;
 }
 

@@ -206,6 +206,17 @@ int wl_model_load(wl_model *m, const char *name_or_path, ws_diag *d)
     return 0;
 }
 
+int wl_model_load_reporting(wl_model *m, const char *name_or_path, FILE *err_stream)
+{
+    ws_diag d;
+    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+    int rc = wl_model_load(m, name_or_path, &d);
+    if (rc != 0)
+        ws_diag_print(&d, err_stream);
+    ws_diag_free(&d);
+    return rc;
+}
+
 void wl_model_free(wl_model *m)
 {
     free(m->moe_layer);

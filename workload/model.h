@@ -39,6 +39,11 @@
  *     experts_per_group  E / groups
  *     routed_bytes_per_layer  E * expert_bytes (all routed experts of a layer)
  *
+ *   wl_model_load_reporting() is wl_model_load() for a command line: it
+ *   collects the errors (up to WS_DIAG_DEFAULT_LIMIT) and on failure prints
+ *   them to err_stream (ws_diag_print: file:line:column, one per line);
+ *   returns 0 or -1 like wl_model_load (nothing to free on -1).
+ *
  *   wl_model_list() returns the names of the shipped models (sorted; caller
  *   frees with wl_model_list_free); wl_model_write() prints the model as
  *   YAML that reads back to the same model. No global mutable state.
@@ -94,6 +99,7 @@ typedef struct wl_model {
 extern const ws_cschema wl_model_schema;
 
 int wl_model_load(wl_model *m, const char *name_or_path, ws_diag *d);
+int wl_model_load_reporting(wl_model *m, const char *name_or_path, FILE *err_stream);
 void wl_model_free(wl_model *m);
 
 /* The path wl_model_load would read for this argument (caller frees). */

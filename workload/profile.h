@@ -102,4 +102,18 @@ static inline double wl_ramp_at(const wl_ramp *r, uint32_t m, uint32_t n_moe)
     return r->first + (r->last - r->first) * (double)m / (double)(n_moe - 1);
 }
 
+/* wl_profile_pick() (workload/profile_pick.c) chooses and loads the
+ * profile that drives the generator for model m: NAME_OR_PATH when not
+ * NULL; else the model's shipped profile (wl_profile_path(m->name)) when
+ * that file exists; else the defaults (wl_profile_default) with the note
+ * "WHO: no shipped profile for MODEL: using the default profile". A
+ * profile loaded for another model than the one it was calibrated for
+ * gets "WHO: warning: profile P was calibrated for X, not Y". Notes and
+ * warnings go to err_stream unless quiet; load errors always go there
+ * (ws_diag_print). Returns 0 (free with wl_profile_free) or -1 (nothing
+ * to free). */
+#include <stdio.h>
+int wl_profile_pick(wl_profile *p, const char *name_or_path, const wl_model *m, const char *who, bool quiet,
+                    FILE *err_stream);
+
 #endif

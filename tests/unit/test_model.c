@@ -11,7 +11,9 @@
  *     experts, groups divide experts, groups_kept <= groups, top_k within
  *     the kept groups, MoE layers below layers, last = first + n x step);
  *   - int4 weights (half a byte per parameter), unknown model names listing
- *     the shipped ones, wl_model_write reading back to the same model.
+ *     the shipped ones, wl_model_write reading back to the same model;
+ *   - wl_model_load_reporting printing the errors of a failed load (and
+ *     nothing on success).
  */
 #define _POSIX_C_SOURCE 200809L
 #ifdef HAVE_CONFIG_H
@@ -234,6 +236,39 @@ START_TEST(test_unknown_name)
 }
 END_TEST
 
+/* wl_model_load_reporting: the errors of a failed load are printed to the
+ * stream given (ws_diag_print format), nothing on success. */
+START_TEST(test_load_reporting)
+{
+    fx_config_dir();
+    char *dir = fx_tmpdir();
+    char *path = fx_write_str(dir, "m.yaml", "name: t\nlayers: 4\nmoe_layers: {first: 1, last: 3}\nbogus: 1\n");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    wl_model m;
+    ck_assert_int_eq(wl_model_load_reporting(&m, "deepseek-v4", mem), -1);
+    ck_assert_int_eq(wl_model_load_reporting(&m, path, mem), -1);
+    fclose(mem);
+    ck_assert_ptr_nonnull(strstr(buf, "no model \"deepseek-v4\""));
+    char where[4200];
+    snprintf(where, sizeof where, "%s:4:1: error:", path);
+    ck_assert_msg(strstr(buf, where), "expected \"%s\" in:\n%s", where, buf);
+    free(buf);
+    buf = NULL;
+    mem = open_memstream(&buf, &len);
+    ck_assert_int_eq(wl_model_load_reporting(&m, "kimi-k2", mem), 0);
+    fclose(mem);
+    ck_assert_uint_eq(len, 0);
+    ck_assert_str_eq(m.name, "kimi-k2");
+    ck_assert_uint_eq(m.n_moe, 60);
+    wl_model_free(&m);
+    free(buf);
+    free(path);
+    fx_rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -243,6 +278,7 @@ int main(void)
     tcase_add_loop_test(tc, test_bad_model, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(tc, test_int4_and_write);
     tcase_add_test(tc, test_unknown_name);
+    tcase_add_test(tc, test_load_reporting);
     suite_add_tcase(s, tc);
     return ws_check_run(s);
 }
