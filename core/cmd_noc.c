@@ -204,7 +204,11 @@ int ws_cmd_noc(int argc, char **argv)
     ws_progress_begin(&pm, stderr, !o.quiet, "noc", "points", cfg.traffic.rates.n);
     for (size_t i = 0; i < cfg.traffic.rates.n && status == WS_EXIT_OK; i++) {
         noc_point p;
-        if (noc_measure_point(&cfg, rates[i], stderr, &p) != WS_EXIT_OK) {
+        int st = noc_measure_point(&cfg, rates[i], stderr, &p);
+        if (st == WS_EXIT_BAD_INPUT) {
+            ws_progress_end(&pm);
+            status = st;
+        } else if (st != WS_EXIT_OK) {
             ws_progress_end(&pm);
             fprintf(stderr, "wafersim noc: no progress at offered load %g (exit status 3)\n", rates[i]);
             status = WS_EXIT_NO_PROGRESS;

@@ -103,6 +103,11 @@ int noc_measure_point(const ws_config *cfg, double rate, FILE *stall_out, noc_po
     ws_engine_set_watchdog(s.e, noc_config_ticks(cfg, cfg->sim.watchdog_s));
     char err[256];
     s.net = noc_network_new(s.e, cfg, NULL, err, sizeof err);
+    if (!s.net) {
+        fprintf(stall_out, "wafersim noc: %s\n", err);
+        ws_engine_free(s.e);
+        return WS_EXIT_BAD_INPUT;
+    }
     noc_traffic *tr = noc_traffic_new(cfg, rate, seed);
     noc_network_set_traffic(s.net, tr);
     int nodes = noc_network_nodes(s.net);

@@ -27,7 +27,9 @@
  *   accepted. Little's law: the time-average number of packets in the
  *   system over the window against (measured packets / window) x mean
  *   packet latency.
- *   Returns WS_EXIT_OK, or WS_EXIT_NO_PROGRESS after printing the engine's
+ *   Returns WS_EXIT_BAD_INPUT after printing why to stall_out when the
+ *   network cannot be built (noc_network_new), else WS_EXIT_OK, or
+ *   WS_EXIT_NO_PROGRESS after printing the engine's
  *   stall report to stall_out (deadlock or watchdog).
  */
 #ifndef NOC_MEASURE_H

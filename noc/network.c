@@ -299,14 +299,20 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
             }
         }
     }
+    if (longest >= NOC_MAX_DELAY) {
+        snprintf(err, err_len,
+                 "a link or credit delay of %llu cycles (switch allocation + traversal + serialisation + "
+                 "latency) exceeds the network's limit of %llu cycles",
+                 (unsigned long long)longest, (unsigned long long)NOC_MAX_DELAY - 1);
+        noc_network_free(n);
+        return NULL;
+    }
     uint64_t slots = 2;
     while (slots <= longest)
         slots *= 2;
     n->wheel = ws_xcalloc(slots, sizeof *n->wheel);
     n->wmask = (uint32_t)(slots - 1);
     n->id = ws_engine_add(e, "noc", n, &noc_ops);
-    (void)err;
-    (void)err_len;
     return n;
 }
 

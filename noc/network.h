@@ -72,7 +72,9 @@ typedef struct noc_traffic noc_traffic;
 
 /* routing: NULL = the registry entry named by cfg->hw.routing (tests may
  * pass their own). Returns NULL with a message in err when the network
- * cannot be built (e.g. an impossible link override). */
+ * cannot be built: a link or credit delay (switch allocation + traversal
+ * + serialisation + link latency, or credit delay + link latency) of
+ * 2^20 ticks or more. */
 noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routing *routing, char *err,
                              size_t err_len);
 void noc_network_free(noc_network *n);

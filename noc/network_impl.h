@@ -42,6 +42,7 @@ typedef struct noc_flit {
  * router; a credit event adds the credit. Flits to the NI (ejection)
  * travel in the event itself. Events of one tick touch disjoint state,
  * except ejections, which keep their send order (= router order). */
+#define NOC_MAX_DELAY ((ws_tick)1 << 20)   /* longest link or credit delay + 1, ticks */
 #define NOC_EV(r, p, v, credit) (((uint32_t)(r) << 9) | ((uint32_t)(p) << 6) | ((uint32_t)(v) << 1) | (credit))
 #define NOC_EV_R(e) ((e) >> 9)
 #define NOC_EV_P(e) (((e) >> 6) & 7u)
@@ -101,6 +102,7 @@ typedef struct noc_router {
     uint32_t ovc_busy[NOC_PORTS];
     uint32_t m_rc[NOC_PORTS], m_va[NOC_PORTS], m_act[NOC_PORTS];   /* input VCs by state, per port */
     uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask above is not 0 */
+    ws_tick rc_next;              /* no VC in m_rc is ready before this tick */
     uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
     uint16_t rr_va[NOC_PORTS];
 } noc_router;

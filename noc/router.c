@@ -113,6 +113,8 @@ void noc_arrivals(noc_network *n, ws_tick now)
             iv->ready = now + n->rc_delay;
             rt->m_rc[p] |= 1u << v;
             rt->rc_ports |= (uint8_t)(1u << p);
+            if (iv->ready < rt->rc_next)
+                rt->rc_next = iv->ready;
         }
     }
     s->n = 0;
@@ -169,6 +171,9 @@ static void route_compute(noc_network *n, int r, ws_tick now)
     const int V = n->V, D = n->D;
     noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
     const noc_flit *bufb = &n->buf[(size_t)r * n->PV * D];
+    if (rt->rc_next > now)
+        return;
+    ws_tick next = WS_TICK_NEVER;
     for (unsigned ports = rt->rc_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         uint32_t m = rt->m_rc[p];
@@ -176,8 +181,11 @@ static void route_compute(noc_network *n, int r, ws_tick now)
             int v = __builtin_ctz(m);
             m &= m - 1;
             noc_ivc *iv = &ivb[p * V + v];
-            if (iv->ready > now)
+            if (iv->ready > now) {
+                if (iv->ready < next)
+                    next = iv->ready;
                 continue;
+            }
             if (!iv->ncand)
                 route_into(n, iv, r, p, &bufb[(size_t)(p * V + v) * D + iv->head]);
             iv->state = NOC_IVC_VA;
@@ -187,6 +195,7 @@ static void route_compute(noc_network *n, int r, ws_tick now)
             rt->va_ports |= (uint8_t)(1u << p);
         }
     }
+    rt->rc_next = next;
 }
 
 /* Free output VCs of port o that can take a packet of `size` flits. */
@@ -349,6 +358,8 @@ static void traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
             iv->ready = now + 1 + n->rc_delay;
             rt->m_rc[p] |= 1u << v;
             rt->rc_ports |= (uint8_t)(1u << p);
+            if (iv->ready < rt->rc_next)
+                rt->rc_next = iv->ready;
         } else {
             iv->state = NOC_IVC_IDLE;
         }
@@ -367,6 +378,7 @@ static void switch_allocate(noc_network *n, int r, ws_tick now)
     uint8_t nom_vc[NOC_PORTS][NOC_PORTS];   /* [output][input] = vc, valid where nom_mask has the bit */
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
+    const int speedup = n->speedup;
     for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         uint32_t act = rt->m_act[p];
@@ -374,27 +386,30 @@ static void switch_allocate(noc_network *n, int r, ws_tick now)
             continue;
         int count = 0;
         uint32_t used = 0;
-        uint32_t from = ~0u << rt->rr_sa_in[p];
-        uint32_t order[2] = { act & from, act & ~from };
-        for (int h = 0; h < 2 && count < n->speedup; h++)
-            for (uint32_t m = order[h]; m && count < n->speedup; m &= m - 1) {
-                int v = __builtin_ctz(m);
-                const noc_ivc *iv = &ivb[p * V + v];
-                if (!iv->count || iv->ready > now)
-                    continue;
-                int o = iv->out_port;
-                if ((used >> o) & 1u)
-                    continue;
-                if (o != NOC_PORT_LOCAL && crb[o * V + iv->out_vc] == 0)
-                    continue;
-                if (!channel_free(n, rt, o, now))
-                    continue;
-                nom_vc[o][p] = (uint8_t)v;
-                nom_mask[o] |= 1u << p;
-                used |= 1u << o;
-                outs |= 1u << o;
-                count++;
-            }
+        /* the VCs in round-robin order: bit k of rot is VC (rr + k) mod V */
+        int rr = rt->rr_sa_in[p];
+        uint32_t rot = ((act >> rr) | (act << (V - rr))) & ((1u << V) - 1);
+        for (; rot; rot &= rot - 1) {
+            int v = rr + __builtin_ctz(rot);
+            if (v >= V)
+                v -= V;
+            const noc_ivc *iv = &ivb[p * V + v];
+            if (!iv->count || iv->ready > now)
+                continue;
+            int o = iv->out_port;
+            if ((used >> o) & 1u)
+                continue;
+            if (o != NOC_PORT_LOCAL && crb[o * V + iv->out_vc] == 0)
+                continue;
+            if (!channel_free(n, rt, o, now))
+                continue;
+            nom_vc[o][p] = (uint8_t)v;
+            nom_mask[o] |= 1u << p;
+            used |= 1u << o;
+            outs |= 1u << o;
+            if (++count == speedup)
+                break;
+        }
     }
     /* stage 2: each output grants one nominating input, round-robin */
     for (; outs; outs &= outs - 1) {

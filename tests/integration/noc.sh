@@ -10,7 +10,8 @@
 #   * the test-only deadlocking routing stops with exit status 3 and the
 #     watchdog's report names blocked VCs and what they wait on;
 #   * bad input (a bad --rates value, an out-of-range key, test routing
-#     without its switch) exits 2 with file:line:column positions;
+#     without its switch) exits 2 with file:line:column positions; a link
+#     delay beyond the network's limit exits 2 saying so;
 #   * bit-complement beyond saturation on the 8x8 mesh (doc/noc.md,
 #     "Bit-complement beyond saturation"): accepted throughput equals the
 #     flits on the 16 vertical links between rows 3 and 4 per node and
@@ -86,6 +87,9 @@ expect_status 2
 expect_stderr_contains "deadlock.yaml:13:12: error: hw.routing: routing function 'test_deadlock_ring' deadlocks by design"
 run "$WAFERSIM" noc -q "$MESH" extra.yaml
 expect_status 2
+run "$WAFERSIM" noc -q --set "hw.link.latency=2000000 cycles" "$MESH"
+expect_status 2
+expect_stderr_contains "exceeds the network's limit of 1048575 cycles"
 
 # bit-complement beyond saturation: the throughput collapse of doc/noc.md
 run "$WAFERSIM" noc -q --format csv --set traffic.pattern=bit_complement --rates 0.4 --links "$T/bc_links.csv" \

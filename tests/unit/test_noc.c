@@ -124,6 +124,33 @@ START_TEST(zero_load_latency_formula)
 }
 END_TEST
 
+/* Links and credits far slower than one cycle: flits and credits wait in
+ * flight for up to ~1100 cycles (the network's event wheel must span the
+ * longest delay), and the zero-load formula still holds exactly. */
+START_TEST(zero_load_latency_long_links)
+{
+    const char *sets[] = { "hw.grid={x: 8, y: 8}", "hw.link.latency=1000 cycles", "noc.credit_delay=97 cycles",
+                           "noc.flit_size=160 B" };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 4);
+    static const struct { int src, dst; } pairs[] = { { 0, 0 }, { 0, 1 }, { 5, 58 }, { 63, 0 } };
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
+        for (int S = 1; S <= 8; S += 7) {
+            int H = abs(pairs[p].src % 8 - pairs[p].dst % 8) + abs(pairs[p].src / 8 - pairs[p].dst / 8);
+            /* P = 4, ser = 10, L = 1000, Rd + Vd = 2 (doc/noc.md) */
+            int gap = H == 0 ? S - 1 : (S - 1) * 10 - 2;
+            if (gap < S - 1)
+                gap = S - 1;
+            double expect = 2 + (H + 1) * 4 + H * (10 + 1000) + gap, hops;
+            double got = lone_packet(&cfg, pairs[p].src, pairs[p].dst, S, &hops);
+            ck_assert_msg(got == expect, "%d->%d, %d flits: latency %g, formula %g", pairs[p].src, pairs[p].dst, S,
+                          got, expect);
+            ck_assert_int_eq((int)hops, H);
+        }
+    ws_config_free(&cfg);
+}
+END_TEST
+
 /* ------------------------------------------------------------ hops */
 
 /* Injects one packet per (src, dst) pair given, spread out in time, and
@@ -633,6 +660,7 @@ static Suite *noc_suite(void)
     TCase *tc = tcase_create("model");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, zero_load_latency_formula);
+    tcase_add_test(tc, zero_load_latency_long_links);
     tcase_add_test(tc, mean_hops_closed_forms);
     tcase_add_test(tc, uniform_generator_sample_mean);
     tcase_add_test(tc, saturation_below_channel_load_bound);
