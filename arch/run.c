@@ -241,6 +241,10 @@ int arch_run(const ws_config *cfg, bool progress, arch_run_metrics *out, char *e
     ws_engine_set_skipping(s.engine, cfg->sim.activity_skipping);
     ws_engine_set_watchdog(s.engine, ws_config_ticks(cfg, cfg->sim.watchdog_s));
     s.net = noc_network_new(s.engine, cfg, NULL, err, err_len);
+    if (!s.net) {
+        run_free(&s);
+        return WS_EXIT_BAD_INPUT;
+    }
     arch_exec_setup setup = {
         .cfg = cfg, .model = &s.model, .batch = s.batch, .residency = s.res,
         .alloc = arch_alloc_registry[cfg->strategy.allocation],
