@@ -56,6 +56,14 @@
  *   random start. Degenerate layers use their table only (no mixture, no
  *   tilt).
  *
+ *   Draws: every decision above consumes the request stream's 32-bit words
+ *   exactly as gsl_rng_uniform (u = w / 2^32), gsl_rng_uniform_int (w /
+ *   ((2^32 - 1) / n), redrawn while >= n) and gsl_ran_discrete (Walker
+ *   tables from gsl_ran_discrete_preproc) would, in the order listed; for
+ *   speed generator.c runs the stream's MT19937 inline on a copy of its GSL
+ *   state and compares raw words with precomputed integer thresholds, which
+ *   gives the same decisions word for word.
+ *
  *   The same (model, profile, seed, lengths) gives the same requests on
  *   every machine; wl_gen_write() writes requests 0..n-1 through the trace
  *   writer (workload/trace_writer.h: atomic), each named
