@@ -13,6 +13,8 @@
 #include "arch/hwopt.h"
 #include "arch/place.h"
 #include "core/diag.h"
+#include "core/hash.h"
+#include "arch/run_schema.h"
 #include "core/progress.h"
 #include "core/xalloc.h"
 #include "mem/hbm.h"
@@ -24,13 +26,20 @@
 #include "workload/profile.h"
 #include "workload/trace_reader.h"
 
-/* Everything one run owns, released by run_free in reverse order. */
-typedef struct run_state {
+/* The model, trace and batch of a run: shared by variants whose model,
+ * workload section and seed agree. */
+struct arch_workload {
     wl_model model;
     bool model_loaded;
     char temp_trace[4096];
     wl_trace *trace;
     wl_batch *batch;
+    uint64_t key;            /* identity: model, workload section, seed */
+};
+
+/* Everything one simulation owns, released by run_free. */
+typedef struct run_state {
+    const arch_workload *w;
     mem_residency *res;
     ws_engine *engine;
     noc_network *net;
@@ -43,15 +52,44 @@ static void run_free(run_state *s)
     noc_network_free(s->net);
     ws_engine_free(s->engine);
     mem_residency_free(s->res);
-    wl_batch_free(s->batch);
-    wl_trace_close(s->trace);
-    if (s->temp_trace[0])
-        unlink(s->temp_trace);
-    if (s->model_loaded)
-        wl_model_free(&s->model);
 }
 
-static int load_model(const ws_config *cfg, run_state *s, char *err, size_t err_len)
+void arch_workload_close(arch_workload *w)
+{
+    if (!w)
+        return;
+    wl_batch_free(w->batch);
+    wl_trace_close(w->trace);
+    if (w->temp_trace[0])
+        unlink(w->temp_trace);
+    if (w->model_loaded)
+        wl_model_free(&w->model);
+    free(w);
+}
+
+/* Identity of what a workload depends on: the model, the workload section
+ * and the seed, as `config show` prints them. */
+static uint64_t workload_key(const ws_config *cfg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem)
+        abort();
+    fprintf(mem, "%s\n%lld\n", cfg->model ? cfg->model : "", (long long)cfg->sim.seed);
+    ws_cschema_write(&arch_workload_schema, &cfg->workload, mem, 0);
+    fclose(mem);
+    uint64_t h = ws_hash64(buf, len);
+    free(buf);
+    return h;
+}
+
+bool arch_workload_matches(const arch_workload *w, const ws_config *cfg)
+{
+    return w && w->key == workload_key(cfg);
+}
+
+static int load_model(const ws_config *cfg, arch_workload *s, char *err, size_t err_len)
 {
     if (!cfg->model || !*cfg->model) {
         snprintf(err, err_len, "model: the experiment names no model (e.g. model: deepseek-v3)");
@@ -68,7 +106,7 @@ static int load_model(const ws_config *cfg, run_state *s, char *err, size_t err_
 /* The trace of the run: the named file, or a synthetic one in a temporary
  * file from workload.profile, else the model's shipped profile, else the
  * default profile (wl_profile_pick). */
-static int open_trace(const ws_config *cfg, run_state *s, bool progress, char *err, size_t err_len)
+static int open_trace(const ws_config *cfg, arch_workload *s, bool progress, char *err, size_t err_len)
 {
     const ws_workload_config *w = &cfg->workload;
     const char *path = w->trace;
@@ -83,7 +121,12 @@ static int open_trace(const ws_config *cfg, run_state *s, bool progress, char *e
         const char *tmp = getenv("TMPDIR");
         snprintf(s->temp_trace, sizeof s->temp_trace, "%s/wafersim-run-%ld-%p.wst", tmp && *tmp ? tmp : "/tmp",
                  (long)getpid(), (void *)s);
-        wl_gen_lengths len = { (uint32_t)w->prompt_tokens, (uint32_t)w->prompt_tokens, -1 };
+        /* exactly the iterations simulated: decode_steps decode tokens and,
+         * unless the prefill is simulated, 1-token prompts (doc/run.md) */
+        uint32_t prompt = (uint32_t)w->prompt_tokens;
+        if (!prompt && !w->prefill)
+            prompt = 1;
+        wl_gen_lengths len = { prompt, prompt, (int32_t)w->decode_steps };
         uint64_t n = w->requests ? (uint64_t)w->requests : (uint64_t)w->batch;
         int rc = wl_gen_write(&s->model, &prof, (uint64_t)cfg->sim.seed, n, &len, s->temp_trace, progress, err,
                               err_len);
@@ -113,12 +156,13 @@ static int open_trace(const ws_config *cfg, run_state *s, bool progress, char *e
 
 static int place_experts(const ws_config *cfg, run_state *s, char *err, size_t err_len)
 {
+    const wl_model *model = &s->w->model;
     uint32_t tiles = (uint32_t)(cfg->hw.grid.x * cfg->hw.grid.y);
     s->res = mem_residency_new(tiles, (uint64_t)cfg->hw.tile.hbm.capacity_bytes, cfg->hw.tile.hbm.reserved_fraction,
-                               s->model.n_moe, (uint32_t)s->model.routed_experts, s->model.expert_bytes);
+                               model->n_moe, (uint32_t)model->routed_experts, model->expert_bytes);
     const arch_place_policy *p = arch_place_registry[cfg->strategy.placement];
-    arch_place_ctx ctx = { tiles, (uint32_t)cfg->hw.grid.x, (uint32_t)cfg->hw.grid.y, s->model.n_moe,
-                           (uint32_t)s->model.routed_experts, NULL };
+    arch_place_ctx ctx = { tiles, (uint32_t)cfg->hw.grid.x, (uint32_t)cfg->hw.grid.y, model->n_moe,
+                           (uint32_t)model->routed_experts, NULL };
     char perr[512];
     if (p->place(&ctx, s->res, perr, sizeof perr) != 0) {
         snprintf(err, err_len, "strategy.placement %s: %s", p->name, perr);
@@ -158,7 +202,7 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     arch_exec_results_get(s->exec, &r);
     double us = 1e6 / cfg->sim.clock_hz;
     uint32_t tiles = (uint32_t)(cfg->hw.grid.x * cfg->hw.grid.y);
-    m->moe_layers = s->model.n_moe;
+    m->moe_layers = s->w->model.n_moe;
     m->decode_tokens = r.tokens_measured;
     m->decode_time_us = (double)r.measured_ticks * us;
     m->throughput_tokens_per_s = m->decode_time_us > 0 ? (double)r.tokens_measured / (m->decode_time_us * 1e-6) : 0;
@@ -210,27 +254,41 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     m->link_util_max = max;
 }
 
-int arch_run(const ws_config *cfg, bool progress, arch_run_metrics *out, char *err, size_t err_len)
+int arch_workload_open(const ws_config *cfg, bool progress, arch_workload **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    arch_workload *w = ws_xcalloc(1, sizeof *w);
+    w->key = workload_key(cfg);
+    int rc = load_model(cfg, w, err, err_len);
+    if (!rc)
+        rc = open_trace(cfg, w, progress, err, err_len);
+    if (!rc) {
+        w->batch = wl_batch_build(w->trace, (uint64_t)cfg->workload.batch, cfg->workload.shuffle,
+                                  (uint64_t)cfg->sim.seed, err, err_len);
+        if (!w->batch)
+            rc = WS_EXIT_BAD_INPUT;
+    }
+    if (!rc && wl_batch_iterations(w->batch) <= (uint32_t)cfg->workload.decode_steps) {
+        snprintf(err, err_len, "workload.decode_steps: the batch has %u decode steps at most, %lld asked",
+                 wl_batch_iterations(w->batch) - 1, (long long)cfg->workload.decode_steps);
+        rc = WS_EXIT_BAD_INPUT;
+    }
+    if (rc) {
+        arch_workload_close(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *out, char *err,
+             size_t err_len)
 {
     memset(out, 0, sizeof *out);
     run_state s;
     memset(&s, 0, sizeof s);
+    s.w = w;
     int rc = check_policy(cfg, err, err_len);
-    if (!rc)
-        rc = load_model(cfg, &s, err, err_len);
-    if (!rc)
-        rc = open_trace(cfg, &s, progress, err, err_len);
-    if (!rc) {
-        s.batch = wl_batch_build(s.trace, (uint64_t)cfg->workload.batch, cfg->workload.shuffle,
-                                 (uint64_t)cfg->sim.seed, err, err_len);
-        if (!s.batch)
-            rc = WS_EXIT_BAD_INPUT;
-    }
-    if (!rc && wl_batch_iterations(s.batch) <= (uint32_t)cfg->workload.decode_steps) {
-        snprintf(err, err_len, "workload.decode_steps: the batch has %u decode steps at most, %lld asked",
-                 wl_batch_iterations(s.batch) - 1, (long long)cfg->workload.decode_steps);
-        rc = WS_EXIT_BAD_INPUT;
-    }
     if (!rc)
         rc = place_experts(cfg, &s, err, err_len);
     if (rc) {
@@ -246,14 +304,14 @@ int arch_run(const ws_config *cfg, bool progress, arch_run_metrics *out, char *e
         return WS_EXIT_BAD_INPUT;
     }
     arch_exec_setup setup = {
-        .cfg = cfg, .model = &s.model, .batch = s.batch, .residency = s.res,
+        .cfg = cfg, .model = &w->model, .batch = w->batch, .residency = s.res,
         .alloc = arch_alloc_registry[cfg->strategy.allocation],
         .first_iteration = cfg->workload.prefill ? 0 : 1,
         .last_iteration = (uint32_t)cfg->workload.decode_steps, .measure_from = 1,
     };
     s.exec = arch_exec_new(s.engine, s.net, &setup);
 
-    uint64_t total_layers = (uint64_t)(setup.last_iteration - setup.first_iteration + 1) * s.model.n_moe;
+    uint64_t total_layers = (uint64_t)(setup.last_iteration - setup.first_iteration + 1) * w->model.n_moe;
     ws_progress meter;
     ws_progress_begin(&meter, stderr, progress, "run", "layers", total_layers);
     ws_run_status st;
@@ -277,9 +335,9 @@ int arch_run(const ws_config *cfg, bool progress, arch_run_metrics *out, char *e
         snprintf(err, err_len, "the run ended before its last layer (internal error)");
         rc = WS_EXIT_RUNTIME;
     } else {
-        out->batch = wl_batch_size(s.batch);
-        out->distinct_requests = wl_batch_distinct(s.batch);
-        out->batch_reused = wl_batch_reused(s.batch);
+        out->batch = wl_batch_size(w->batch);
+        out->distinct_requests = wl_batch_distinct(w->batch);
+        out->batch_reused = wl_batch_reused(w->batch);
         out->decode_steps = (uint32_t)cfg->workload.decode_steps;
         collect(cfg, &s, out);
     }

@@ -8,7 +8,9 @@
  *     workload   the trace named by workload.trace, or a synthetic one
  *                generated with the model's profile (or workload.profile)
  *                and sim.seed into a temporary file that is removed
- *                afterwards; a batch of workload.batch requests
+ *                afterwards, holding exactly the simulated iterations
+ *                (decode_steps decode tokens; 1-token prompts unless the
+ *                prefill is simulated or workload.prompt_tokens is set); a batch of workload.batch requests
  *                (workload/batch.h; reused in order when the trace is
  *                shorter, which the metrics report); iterations 1 ..
  *                workload.decode_steps, plus the prefill when
@@ -56,6 +58,17 @@ typedef struct arch_run_metrics {
     uint64_t simulated_ticks;
 } arch_run_metrics;
 
-int arch_run(const ws_config *cfg, bool progress, arch_run_metrics *out, char *err, size_t err_len);
+/* The model, trace and batch of an experiment (the first three steps
+ * above), opened once and shared by every variant that has the same model,
+ * workload section and seed (arch_workload_matches). */
+typedef struct arch_workload arch_workload;
+int arch_workload_open(const ws_config *cfg, bool progress, arch_workload **out, char *err, size_t err_len);
+bool arch_workload_matches(const arch_workload *w, const ws_config *cfg);
+void arch_workload_close(arch_workload *w);
+
+/* Places, simulates and measures cfg on workload w (opened from a config
+ * that matches cfg). */
+int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *out, char *err,
+             size_t err_len);
 
 #endif

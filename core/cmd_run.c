@@ -116,6 +116,7 @@ int ws_cmd_run(int argc, char **argv)
     ws_table *t = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only)", N_COLUMNS,
                                columns);
     double *throughput = ws_xcalloc(n_variants, sizeof *throughput);
+    arch_workload *workload = NULL;   /* shared by variants with the same workload */
     for (size_t v = 0; v < n_variants && !rc; v++) {
         const ws_variant_config *var = base.variants.n ? &variants[v] : NULL;
         const char *name = var ? var->name : "default";
@@ -136,7 +137,13 @@ int ws_cmd_run(int argc, char **argv)
                     arch_alloc_names[cfg.strategy.allocation], arch_place_names[cfg.strategy.placement]);
         arch_run_metrics m;
         char err[1024];
-        rc = arch_run(&cfg, !o.quiet, &m, err, sizeof err);
+        if (!arch_workload_matches(workload, &cfg)) {
+            arch_workload_close(workload);
+            workload = NULL;
+            rc = arch_workload_open(&cfg, !o.quiet, &workload, err, sizeof err);
+        }
+        if (!rc)
+            rc = arch_run(&cfg, workload, !o.quiet, &m, err, sizeof err);
         if (rc) {
             fprintf(stderr, "wafersim run: variant %s: %s\n", name, err);
         } else {
@@ -160,6 +167,7 @@ int ws_cmd_run(int argc, char **argv)
             rc = WS_EXIT_RUNTIME;
         }
     }
+    arch_workload_close(workload);
     free(throughput);
     ws_table_free(t);
     ws_config_free(&base);

@@ -183,8 +183,8 @@ static int read_scalar(const reader *r, const ws_cfield *f, ws_ctype type, const
                           describe_found(n, found, sizeof found));
         }
         return -1;
-    case WS_CT_STRING:
-        *(char **)dest = ws_xstrdup(t);
+    case WS_CT_STRING:   /* a YAML null ("key:", "~") is the empty string */
+        *(char **)dest = ws_xstrdup(ws_ynode_is_null(n) ? "" : t);
         return 0;
     case WS_CT_QTY: {
         double v;

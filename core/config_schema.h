@@ -13,7 +13,8 @@
  *     WS_CT_INT     int64_t   decimal integer within [min, max]
  *     WS_CT_FLOAT   double    decimal number within [min, max]
  *     WS_CT_ENUM    int       one of names[] (index stored)
- *     WS_CT_STRING  char *    any scalar (owned; freed by ws_cschema_free)
+ *     WS_CT_STRING  char *    any scalar; null is "" (owned; freed by
+ *                             ws_cschema_free)
  *     WS_CT_QTY     double    quantity with a unit of kind `unit`, stored in
  *                             the canonical SI unit (core/units.h), within
  *                             [min, max] in that unit

@@ -62,6 +62,18 @@ grep -v '^#' noskip.csv | cut -d, -f1-3,5- > noskip.rows
 cut -d, -f1-3,5- rows.csv > skip.rows
 expect_same_file skip.rows noskip.rows
 
+# a synthetic workload (no trace): generated once, shared by the variants,
+# deterministic for the seed, and a different seed gives different numbers
+run "$WAFERSIM" run -q --format csv --out syn1.csv --set workload.trace= exp.yaml
+expect_status 0
+run "$WAFERSIM" run -q --format csv --out syn2.csv --set workload.trace= exp.yaml
+expect_status 0
+expect_same_file syn1.csv syn2.csv
+run "$WAFERSIM" run -q --format csv --out syn3.csv --set workload.trace= --set sim.seed=9 exp.yaml
+expect_status 0
+expect_eq "another seed changes the decode time" yes \
+    "$(grep -v '^#' syn1.csv | cut -d, -f8 > a.txt; grep -v '^#' syn3.csv | cut -d, -f8 > b.txt; cmp -s a.txt b.txt && echo no || echo yes)"
+
 # bad input
 run "$WAFERSIM" run -q --set options.expert_affine.enabled=false --set 'variants=[{name: A, set: ["strategy.allocation=affine"]}]' --set baseline=A exp.yaml
 expect_status 2
