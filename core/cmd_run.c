@@ -24,47 +24,98 @@ static const char *const columns[] = {
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
+/* The table format shows these columns (people read it in a terminal);
+ * CSV and JSON carry every column. --wide shows every column as a table. */
+static const char *const compact[] = {
+    "variant", "allocation", "decode_time_us", "throughput_tokens_per_s", "speedup_vs_baseline",
+    "layer_time_mean_us", "data_byte_hops_GBxhop", "hbm_local_read_GB", "hbm_remote_read_GB", "link_util_max",
+    "tile_busy_max_over_mean",
+};
+#define N_COMPACT (sizeof compact / sizeof compact[0])
+
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
-static void add_row(ws_table *t, const char *name, const ws_config *cfg, const arch_run_metrics *m)
+/* A table with the columns of `names` taken from the full row values. */
+typedef struct row_sink {
+    ws_table *full, *view;
+    int view_col[N_COLUMNS];   /* -1 when not in the view */
+} row_sink;
+
+static void sink_init(row_sink *k)
 {
-    size_t r = ws_table_add_row(t);
+    k->full = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only)", N_COLUMNS,
+                           columns);
+    k->view = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only; "
+                           "--wide or --format csv|json for every column)", N_COMPACT, compact);
+    for (size_t c = 0; c < N_COLUMNS; c++) {
+        k->view_col[c] = -1;
+        for (size_t v = 0; v < N_COMPACT; v++)
+            if (!strcmp(columns[c], compact[v]))
+                k->view_col[c] = (int)v;
+    }
+}
+
+static void sink_str(row_sink *k, size_t r, size_t c, const char *v)
+{
+    ws_table_set_str(k->full, r, c, v);
+    if (k->view_col[c] >= 0)
+        ws_table_set_str(k->view, r, (size_t)k->view_col[c], v);
+}
+
+static void sink_int(row_sink *k, size_t r, size_t c, int64_t v)
+{
+    ws_table_set_int(k->full, r, c, v);
+    if (k->view_col[c] >= 0)
+        ws_table_set_int(k->view, r, (size_t)k->view_col[c], v);
+}
+
+static void sink_double(row_sink *k, size_t r, size_t c, double v)
+{
+    ws_table_set_double(k->full, r, c, v);
+    if (k->view_col[c] >= 0)
+        ws_table_set_double(k->view, r, (size_t)k->view_col[c], v);
+}
+
+static void add_row(row_sink *t, const char *name, const ws_config *cfg, const arch_run_metrics *m)
+{
+    size_t r = ws_table_add_row(t->full);
+    ws_table_add_row(t->view);
     char hex[17];
     ws_hash64_hex(ws_config_hash(cfg), hex);
     size_t c = 0;
-    ws_table_set_str(t, r, c++, name);
-    ws_table_set_str(t, r, c++, arch_alloc_names[cfg->strategy.allocation]);
-    ws_table_set_str(t, r, c++, arch_place_names[cfg->strategy.placement]);
-    ws_table_set_str(t, r, c++, hex);
-    ws_table_set_int(t, r, c++, (int64_t)m->batch);
-    ws_table_set_int(t, r, c++, m->decode_steps);
-    ws_table_set_int(t, r, c++, (int64_t)m->decode_tokens);
-    ws_table_set_double(t, r, c++, m->decode_time_us);
-    ws_table_set_double(t, r, c++, m->throughput_tokens_per_s);
+    sink_str(t, r, c++, name);
+    sink_str(t, r, c++, arch_alloc_names[cfg->strategy.allocation]);
+    sink_str(t, r, c++, arch_place_names[cfg->strategy.placement]);
+    sink_str(t, r, c++, hex);
+    sink_int(t, r, c++, (int64_t)m->batch);
+    sink_int(t, r, c++, m->decode_steps);
+    sink_int(t, r, c++, (int64_t)m->decode_tokens);
+    sink_double(t, r, c++, m->decode_time_us);
+    sink_double(t, r, c++, m->throughput_tokens_per_s);
     c++;   /* speedup: filled once the baseline is known */
-    ws_table_set_double(t, r, c++, m->layer_time_mean_us);
-    ws_table_set_double(t, r, c++, m->layer_time_min_us);
-    ws_table_set_double(t, r, c++, m->layer_time_max_us);
-    ws_table_set_double(t, r, c++, m->layer_time_sd_us);
-    ws_table_set_double(t, r, c++, m->cp_time_us);
-    ws_table_set_int(t, r, c++, (int64_t)m->tasks);
-    ws_table_set_int(t, r, c++, (int64_t)m->request_hops);
-    ws_table_set_int(t, r, c++, (int64_t)m->data_hops);
-    ws_table_set_double(t, r, c++, m->data_byte_hops_GB);
-    ws_table_set_double(t, r, c++, m->hbm_local_read_GB);
-    ws_table_set_double(t, r, c++, m->hbm_remote_read_GB);
-    ws_table_set_double(t, r, c++, m->hbm_local_write_GB);
-    ws_table_set_int(t, r, c++, (int64_t)m->llc_hit_chunks);
-    ws_table_set_int(t, r, c++, (int64_t)m->llc_miss_chunks);
-    ws_table_set_double(t, r, c++, m->link_util_mean);
-    ws_table_set_double(t, r, c++, m->link_util_max);
-    ws_table_set_double(t, r, c++, m->tile_busy_max_us);
-    ws_table_set_double(t, r, c++, m->tile_busy_min_us);
-    ws_table_set_double(t, r, c++, m->tile_busy_mean_us);
-    ws_table_set_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_min_us));
-    ws_table_set_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_mean_us));
-    ws_table_set_double(t, r, c++, m->compute_utilisation);
-    ws_table_set_str(t, r, c++, m->batch_reused ? "yes" : "no");
+    sink_double(t, r, c++, m->layer_time_mean_us);
+    sink_double(t, r, c++, m->layer_time_min_us);
+    sink_double(t, r, c++, m->layer_time_max_us);
+    sink_double(t, r, c++, m->layer_time_sd_us);
+    sink_double(t, r, c++, m->cp_time_us);
+    sink_int(t, r, c++, (int64_t)m->tasks);
+    sink_int(t, r, c++, (int64_t)m->request_hops);
+    sink_int(t, r, c++, (int64_t)m->data_hops);
+    sink_double(t, r, c++, m->data_byte_hops_GB);
+    sink_double(t, r, c++, m->hbm_local_read_GB);
+    sink_double(t, r, c++, m->hbm_remote_read_GB);
+    sink_double(t, r, c++, m->hbm_local_write_GB);
+    sink_int(t, r, c++, (int64_t)m->llc_hit_chunks);
+    sink_int(t, r, c++, (int64_t)m->llc_miss_chunks);
+    sink_double(t, r, c++, m->link_util_mean);
+    sink_double(t, r, c++, m->link_util_max);
+    sink_double(t, r, c++, m->tile_busy_max_us);
+    sink_double(t, r, c++, m->tile_busy_min_us);
+    sink_double(t, r, c++, m->tile_busy_mean_us);
+    sink_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_min_us));
+    sink_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_mean_us));
+    sink_double(t, r, c++, m->compute_utilisation);
+    sink_str(t, r, c++, m->batch_reused ? "yes" : "no");
 }
 
 /* The overrides of one variant: the command line's, then the variant's. */
@@ -84,7 +135,9 @@ int ws_cmd_run(int argc, char **argv)
 {
     const ws_command *cmd = ws_command_find("run");
     ws_cli_opts o;
-    int rc = ws_cli_parse(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, &o);
+    bool wide = false;
+    const ws_cli_extra extra[] = { { .name = "wide", .flag = &wide } };
+    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, 1, &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {
@@ -113,8 +166,8 @@ int ws_cmd_run(int argc, char **argv)
             return WS_EXIT_BAD_INPUT;
         }
     }
-    ws_table *t = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only)", N_COLUMNS,
-                               columns);
+    row_sink t;
+    sink_init(&t);
     double *throughput = ws_xcalloc(n_variants, sizeof *throughput);
     arch_workload *workload = NULL;   /* shared by variants with the same workload */
     for (size_t v = 0; v < n_variants && !rc; v++) {
@@ -151,25 +204,27 @@ int ws_cmd_run(int argc, char **argv)
                 fprintf(stderr, "wafersim run: variant %s: the trace has %llu requests, fewer than the batch of "
                         "%llu: requests were reused in order\n", name, (unsigned long long)m.distinct_requests,
                         (unsigned long long)m.batch);
-            add_row(t, name, &cfg, &m);
+            add_row(&t, name, &cfg, &m);
             throughput[v] = m.throughput_tokens_per_s;
         }
         ws_config_free(&cfg);
     }
     if (!rc) {
         for (size_t v = 0; v < n_variants; v++)
-            ws_table_set_double(t, v, 9, ratio(throughput[v], throughput[baseline]));
+            sink_double(&t, v, 9, ratio(throughput[v], throughput[baseline]));
         ws_provenance p;
         ws_cli_provenance_config(&p, "wafersim run", path, &base);
         char err[512];
-        if (ws_table_write(t, &p, o.format, o.out, err, sizeof err) != 0) {
+        const ws_table *shown = o.format == WS_FORMAT_TABLE && !wide ? t.view : t.full;
+        if (ws_table_write(shown, &p, o.format, o.out, err, sizeof err) != 0) {
             fprintf(stderr, "wafersim run: %s\n", err);
             rc = WS_EXIT_RUNTIME;
         }
     }
     arch_workload_close(workload);
     free(throughput);
-    ws_table_free(t);
+    ws_table_free(t.full);
+    ws_table_free(t.view);
     ws_config_free(&base);
     ws_cli_opts_free(&o);
     return rc;

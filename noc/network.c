@@ -26,6 +26,30 @@ void noc_slot_grow_ej(noc_slot *s)
     s->ej = ws_xrealloc(s->ej, s->cap_ej * sizeof *s->ej);
 }
 
+void noc_slot_grow_wk(noc_slot *s)
+{
+    s->cap_wk = s->cap_wk ? 2 * s->cap_wk : 8;
+    s->wk = ws_xrealloc(s->wk, s->cap_wk * sizeof *s->wk);
+}
+
+/* The first tick after `now` whose wheel slot holds anything. Everything
+ * in the wheel is due within wmask ticks, so slot distance = tick distance. */
+static ws_tick wheel_next(const noc_network *n, ws_tick now)
+{
+    uint32_t s0 = (uint32_t)((now + 1) & n->wmask);
+    size_t wi = s0 >> 6;
+    uint64_t m = n->wocc[wi] & (~0ull << (s0 & 63));
+    for (size_t k = 0; k <= n->wocc_words; k++) {
+        if (m) {
+            uint32_t slot = (uint32_t)(wi * 64 + (size_t)__builtin_ctzll(m));
+            return now + 1 + ((slot - s0) & n->wmask);
+        }
+        wi = wi + 1 == n->wocc_words ? 0 : wi + 1;
+        m = n->wocc[wi];
+    }
+    return WS_TICK_NEVER;
+}
+
 /* ------------------------------------------------------------ packets */
 
 uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg)
@@ -201,6 +225,9 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     n->half_duplex = cfg->noc.half_duplex;
     n->free_pkt = NOC_NONE;
     n->free_msg = NOC_NONE;
+#ifdef NOC_CHECK_WAKES
+    n->check_wakes = true;   /* a debug build that checks every network */
+#endif
 
     size_t R = (size_t)n->nodes;
     n->routers = ws_xcalloc(R, sizeof *n->routers);
@@ -212,6 +239,9 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     n->w_ejected = ws_xcalloc(R, sizeof *n->w_ejected);
     n->active_words = (R + 63) / 64;
     n->active = ws_xcalloc(n->active_words, sizeof *n->active);
+    n->wake_at = ws_xmalloc(R * sizeof *n->wake_at);
+    for (size_t r = 0; r < R; r++)
+        n->wake_at[r] = WS_TICK_NEVER;
     n->node_x = ws_xmalloc(R * sizeof *n->node_x);
     n->node_y = ws_xmalloc(R * sizeof *n->node_y);
     for (int r = 0; r < n->nodes; r++) {
@@ -225,6 +255,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         noc_router *rt = &n->routers[r];
         rt->x = r % n->kx;
         rt->y = r / n->kx;
+        rt->rc_next = WS_TICK_NEVER;
         for (int p = 0; p < NOC_PORTS; p++)
             rt->in_link[p] = rt->out_link[p] = -1;
         for (int i = 0; i < n->PV; i++)
@@ -312,6 +343,8 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         slots *= 2;
     n->wheel = ws_xcalloc(slots, sizeof *n->wheel);
     n->wmask = (uint32_t)(slots - 1);
+    n->wocc_words = (size_t)((slots + 63) / 64);
+    n->wocc = ws_xcalloc(n->wocc_words, sizeof *n->wocc);
     n->id = ws_engine_add(e, "noc", n, &noc_ops);
     return n;
 }
@@ -323,8 +356,11 @@ void noc_network_free(noc_network *n)
     for (size_t i = 0; n->wheel && i <= n->wmask; i++) {
         free(n->wheel[i].ev);
         free(n->wheel[i].ej);
+        free(n->wheel[i].wk);
     }
     free(n->wheel);
+    free(n->wocc);
+    free(n->wake_at);
     free(n->links);
     free(n->chans);
     free(n->routers);
@@ -346,6 +382,7 @@ void noc_network_free(noc_network *n)
     free(n);
 }
 
+void noc_network_check_wakes(noc_network *n, bool on) { n->check_wakes = on; }
 int noc_network_nodes(const noc_network *n) { return n->nodes; }
 size_t noc_network_component(const noc_network *n) { return n->id; }
 void noc_network_set_traffic(noc_network *n, noc_traffic *t)
@@ -440,24 +477,7 @@ static void component_evaluate(void *self, ws_tick now)
     }
     n->moved = false;
     noc_arrivals(n, now);
-    for (size_t w = 0; w < n->active_words; w++) {
-        for (uint64_t m = n->active[w]; m; m &= m - 1) {
-            int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
-            uint64_t rest = m & (m - 1);
-            if (rest) {   /* the next router's state, while this one works */
-                int r2 = (int)(w * 64 + (size_t)__builtin_ctzll(rest));
-                __builtin_prefetch(&n->routers[r2]);
-                __builtin_prefetch((const char *)&n->routers[r2] + 64 * 4);
-                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV]);
-                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV / 2);
-                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV - 1);
-            }
-            noc_router_step(n, r, now);
-            const noc_ni *ni = &n->ni[r];
-            if (!n->routers[r].nbuf && ni->cur == NOC_NONE && ni->q_head == NOC_NONE)
-                n->active[w] &= ~(1ull << (r & 63));
-        }
-    }
+    n->hot = noc_routers_step(n, now);
     if (n->moved)
         ws_engine_progress(n->engine);
 }
@@ -465,7 +485,7 @@ static void component_evaluate(void *self, ws_tick now)
 static ws_tick component_next_due(const void *self, ws_tick now)
 {
     const noc_network *n = self;
-    if (n->c.packets_queued || n->buffered)
+    if (n->hot)
         return now + 1;
     ws_tick next = WS_TICK_NEVER;
     if (n->traffic) {
@@ -476,14 +496,13 @@ static ws_tick component_next_due(const void *self, ws_tick now)
     for (size_t i = 0; i < n->n_inbox; i++)
         if (n->inbox[i].at + 1 < next)
             next = n->inbox[i].at + 1;
-    if (n->in_flight)
-        for (ws_tick t = now + 1; t <= now + n->wmask && t < next; t++) {
-            const noc_slot *s = &n->wheel[t & n->wmask];
-            if (s->n || s->n_ej) {
-                next = t;
-                break;
-            }
-        }
+    ws_tick t = wheel_next(n, now);
+    if (t < next)
+        next = t;
+    /* work that nothing scheduled can ever move (a deadlock): visit every
+     * tick, as the watchdog expects of a busy component */
+    if (next == WS_TICK_NEVER && (n->c.packets_queued || n->buffered))
+        return now + 1;
     return next <= now ? now + 1 : next;
 }
 

@@ -10,11 +10,17 @@
  *   t + sw_alloc + st + ceil(flit / link bytes per tick) + link latency >=
  *   t + 1) and credits (>= 1 tick), so that order cannot change results.
  *   (Half-duplex channels are arbitrated with alternating priority; the
- *   fixed order makes that deterministic too.) The component's next_due is
- *   the next tick with buffered flits, queued packets, a link or credit
- *   arrival, a due traffic packet or a pending message; at any other tick a
- *   visit is a no-op, so results are identical with activity skipping on or
- *   off and under any engine visit order. It calls ws_engine_progress()
+ *   fixed order makes that deterministic too.) A router is active at the
+ *   ticks where its step can change something: when a flit, a credit or a
+ *   packet arrives that can let something move, and when one of its own
+ *   timers expires (a pipeline delay, an output link done serialising);
+ *   stepping it at any other tick would be a no-op (doc/noc.md, "Event-
+ *   driven time"). The component's next_due is the next tick with an
+ *   active router, a link or credit arrival, a router's timer, a due
+ *   traffic packet or a pending message (or the next tick, if packets
+ *   remain that nothing can move: a deadlock); at any other tick a visit
+ *   is a no-op, so results are identical with activity skipping on or off
+ *   and under any engine visit order. It calls ws_engine_progress()
  *   whenever a flit moves; busy() is true while any packet exists, and
  *   describe_stall() lists the blocked VCs and what each waits for (a free
  *   VC or credits of a named downstream VC).
@@ -78,6 +84,13 @@ typedef struct noc_traffic noc_traffic;
 noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routing *routing, char *err,
                              size_t err_len);
 void noc_network_free(noc_network *n);
+
+/* Debug aid for tests: at every tick the component is visited, also steps
+ * each router that has work but is not due and aborts unless that step
+ * changes nothing, i.e. unless leaving it alone was exact. Run the engine
+ * with activity skipping off so that every tick is checked. Results are
+ * those of an unchecked run. */
+void noc_network_check_wakes(noc_network *n, bool on);
 
 int noc_network_nodes(const noc_network *n);
 size_t noc_network_component(const noc_network *n);

@@ -11,9 +11,23 @@
  *   first (n_mesh_links), then per node an injection link (NI -> router
  *   LOCAL, from_r = -1) and an ejection link (router LOCAL -> NI, to_r =
  *   -1). Flits and credits on links live in the timing wheel (below).
- *   Bit r of active[] is set while router r has arrived flits or its NI
- *   has packets to inject; the component steps exactly those routers, in
- *   increasing order, after handling the tick's arrival events.
+ *
+ *   Event-driven time: bit r of active[] is set while router r (with its
+ *   NI) must be stepped at the current tick; the component steps exactly
+ *   those routers, in increasing order, after handling the tick's arrival
+ *   events. A step returns the router's wake tick: the earliest tick at
+ *   which a step could change anything if nothing arrived meanwhile
+ *   (router_step in noc/router.c). A router whose wake is the next tick
+ *   keeps its bit; any other loses it, and a later wake is filed as a wake
+ *   event in the timing wheel (wake_at[r] = its tick; an event whose tick
+ *   is no longer wake_at[r] is stale and ignored). Arrivals that can let
+ *   something move (a flit into an empty VC, a credit for a VC that had
+ *   none, any credit under VCT), due wake events and new packets at the NI
+ *   set the bit. So a router is stepped at every tick where its step could
+ *   change something, and results equal those of stepping every router
+ *   with work at every tick. Bit s of wocc[] is set while wheel slot s
+ *   may hold something (set by the slot's first item, cleared when the
+ *   slot is handled), which gives the next due tick without a scan.
  */
 #ifndef NOC_NETWORK_IMPL_H
 #define NOC_NETWORK_IMPL_H
@@ -53,6 +67,8 @@ typedef struct noc_slot {
     uint32_t n, cap;
     uint32_t n_ej, cap_ej;
     noc_flit *ej;
+    uint32_t *wk;                 /* routers to wake (see wake_at) */
+    uint32_t n_wk, cap_wk;
 } noc_slot;
 
 typedef struct noc_link {
@@ -165,10 +181,15 @@ struct noc_network {
     noc_link *links;
     size_t n_links, cap_links, n_mesh_links;
     noc_chan *chans;
-    uint64_t *active;             /* bit r: router r has buffered flits or its NI has packets */
+    uint64_t *active;             /* bit r: step router r at this tick (see the contract above) */
     size_t active_words;
+    bool hot;                     /* some bit of active[] stays set for the next tick */
+    bool check_wakes;             /* noc_network_check_wakes */
+    ws_tick *wake_at;             /* per router: tick of its pending wake event, WS_TICK_NEVER = none */
     noc_slot *wheel;
     uint32_t wmask;
+    uint64_t *wocc;               /* bit s: wheel slot s is not empty */
+    size_t wocc_words;
     uint16_t *node_x, *node_y;    /* coordinates of a node id */
     bool moved;                   /* a flit moved this tick */
 
@@ -207,10 +228,13 @@ void noc_area_update(noc_network *n, ws_tick now);
 void noc_inbox_push(noc_network *n, const noc_inbox_item *it);
 
 /* noc/router.c */
-void noc_router_step(noc_network *n, int r, ws_tick now);
+/* Steps the routers whose active bit is set, in increasing order, and
+ * files their wakes; returns whether some bit stays set for now + 1. */
+bool noc_routers_step(noc_network *n, ws_tick now);
 void noc_arrivals(noc_network *n, ws_tick now);
 void noc_slot_grow(noc_slot *s);
 void noc_slot_grow_ej(noc_slot *s);
+void noc_slot_grow_wk(noc_slot *s);
 void noc_describe_stall(const noc_network *n, FILE *out);
 
 #endif

@@ -1,10 +1,15 @@
 /* noc/router.c — the arrival events of a tick (flits, credits, NI
- * ejection), one tick of one router and its NI (injection, route
- * computation, separable VC and switch allocation, switch traversal); and
- * the stall report. Contract in noc/network.h (model) and noc/network_impl.h
+ * ejection, router wake-ups), one tick of one router and its NI
+ * (injection, route computation, separable VC and switch allocation,
+ * switch traversal) and the router's next wake tick; and the stall
+ * report. Contract in noc/network.h (model) and noc/network_impl.h
  * (data). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
 
 #include "noc/network_impl.h"
 
@@ -13,11 +18,19 @@ static inline void active_set(noc_network *n, int r)
     n->active[(unsigned)r >> 6] |= 1ull << ((unsigned)r & 63);
 }
 
+static inline void wocc_set(noc_network *n, ws_tick at)
+{
+    uint32_t i = (uint32_t)(at & n->wmask);
+    n->wocc[i >> 6] |= 1ull << (i & 63);
+}
+
 static inline void wheel_push(noc_network *n, ws_tick at, uint32_t ev)
 {
     noc_slot *s = &n->wheel[at & n->wmask];
     if (s->n == s->cap)
         noc_slot_grow(s);
+    if (!s->n)
+        wocc_set(n, at);
     s->ev[s->n++] = ev;
     n->in_flight++;
 }
@@ -55,8 +68,38 @@ static inline void send_eject(noc_network *n, const noc_flit *f, ws_tick at)
     noc_slot *s = &n->wheel[at & n->wmask];
     if (s->n_ej == s->cap_ej)
         noc_slot_grow_ej(s);
+    if (!s->n_ej)
+        wocc_set(n, at);
     s->ej[s->n_ej++] = *f;
     n->in_flight++;
+}
+
+/* Files router r's wake-up at tick `at` (> now). A wake beyond the wheel
+ * is filed at its end: an early step does nothing and files it again. */
+static inline void wake_file(noc_network *n, int r, ws_tick at, ws_tick now)
+{
+    if (at - now > n->wmask)
+        at = now + n->wmask;
+    if (n->wake_at[r] == at)
+        return;
+    n->wake_at[r] = at;
+    noc_slot *s = &n->wheel[at & n->wmask];
+    if (s->n_wk == s->cap_wk)
+        noc_slot_grow_wk(s);
+    s->wk[s->n_wk++] = (uint32_t)r;
+    wocc_set(n, at);
+}
+
+/* Router r must be stepped at tick `at` (>= now) at the latest. */
+static inline void wake_by(noc_network *n, int r, ws_tick at, ws_tick now)
+{
+    if (at <= now) {
+        active_set(n, r);
+        return;
+    }
+    if (((n->active[(unsigned)r >> 6] >> ((unsigned)r & 63)) & 1u) || n->wake_at[r] <= at)
+        return;   /* stepped this tick (which files its wake again), or woken early enough */
+    wake_file(n, r, at, now);
 }
 
 /* ------------------------------------------------------------ arrivals */
@@ -81,10 +124,23 @@ static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
 
 /* The events of tick `now`: ejections in the order they were sent (router
  * order), then flit and credit arrivals (each touches its own VC or
- * credit counter, so their order does not matter). */
+ * credit counter, so their order does not matter), then wake-ups.
+ * An arrival marks its router to be stepped (or to wake) only if it can
+ * let something move that could not before: a flit entering an empty VC
+ * (a head, whose route is ready after the routing delay, or a body flit
+ * of a packet whose earlier flits have left), and a credit for a VC that
+ * had none (wormhole: a flit bids for the switch, and the NI sends, with
+ * one credit; an output VC is allocated without looking at credits except
+ * to pick among adaptive routes, which only a grant or a tail leaving
+ * changes). Under virtual cut-through, which counts credits against
+ * packet sizes, every credit marks its router. Due wake-ups mark theirs. */
 void noc_arrivals(noc_network *n, ws_tick now)
 {
-    noc_slot *s = &n->wheel[now & n->wmask];
+    uint32_t si = (uint32_t)(now & n->wmask);
+    if (!((n->wocc[si >> 6] >> (si & 63)) & 1u))
+        return;
+    n->wocc[si >> 6] &= ~(1ull << (si & 63));
+    noc_slot *s = &n->wheel[si];
     for (uint32_t i = 0; i < s->n_ej; i++)
         ni_eject(n, &s->ej[i], now);
     s->n_ej = 0;
@@ -96,18 +152,19 @@ void noc_arrivals(noc_network *n, ws_tick now)
         int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
         size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
         if (e & 1u) {
-            n->credits[idx]++;
+            if (!n->credits[idx]++ || n->vct)
+                active_set(n, r);
             continue;
         }
         noc_router *rt = &n->routers[r];
         noc_ivc *iv = &n->ivc[idx];
         iv->pend--;
-        iv->count++;
-        if (!rt->nbuf++)
-            active_set(n, r);
+        rt->nbuf++;
         n->buffered++;
         if (++rt->occ[p] > rt->w_peak[p])
             rt->w_peak[p] = rt->occ[p];
+        if (iv->count++)
+            continue;
         if (iv->state == NOC_IVC_IDLE) {
             iv->state = NOC_IVC_RC;
             iv->ready = now + n->rc_delay;
@@ -115,9 +172,20 @@ void noc_arrivals(noc_network *n, ws_tick now)
             rt->rc_ports |= (uint8_t)(1u << p);
             if (iv->ready < rt->rc_next)
                 rt->rc_next = iv->ready;
+            wake_by(n, r, iv->ready, now);
+        } else {
+            active_set(n, r);
         }
     }
     s->n = 0;
+    for (uint32_t i = 0; i < s->n_wk; i++) {
+        uint32_t r = s->wk[i];
+        if (n->wake_at[r] == now) {
+            n->wake_at[r] = WS_TICK_NEVER;
+            active_set(n, (int)r);
+        }
+    }
+    s->n_wk = 0;
 }
 
 /* ------------------------------------------------------------ NI */
@@ -161,6 +229,24 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
             n->c.packets_queued--;
         }
     }
+}
+
+/* The NI's wake tick after its step at `now`: the next tick if it can
+ * send (a flit of its packet, or the head of the next one), else never
+ * (it waits for a credit). */
+static inline ws_tick ni_wake(const noc_network *n, int r, ws_tick now)
+{
+    const noc_ni *ni = &n->ni[r];
+    const uint16_t *cr = &n->credits[(size_t)r * n->PV + (size_t)NOC_PORT_LOCAL * n->V];
+    if (ni->cur != NOC_NONE)
+        return cr[ni->cur_vc] > 0 ? now + 1 : WS_TICK_NEVER;
+    if (ni->q_head == NOC_NONE)
+        return WS_TICK_NEVER;
+    int size = n->pkts[ni->q_head].size;
+    for (int v = 0; v < n->V; v++)
+        if (!((ni->vc_busy >> v) & 1u) && (n->vct ? cr[v] >= size : cr[v] > 0))
+            return now + 1;
+    return WS_TICK_NEVER;
 }
 
 /* ------------------------------------------------------------ router */
@@ -215,8 +301,11 @@ static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, cons
 }
 
 /* Requests are kept as p * 16 + v, which orders them like p * V + v; the
- * round-robin pointers rr_va[] are in the same encoding. */
-static void vc_allocate(noc_network *n, int r, ws_tick now)
+ * round-robin pointers rr_va[] are in the same encoding. Returns whether
+ * it granted an output VC while other VCs still wait for one (a VC that
+ * lost may win another VC or, with adaptive routing, pick another output
+ * at the next tick). */
+static bool vc_allocate(noc_network *n, int r, ws_tick now)
 {
     noc_router *rt = &n->routers[r];
     const int V = n->V, D = n->D;
@@ -226,6 +315,7 @@ static void vc_allocate(noc_network *n, int r, ws_tick now)
     uint16_t reqs[NOC_PORTS][NOC_PORTS * 16];
     int nreq[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
+    bool granted = false;
     for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
@@ -295,8 +385,10 @@ static void vc_allocate(noc_network *n, int r, ws_tick now)
             rt->m_act[p] |= 1u << v;
             rt->act_ports |= (uint8_t)(1u << p);
             rt->rr_va[o] = (uint16_t)(v + 1 < V ? e + 1 : p + 1 < NOC_PORTS ? (p + 1) * 16 : 0);
+            granted = true;
         }
     }
+    return granted && rt->va_ports;
 }
 
 /* May a flit leave on link li at tick now? Marks the refusal for the
@@ -322,7 +414,8 @@ static inline bool channel_free(noc_network *n, const noc_router *rt, int o, ws_
     return true;
 }
 
-static void traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
+/* Returns whether the flit was a tail (it freed its output VC). */
+static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
 {
     noc_router *rt = &n->routers[r];
     size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
@@ -348,7 +441,8 @@ static void traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
     c->last_user = rt->out_link[o];
     rt->w_flits[o]++;
     rt->w_busy[o] += rt->out_ser[o];
-    if (f.seq + 1 == f.size) {
+    bool tail = f.seq + 1 == f.size;
+    if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
         if (!(rt->m_act[p] &= ~(1u << v)))
             rt->act_ports &= (uint8_t)~(1u << p);
@@ -365,9 +459,11 @@ static void traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
         }
     }
     n->moved = true;
+    return tail;
 }
 
-static void switch_allocate(noc_network *n, int r, ws_tick now)
+/* Returns whether a tail left (freeing an output VC). */
+static bool switch_allocate(noc_network *n, int r, ws_tick now)
 {
     noc_router *rt = &n->routers[r];
     const int V = n->V;
@@ -412,31 +508,211 @@ static void switch_allocate(noc_network *n, int r, ws_tick now)
         }
     }
     /* stage 2: each output grants one nominating input, round-robin */
+    bool freed = false;
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs);
         uint32_t m = nom_mask[o], hi = m & (~0u << rt->rr_sa_out[o]);
         int p = __builtin_ctz(hi ? hi : m);
         int v = nom_vc[o][p];
-        traverse(n, r, p, v, o, now);
+        freed |= traverse(n, r, p, v, o, now);
         rt->rr_sa_in[p] = (uint8_t)(v + 1 == V ? 0 : v + 1);
         rt->rr_sa_out[o] = (uint8_t)(p + 1 == NOC_PORTS ? 0 : p + 1);
     }
+    return freed;
 }
 
-void noc_router_step(noc_network *n, int r, ws_tick now)
+/* The wake tick of router r's buffered flits after its step at `now`
+ * (router_step handles the NI, and a step that granted an output VC or
+ * let a tail leave while VCs wait for one). Timers: the routing delay of
+ * VCs in route computation (rc_next), the VC-allocation delay of VCs that
+ * have not yet asked for an output VC, the delay before switch allocation
+ * of VCs that got one. A VC that asked and was refused waits for an
+ * output VC, which only a tail leaving this router frees, or (VCT) for
+ * credits, which arrive as events. A flit that may bid for the switch
+ * bids at the next tick if its output link is free (it lost the
+ * arbitration, or the half-duplex alternation refused it), else when the
+ * link has serialised its last flit; with no credit for its downstream VC
+ * it waits for one, an event. In half duplex a flit refused a busy
+ * channel marks the refusal (noc_link.want), which the other direction
+ * reads from the first tick the channel is free: such a router is also
+ * stepped at the channel's last busy tick, so that the mark it leaves is
+ * the one stepping at every tick would leave. */
+static ws_tick router_wake(const noc_network *n, int r, ws_tick now)
+{
+    const noc_router *rt = &n->routers[r];
+    const int V = n->V;
+    const noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
+    const uint16_t *crb = &n->credits[(size_t)r * n->PV];
+    const ws_tick next = now + 1;
+    ws_tick w = rt->rc_ports ? rt->rc_next : WS_TICK_NEVER;
+    if (w <= next)
+        return next;
+    for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
+        if (!rt->occ[p])
+            continue;
+        for (uint32_t m = rt->m_act[p]; m; m &= m - 1) {
+            const noc_ivc *iv = &ivb[p * V + __builtin_ctz(m)];
+            if (!iv->count)
+                continue;
+            if (iv->ready > now) {
+                if (iv->ready <= next)
+                    return next;
+                if (iv->ready < w)
+                    w = iv->ready;
+                continue;
+            }
+            int o = iv->out_port;
+            if (o != NOC_PORT_LOCAL && crb[o * V + iv->out_vc] == 0)
+                continue;
+            const noc_chan *c = &n->chans[rt->out_chan[o]];
+            ws_tick t = c->busy_until;
+            if (t <= next)
+                return next;
+            if (c->links[1] >= 0)
+                t--;
+            if (t < w)
+                w = t;
+        }
+    }
+    for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
+        for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
+            const noc_ivc *iv = &ivb[p * V + __builtin_ctz(m)];
+            if (iv->ready > now && iv->ready < w)
+                w = iv->ready;
+        }
+    }
+    return w > now ? w : next;
+}
+
+/* One tick of router r and its NI; returns its wake tick (> now, or
+ * WS_TICK_NEVER: only an arrival can give it work). */
+static inline ws_tick router_step(noc_network *n, int r, ws_tick now)
 {
     const noc_ni *ni = &n->ni[r];
-    if (ni->cur != NOC_NONE || ni->q_head != NOC_NONE)
+    ws_tick w = WS_TICK_NEVER;
+    if (ni->cur != NOC_NONE || ni->q_head != NOC_NONE) {
         ni_inject(n, r, now);
+        w = ni_wake(n, r, now);
+    }
     const noc_router *rt = &n->routers[r];
     if (!rt->nbuf)
-        return;
+        return w;
     if (rt->rc_ports)
         route_compute(n, r, now);
-    if (rt->va_ports)
-        vc_allocate(n, r, now);
-    if (rt->act_ports)
-        switch_allocate(n, r, now);
+    bool again = rt->va_ports && vc_allocate(n, r, now);
+    if (rt->act_ports && switch_allocate(n, r, now) && rt->va_ports)
+        again = true;
+    if (again)
+        return now + 1;
+    if (w == now + 1)
+        return w;
+    ws_tick rw = router_wake(n, r, now);
+    return rw < w ? rw : w;
+}
+
+/* After stepping router r at `now` with wake tick `wake`: keeps its bit
+ * for the next tick, files a later wake-up, or forgets it until an
+ * arrival. Returns whether the bit stays set. */
+static inline bool router_sleep(noc_network *n, int r, ws_tick wake, ws_tick now)
+{
+    if (wake == now + 1) {
+        n->wake_at[r] = WS_TICK_NEVER;
+        return true;
+    }
+    n->active[(unsigned)r >> 6] &= ~(1ull << ((unsigned)r & 63));
+    if (wake == WS_TICK_NEVER)
+        n->wake_at[r] = WS_TICK_NEVER;
+    else
+        wake_file(n, r, wake, now);
+    return false;
+}
+
+/* noc_network_check_wakes: steps router r, which has work but is not
+ * due, and aborts unless that step changes nothing, i.e. unless skipping
+ * it was exact. Only half-duplex refusal marks (noc_link.want) may
+ * change, and not on the channel's last busy tick nor on a free channel;
+ * they are put back, so results equal those of an unchecked run. */
+static void check_not_due(noc_network *n, int r, ws_tick now)
+{
+    const noc_router *rt = &n->routers[r];
+    const noc_ni *ni = &n->ni[r];
+    if (!rt->nbuf && ni->cur == NOC_NONE && ni->q_head == NOC_NONE)
+        return;
+    size_t PV = (size_t)n->PV;
+    noc_router rs = *rt;
+    noc_ni ns = *ni;
+    noc_ivc *is = ws_xmalloc(PV * sizeof *is);
+    uint16_t cs[NOC_PORTS * 32];
+    memcpy(is, &n->ivc[r * PV], PV * sizeof *is);
+    memcpy(cs, &n->credits[r * PV], PV * sizeof *cs);
+    noc_chan chs[NOC_PORTS];
+    ws_tick want[NOC_PORTS];
+    for (int p = 0; p < NOC_PORTS; p++)
+        if (rt->out_link[p] >= 0) {
+            chs[p] = n->chans[rt->out_chan[p]];
+            want[p] = n->links[rt->out_link[p]].want;
+        }
+    uint64_t buffered = n->buffered, in_flight = n->in_flight, flits_injected = n->c.flits_injected;
+    bool moved = n->moved;
+    ws_tick w = router_step(n, r, now);
+    bool bad = memcmp(&rs, rt, sizeof rs) || memcmp(&ns, ni, sizeof ns) ||
+               memcmp(is, &n->ivc[r * PV], PV * sizeof *is) || memcmp(cs, &n->credits[r * PV], PV * sizeof *cs) ||
+               buffered != n->buffered || in_flight != n->in_flight || flits_injected != n->c.flits_injected ||
+               moved != n->moved;
+    for (int p = 0; p < NOC_PORTS; p++) {
+        if (rt->out_link[p] < 0)
+            continue;
+        const noc_chan *c = &n->chans[rt->out_chan[p]];
+        bad |= memcmp(&chs[p], c, sizeof *c) != 0;
+        noc_link *l = &n->links[rt->out_link[p]];
+        if (l->want != want[p]) {
+            bad |= c->busy_until <= now + 1;
+            l->want = want[p];
+        }
+    }
+    if (bad) {
+        fprintf(stderr, "noc: internal error: router %d stepped at tick %llu, before its wake (%llu), changed "
+                        "its state\n", r, (unsigned long long)now, (unsigned long long)w);
+        abort();
+    }
+    free(is);
+}
+
+static bool routers_step_checked(noc_network *n, ws_tick now)
+{
+    bool hot = false;
+    for (int r = 0; r < n->nodes; r++) {
+        if ((n->active[r >> 6] >> (r & 63)) & 1u)
+            hot |= router_sleep(n, r, router_step(n, r, now), now);
+        else
+            check_not_due(n, r, now);
+    }
+    return hot;
+}
+
+bool noc_routers_step(noc_network *n, ws_tick now)
+{
+    if (n->check_wakes)
+        return routers_step_checked(n, now);
+    bool hot = false;
+    for (size_t w = 0; w < n->active_words; w++) {
+        for (uint64_t m = n->active[w]; m; m &= m - 1) {
+            int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
+            uint64_t rest = m & (m - 1);
+            if (rest) {   /* the next router's state, while this one works */
+                int r2 = (int)(w * 64 + (size_t)__builtin_ctzll(rest));
+                __builtin_prefetch(&n->routers[r2]);
+                __builtin_prefetch((const char *)&n->routers[r2] + 64 * 4);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV]);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV / 2);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV - 1);
+            }
+            hot |= router_sleep(n, r, router_step(n, r, now), now);
+        }
+    }
+    return hot;
 }
 
 /* ------------------------------------------------------------ stall report */

@@ -21,3 +21,15 @@ echo
 echo "== compiled-in hardware options (results/options.csv)"
 "$ws" options --format csv --out "$top/results/options.csv"
 "$ws" options --format table
+echo
+echo "== the main job: configs/experiments/quickstart.yaml (DeepSeek-V3 on dojo, batch 4096)"
+"$ws" run --format csv --out "$top/results/quickstart.csv" "$top/configs/experiments/quickstart.yaml"
+echo
+echo "results/quickstart.csv (every column, with provenance); the main ones:"
+grep -v '^#' "$top/results/quickstart.csv" | awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+              printf "%-10s %-10s %16s %14s %10s %18s\n", "variant", "allocation", "decode_time_us",
+                     "tokens_per_s", "speedup", "byte_hops_GBxhop"; next }
+    { printf "%-10s %-10s %16.0f %14.0f %10.2f %18.0f\n", $col["variant"], $col["allocation"],
+             $col["decode_time_us"], $col["throughput_tokens_per_s"], $col["speedup_vs_baseline"],
+             $col["data_byte_hops_GBxhop"] }'

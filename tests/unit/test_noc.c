@@ -14,7 +14,14 @@
  *     component talking to the network, and across runs with one seed;
  *   - the test-only ring routing deadlocks and the watchdog names the VCs;
  *   - adaptive routings stay minimal and deliver everything; half-duplex
- *     links share their bandwidth; messages are reassembled. */
+ *     links share their bandwidth; messages are reassembled;
+ *   - event-driven time: a router left alone until its wake tick would
+ *     have done nothing at the ticks skipped (noc_network_check_wakes
+ *     steps it anyway at every tick and aborts otherwise), on variants
+ *     with long links, wide flits, half duplex, virtual cut-through,
+ *     adaptive routing, input speedup and slow pipelines, with the same
+ *     results as an unchecked run; and a packet over long links costs
+ *     the engine a few visits per flit and hop, not one per cycle. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <math.h>
@@ -654,6 +661,118 @@ START_TEST(link_override_changes_serialisation)
 }
 END_TEST
 
+/* ------------------------------------------------------------ event-driven time */
+
+typedef struct wake_run {
+    noc_counts c;
+    double lat_sum, hops_sum;
+    size_t measured;
+    ws_tick end;
+    uint64_t ticks_processed;
+} wake_run;
+
+/* Bursty random traffic for 2000 cycles, then a drain; with `check`,
+ * activity skipping off and every router with work that is not due
+ * stepped anyway (aborting unless that step changes nothing). */
+static void run_wakes(const char *const *sets, size_t n_sets, double rate, bool check, wake_run *out)
+{
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
+    ws_engine *e = ws_engine_new(1);
+    ws_engine_set_skipping(e, !check);
+    char err[128];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    ck_assert_msg(n != NULL, "%s", err);
+    noc_network_check_wakes(n, check);
+    noc_network_set_measuring(n, true);
+    noc_traffic *t = noc_traffic_new(&cfg, rate, 5);
+    noc_network_set_traffic(n, t);
+    ck_assert_int_eq(ws_engine_run(e, 1999), WS_RUN_UNTIL);
+    noc_network_set_traffic(n, NULL);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    noc_network_counts(n, &out->c);
+    noc_measured m;
+    noc_network_measured(n, &m);
+    out->measured = m.n;
+    out->lat_sum = out->hops_sum = 0;
+    for (size_t i = 0; i < m.n; i++) {
+        out->lat_sum += m.packet_latency[i];
+        out->hops_sum += m.hops[i];
+    }
+    ws_engine_stats st;
+    ws_engine_stats_get(e, &st);
+    out->end = st.now;
+    out->ticks_processed = st.ticks_processed;
+    noc_network_free(n);
+    noc_traffic_free(t);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+
+START_TEST(wakes_are_exact)
+{
+    static const struct {
+        const char *sets[6];
+        size_t n;
+        double rate;
+    } variants[] = {
+        /* 16 B flits over 1 B/cycle links of 40 cycles: ser 16 */
+        { { "hw.link.bandwidth=1 B/cycle", "hw.link.latency=40 cycles", "traffic.packet_flits=[1,4]" }, 3, 0.02 },
+        { { "hw.link.bandwidth=2 B/cycle", "hw.link.latency=30 cycles", "noc.half_duplex=true",
+            "traffic.packet_flits=[2,5]" }, 4, 0.02 },
+        { { "hw.link.bandwidth=4 B/cycle", "noc.half_duplex=true", "hw.routing=west_first",
+            "noc.switching=vct", "traffic.packet_flits=[1,3]" }, 5, 0.05 },
+        { { "hw.routing=odd_even", "noc.input_speedup=2", "hw.link.bandwidth=8 B/cycle",
+            "traffic.packet_flits=[3]", "noc.vcs=2" }, 5, 0.1 },
+        { { "noc.routing_delay=3 cycles", "noc.vc_alloc_delay=2 cycles", "noc.sw_alloc_delay=0 cycles",
+            "noc.credit_delay=9 cycles", "noc.vc_buffer_flits=3", "traffic.packet_flits=[1,6]" }, 6, 0.15 },
+        { { "noc.half_duplex=true", "hw.routing=yx", "traffic.packet_flits=[2]" }, 3, 0.4 },
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        wake_run a, b;
+        run_wakes(variants[i].sets, variants[i].n, variants[i].rate, true, &a);
+        run_wakes(variants[i].sets, variants[i].n, variants[i].rate, false, &b);
+        ck_assert_uint_gt(a.c.packets_ejected, 50);
+        ck_assert_uint_eq(a.c.packets_alive, 0);
+        ck_assert_uint_eq(a.c.packets_ejected, b.c.packets_ejected);
+        ck_assert_uint_eq(a.c.flits_ejected, b.c.flits_ejected);
+        ck_assert_uint_eq(a.measured, b.measured);
+        ck_assert_msg(a.lat_sum == b.lat_sum && a.hops_sum == b.hops_sum, "variant %zu: latency sums %g %g", i,
+                      a.lat_sum, b.lat_sum);
+        ck_assert_uint_eq(a.end, b.end);
+    }
+}
+END_TEST
+
+START_TEST(long_links_cost_few_visits)
+{
+    /* 64 B flits over 1 B/cycle links of 1000 cycles: each flit holds a
+     * link for 64 cycles and spends 1064 on it */
+    const char *sets[] = { "hw.link.bandwidth=1 B/cycle", "hw.link.latency=1000 cycles", "noc.flit_size=64 B" };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 3);
+    ws_engine *e = ws_engine_new(1);
+    char err[128];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_network_set_measuring(n, true);
+    noc_network_inject_packet(n, 0, 0, 15, 8);   /* 6 hops */
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    noc_measured m;
+    noc_network_measured(n, &m);
+    ck_assert_uint_eq(m.n, 1);
+    /* doc/noc.md: 2 + 7 P + 6 (ser + L) + 7 ser - (Rd + Vd), P = 4 */
+    ck_assert(m.packet_latency[0] == 2 + 7 * 4 + 6 * (64 + 1000) + 7 * 64 - 2);
+    ws_engine_stats st;
+    ws_engine_stats_get(e, &st);
+    /* 8 flits x 7 routers, a few visits each, out of ~7000 cycles */
+    ck_assert_msg(st.ticks_processed < 300, "%llu ticks visited of %llu", (unsigned long long)st.ticks_processed,
+                  (unsigned long long)st.now);
+    noc_network_free(n);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+END_TEST
+
 static Suite *noc_suite(void)
 {
     Suite *s = suite_create("noc");
@@ -675,6 +794,8 @@ static Suite *noc_suite(void)
     tcase_add_test(tc, adaptive_routes_are_minimal);
     tcase_add_test(tc, half_duplex_shares_the_link);
     tcase_add_test(tc, link_override_changes_serialisation);
+    tcase_add_test(tc, wakes_are_exact);
+    tcase_add_test(tc, long_links_cost_few_visits);
     suite_add_tcase(s, tc);
     return s;
 }
