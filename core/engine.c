@@ -54,6 +54,8 @@ struct ws_engine {
 
 static void schedule(ws_engine *e, size_t id, ws_tick at)
 {
+    if (at == WS_TICK_NEVER)
+        return;   /* "never" is not a tick */
     component *c = &e->comps[id];
     /* Skip an exact repeat of a pending wake-up (no-skip mode re-reports
      * the same next_due every tick). */
@@ -210,6 +212,17 @@ static void process_tick(ws_engine *e, ws_tick t)
     e->in_tick = false;
 }
 
+/* Both skipping modes end a bounded run with `now` at `until` (the no-skip
+ * mode has visited every tick up to it; the skipping mode jumps there). */
+static ws_run_status stop_at_until(ws_engine *e, ws_tick until)
+{
+    if (!e->started || until > e->now) {
+        e->now = until;
+        e->started = true;
+    }
+    return WS_RUN_UNTIL;
+}
+
 ws_run_status ws_engine_run(ws_engine *e, ws_tick until)
 {
     for (;;) {
@@ -223,20 +236,23 @@ ws_run_status ws_engine_run(ws_engine *e, ws_tick until)
         ws_tick t = e->skipping ? e->cal.items[0].at : (e->started ? e->now + 1 : 0);
         if (e->started && t <= e->now)
             t = e->now + 1;   /* cannot happen with future-only wake-ups */
-        if (e->watchdog && e->started && t > e->last_progress + e->watchdog) {
-            /* the first tick at which the no-skip mode would notice */
-            ws_tick stop = e->last_progress + e->watchdog + 1;
+        /* t >= last_progress always, so the subtraction cannot wrap */
+        if (e->watchdog && e->started && t - e->last_progress > e->watchdog) {
+            /* the first tick at which the no-skip mode would notice
+             * (saturating: a window near 2^64 never fires) */
+            ws_tick stop = e->watchdog < WS_TICK_NEVER - 1 - e->last_progress
+                               ? e->last_progress + e->watchdog + 1 : WS_TICK_NEVER;
             if (stop < e->now + 1)
                 stop = e->now + 1;
             if (stop > until)
-                return WS_RUN_UNTIL;
+                return stop_at_until(e, until);
             if (any_busy(e)) {
                 e->now = stop;
                 return WS_RUN_NO_PROGRESS;
             }
         }
         if (t > until)
-            return WS_RUN_UNTIL;
+            return stop_at_until(e, until);
         process_tick(e, t);
     }
 }

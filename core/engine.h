@@ -30,7 +30,8 @@
  *   same end tick in both.
  *
  *   The run ends at the first tick after which no wake-up is pending
- *   (quiescence), or at `until`. If at quiescence a component still reports
+ *   (quiescence), or at `until` (then ws_engine_now() is `until` in both
+ *   skipping modes). A wake-up at WS_TICK_NEVER is ignored. If at quiescence a component still reports
  *   busy(), nothing can ever move it: that is a deadlock. Progress
  *   watchdog: components call ws_engine_progress() whenever something moves
  *   (a flit advances, a request completes). If some component is busy and

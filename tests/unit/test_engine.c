@@ -329,6 +329,56 @@ START_TEST(channel_latency_and_order)
 }
 END_TEST
 
+/* review findings: a huge watchdog window never fires (no overflow); a
+ * bounded run ends at `until` in both modes; "never" is not a tick */
+START_TEST(watchdog_window_near_max_never_fires)
+{
+    for (int skipping = 0; skipping <= 1; skipping++) {
+        staller s = { .long_wait = 3000 };
+        ws_engine *e = ws_engine_new(1);
+        s.e = e;
+        ws_engine_set_skipping(e, skipping);
+        ws_engine_set_watchdog(e, WS_TICK_NEVER - 2);
+        ws_engine_add(e, "waiter", &s, &staller_ops);
+        ck_assert_int_eq(ws_engine_run(e, 10), WS_RUN_UNTIL);
+        ws_engine_progress(e);   /* last progress at 10: 10 + window would wrap */
+        ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+        ck_assert(s.done);
+        ws_engine_free(e);
+    }
+}
+END_TEST
+
+START_TEST(bounded_run_ends_at_until_in_both_modes)
+{
+    for (int skipping = 0; skipping <= 1; skipping++) {
+        staller s = { .long_wait = 1000 };
+        ws_engine *e = ws_engine_new(1);
+        s.e = e;
+        ws_engine_set_skipping(e, skipping);
+        ws_engine_add(e, "waiter", &s, &staller_ops);
+        ck_assert_int_eq(ws_engine_run(e, 100), WS_RUN_UNTIL);
+        ck_assert_uint_eq(ws_engine_now(e), 100);
+        ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+        ck_assert_uint_eq(ws_engine_now(e), 1000);
+        ws_engine_free(e);
+    }
+}
+END_TEST
+
+START_TEST(wake_at_never_is_ignored)
+{
+    staller s = { .long_wait = 50 };
+    ws_engine *e = ws_engine_new(1);
+    s.e = e;
+    size_t id = ws_engine_add(e, "waiter", &s, &staller_ops);
+    ws_engine_wake(e, id, WS_TICK_NEVER);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    ck_assert_uint_eq(ws_engine_now(e), 50);
+    ws_engine_free(e);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -345,6 +395,9 @@ static Suite *engine_suite(void)
     tcase_add_test(wd, deadlock_detected_when_nothing_is_scheduled);
     tcase_add_test(wd, long_legitimate_wait_is_not_a_stall);
     tcase_add_test(wd, watchdog_off_runs_to_until);
+    tcase_add_test(wd, watchdog_window_near_max_never_fires);
+    tcase_add_test(wd, bounded_run_ends_at_until_in_both_modes);
+    tcase_add_test(wd, wake_at_never_is_ignored);
     suite_add_tcase(s, wd);
     TCase *ch = tcase_create("channel");
     tcase_add_test(ch, channel_latency_and_order);
