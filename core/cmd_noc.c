@@ -18,40 +18,6 @@ typedef struct noc_extra {
     const char *rates, *links, *histogram;
 } noc_extra;
 
-/* Removes --rates/--links/--histogram (with their values) from argv, which
- * ws_cli_parse does not know. Returns the new argc, or -1 on a missing
- * value. */
-static int take_extra(int argc, char **argv, noc_extra *x)
-{
-    static const char *const names[] = { "--rates", "--links", "--histogram" };
-    const char **slots[] = { &x->rates, &x->links, &x->histogram };
-    int out = 0;
-    for (int i = 0; i < argc; i++) {
-        int hit = -1;
-        const char *value = NULL;
-        for (int k = 0; k < 3 && i > 0; k++) {
-            size_t len = strlen(names[k]);
-            if (!strcmp(argv[i], names[k])) {
-                if (i + 1 >= argc) {
-                    fprintf(stderr, "wafersim noc: option %s needs a value\n", names[k]);
-                    return -1;
-                }
-                hit = k;
-                value = argv[++i];
-            } else if (!strncmp(argv[i], names[k], len) && argv[i][len] == '=') {
-                hit = k;
-                value = argv[i] + len + 1;
-            }
-        }
-        if (hit >= 0)
-            *slots[hit] = value;
-        else
-            argv[out++] = argv[i];
-    }
-    argv[out] = NULL;
-    return out;
-}
-
 static const char *const columns[] = {
     "offered_flits_per_node_cycle",
     "generated_flits_per_node_cycle", "generated_min_flits_per_node_cycle", "generated_max_flits_per_node_cycle",
@@ -144,28 +110,25 @@ int ws_cmd_noc(int argc, char **argv)
 {
     const ws_command *cmd = ws_command_find("noc");
     noc_extra x = { NULL, NULL, NULL };
-    char **args = ws_xmalloc(((size_t)argc + 1) * sizeof *args);
-    memcpy(args, argv, (size_t)argc * sizeof *args);
-    int n_args = take_extra(argc, args, &x);
+    const ws_cli_extra extra[] = {
+        { .name = "rates", .value = &x.rates },
+        { .name = "links", .value = &x.links },
+        { .name = "histogram", .value = &x.histogram },
+    };
     ws_cli_opts o;
-    int rc = n_args < 0 ? -1
-                        : ws_cli_parse(n_args, args, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, &o);
-    if (rc) {
-        free(args);
-        if (n_args < 0)
-            fprintf(stderr, "try 'wafersim noc --help'\n");
+    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, 3, &o);
+    if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
-    }
     if (o.n_args != 1) {
         fprintf(stderr, "wafersim noc: expected exactly one config file, found %zu\n", o.n_args);
         ws_cli_opts_free(&o);
-        free(args);
         return WS_EXIT_BAD_INPUT;
     }
     /* --rates 0.1,0.2 is --set traffic.rates=[0.1,0.2]: checked by the schema */
     char *rates_set = NULL;
     const char **sets = ws_xmalloc((o.n_sets + 1) * sizeof *sets);
-    memcpy(sets, o.sets, o.n_sets * sizeof *sets);
+    if (o.n_sets)   /* o.sets is NULL when no --set was given */
+        memcpy(sets, o.sets, o.n_sets * sizeof *sets);
     size_t n_sets = o.n_sets;
     if (x.rates) {
         size_t len = strlen(x.rates) + 32;
@@ -241,6 +204,6 @@ out:
     free(rates_set);
     free(sets);
     ws_cli_opts_free(&o);
-    free(args);
+
     return status;
 }
