@@ -281,8 +281,39 @@ int arch_workload_open(const ws_config *cfg, bool progress, arch_workload **out,
     return 0;
 }
 
+const char *const arch_run_link_columns[] = { "variant", "link", "direction", "bytes_GB", "busy_us",
+                                              "utilisation", "peak_buffer_flits" };
+const size_t arch_run_link_column_count = sizeof arch_run_link_columns / sizeof arch_run_link_columns[0];
+
+static void add_links(const ws_config *cfg, run_state *s, const char *variant, ws_table *t)
+{
+    ws_engine_stats es;
+    ws_engine_stats_get(s->engine, &es);
+    double us = 1e6 / cfg->sim.clock_hz;
+    for (size_t i = 0; i < noc_network_link_count(s->net); i++) {
+        noc_link_stats l;
+        noc_network_link_stats(s->net, i, &l);
+        char name[64];
+        snprintf(name, sizeof name, "%d,%d>%d,%d", l.from_x, l.from_y, l.to_x, l.to_y);
+        size_t r = ws_table_add_row(t), c = 0;
+        ws_table_set_str(t, r, c++, variant);
+        ws_table_set_str(t, r, c++, name);
+        ws_table_set_str(t, r, c++, l.direction);
+        ws_table_set_double(t, r, c++, l.bytes / 1e9);
+        ws_table_set_double(t, r, c++, (double)l.busy_ticks * us);
+        ws_table_set_double(t, r, c++, es.now ? (double)l.busy_ticks / (double)es.now : 0);
+        ws_table_set_int(t, r, c++, l.peak_buffer_flits);
+    }
+}
+
 int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *out, char *err,
              size_t err_len)
+{
+    return arch_run_links(cfg, w, progress, NULL, NULL, out, err, err_len);
+}
+
+int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
+                   ws_table *links, arch_run_metrics *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
     run_state s;
@@ -340,6 +371,8 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_r
         out->batch_reused = wl_batch_reused(w->batch);
         out->decode_steps = (uint32_t)cfg->workload.decode_steps;
         collect(cfg, &s, out);
+        if (links)
+            add_links(cfg, &s, variant ? variant : "", links);
     }
     run_free(&s);
     return rc;

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/output.h"
 
 typedef struct arch_run_metrics {
     uint64_t batch, distinct_requests;
@@ -70,5 +71,12 @@ void arch_workload_close(arch_workload *w);
  * that matches cfg). */
 int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *out, char *err,
              size_t err_len);
+
+/* The same, also appending one row per directed link to `links` (when not
+ * NULL; columns arch_run_link_columns) tagged with `variant`. */
+int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
+                   struct ws_table *links, arch_run_metrics *out, char *err, size_t err_len);
+extern const char *const arch_run_link_columns[];
+extern const size_t arch_run_link_column_count;
 
 #endif

@@ -136,8 +136,9 @@ int ws_cmd_run(int argc, char **argv)
     const ws_command *cmd = ws_command_find("run");
     ws_cli_opts o;
     bool wide = false;
-    const ws_cli_extra extra[] = { { .name = "wide", .flag = &wide } };
-    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, 1, &o);
+    const char *links_path = NULL;
+    const ws_cli_extra extra[] = { { .name = "wide", .flag = &wide }, { .name = "links", .value = &links_path } };
+    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, 2, &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {
@@ -168,6 +169,9 @@ int ws_cmd_run(int argc, char **argv)
     }
     row_sink t;
     sink_init(&t);
+    ws_table *links = links_path ? ws_table_new("per-link load over the whole run (GB = 1e9 B)",
+                                                arch_run_link_column_count, arch_run_link_columns)
+                                 : NULL;
     double *throughput = ws_xcalloc(n_variants, sizeof *throughput);
     arch_workload *workload = NULL;   /* shared by variants with the same workload */
     for (size_t v = 0; v < n_variants && !rc; v++) {
@@ -196,7 +200,7 @@ int ws_cmd_run(int argc, char **argv)
             rc = arch_workload_open(&cfg, !o.quiet, &workload, err, sizeof err);
         }
         if (!rc)
-            rc = arch_run(&cfg, workload, !o.quiet, &m, err, sizeof err);
+            rc = arch_run_links(&cfg, workload, !o.quiet, name, links, &m, err, sizeof err);
         if (rc) {
             fprintf(stderr, "wafersim run: variant %s: %s\n", name, err);
         } else {
@@ -216,13 +220,16 @@ int ws_cmd_run(int argc, char **argv)
         ws_cli_provenance_config(&p, "wafersim run", path, &base);
         char err[512];
         const ws_table *shown = o.format == WS_FORMAT_TABLE && !wide ? t.view : t.full;
-        if (ws_table_write(shown, &p, o.format, o.out, err, sizeof err) != 0) {
+        if (ws_table_write(shown, &p, o.format, o.out, err, sizeof err) != 0 ||
+            (links && ws_table_write(links, &p, WS_FORMAT_CSV, links_path, err, sizeof err) != 0)) {
             fprintf(stderr, "wafersim run: %s\n", err);
             rc = WS_EXIT_RUNTIME;
         }
     }
     arch_workload_close(workload);
     free(throughput);
+    if (links)
+        ws_table_free(links);
     ws_table_free(t.full);
     ws_table_free(t.view);
     ws_config_free(&base);

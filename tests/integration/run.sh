@@ -74,6 +74,19 @@ expect_status 0
 expect_eq "another seed changes the decode time" yes \
     "$(grep -v '^#' syn1.csv | cut -d, -f8 > a.txt; grep -v '^#' syn3.csv | cut -d, -f8 > b.txt; cmp -s a.txt b.txt && echo no || echo yes)"
 
+# per-link load: 8 directed links on a 2 x 2 mesh, for each variant; EP
+# sends nothing over any link, Base does
+run "$WAFERSIM" run -q --format csv --out lr.csv --links links.csv exp.yaml
+expect_status 0
+expect_eq "link rows (8 links x 3 variants)" 24 "$(grep -v '^#' links.csv | tail -n +2 | wc -l | tr -d ' ')"
+link_bytes() {   # sum of bytes_GB of one variant (link names hold commas: parse real CSV)
+    python3 -c 'import csv, sys
+rows = csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#"))
+print(sum(float(r["bytes_GB"]) for r in rows if r["variant"] == sys.argv[2]))' links.csv "$1"
+}
+expect_eq "EP bytes on links" 0.0 "$(link_bytes EP)"
+expect_eq "Base uses the links" yes "$(awk -v b="$(link_bytes Base)" 'BEGIN { print (b > 0) ? "yes" : "no" }')"
+
 # bad input
 run "$WAFERSIM" run -q --set options.expert_affine.enabled=false --set 'variants=[{name: A, set: ["strategy.allocation=affine"]}]' --set baseline=A exp.yaml
 expect_status 2
