@@ -56,6 +56,7 @@ struct arch_exec {
     size_t n_inbox, cap_inbox;
     die *dies;
     double *busy;             /* [tile] compute work of measured layers */
+    double *layer_busy;       /* [tile] compute work of the current layer */
     /* results */
     arch_exec_results r;
     double *layer_ticks;
@@ -188,6 +189,7 @@ static void consume_arrivals(arch_exec *x)
             if (a->last)
                 d->free_at = (d->free_at > t ? d->free_at : t) + work;
         }
+        x->layer_busy[task->tile] += work;
         if (measured(x)) {
             x->busy[task->tile] += work;
             x->r.compute_ticks_total += work;
@@ -202,7 +204,15 @@ static void consume_arrivals(arch_exec *x)
 static void finish_layer(arch_exec *x, ws_tick now)
 {
     x->r.layers_run++;
+    double max = 0, sum = 0;
+    for (uint32_t t = 0; t < x->tiles; t++) {
+        if (x->layer_busy[t] > max)
+            max = x->layer_busy[t];
+        sum += x->layer_busy[t];
+        x->layer_busy[t] = 0;
+    }
     if (measured(x)) {
+        x->r.layer_imbalance_sum += sum > 0 ? max / (sum / x->tiles) : 1;
         if (x->r.layers_measured == x->cap_layers) {
             x->cap_layers = x->cap_layers ? 2 * x->cap_layers : 256;
             x->layer_ticks = ws_xrealloc(x->layer_ticks, x->cap_layers * sizeof *x->layer_ticks);
@@ -338,6 +348,7 @@ arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *
     free(eff);
     x->dies = ws_xcalloc(x->tiles, sizeof *x->dies);
     x->busy = ws_xcalloc(x->tiles, sizeof *x->busy);
+    x->layer_busy = ws_xcalloc(x->tiles, sizeof *x->layer_busy);
     x->iteration = s->first_iteration;
     x->ph = PH_PLAN;
     x->due = 0;
@@ -358,6 +369,7 @@ void arch_exec_free(arch_exec *x)
     free(x->inbox);
     free(x->dies);
     free(x->busy);
+    free(x->layer_busy);
     free(x->layer_ticks);
     free(x);
 }

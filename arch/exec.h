@@ -71,6 +71,7 @@ typedef struct arch_exec_results {
     const double *layer_ticks;       /* [layers_measured] */
     const double *tile_busy_ticks;   /* [tiles], compute work of measured layers */
     double compute_ticks_total;
+    double layer_imbalance_sum;      /* sum over measured layers of max/mean tile work */
 } arch_exec_results;
 
 arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *s);

@@ -235,6 +235,7 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     m->tile_busy_max_us = hi * us;
     m->tile_busy_mean_us = gsl_stats_mean(r.tile_busy_ticks, 1, tiles) * us;
     m->compute_utilisation = r.measured_ticks ? r.compute_ticks_total / ((double)tiles * (double)r.measured_ticks) : 0;
+    m->layer_busy_max_over_mean = r.layers_measured ? r.layer_imbalance_sum / (double)r.layers_measured : 0;
     ws_tick now = 0;
     ws_engine_stats es;
     ws_engine_stats_get(s->engine, &es);

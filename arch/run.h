@@ -56,6 +56,7 @@ typedef struct arch_run_metrics {
     double link_util_mean, link_util_max;
     double tile_busy_max_us, tile_busy_min_us, tile_busy_mean_us;
     double compute_utilisation;
+    double layer_busy_max_over_mean;   /* mean over layers of max/mean tile work in the layer */
     uint64_t simulated_ticks;
 } arch_run_metrics;
 

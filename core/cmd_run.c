@@ -20,7 +20,7 @@ static const char *const columns[] = {
     "data_hops", "data_byte_hops_GBxhop", "hbm_local_read_GB", "hbm_remote_read_GB", "hbm_local_write_GB",
     "llc_hit_chunks", "llc_miss_chunks", "link_util_mean", "link_util_max", "tile_busy_max_us",
     "tile_busy_min_us", "tile_busy_mean_us", "tile_busy_max_over_min", "tile_busy_max_over_mean",
-    "compute_utilisation", "batch_reused",
+    "compute_utilisation", "layer_busy_max_over_mean", "batch_reused",
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -29,7 +29,7 @@ static const char *const columns[] = {
 static const char *const compact[] = {
     "variant", "allocation", "decode_time_us", "throughput_tokens_per_s", "speedup_vs_baseline",
     "layer_time_mean_us", "data_byte_hops_GBxhop", "hbm_local_read_GB", "hbm_remote_read_GB", "link_util_max",
-    "tile_busy_max_over_mean",
+    "layer_busy_max_over_mean",
 };
 #define N_COMPACT (sizeof compact / sizeof compact[0])
 
@@ -115,6 +115,7 @@ static void add_row(row_sink *t, const char *name, const ws_config *cfg, const a
     sink_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_min_us));
     sink_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_mean_us));
     sink_double(t, r, c++, m->compute_utilisation);
+    sink_double(t, r, c++, m->layer_busy_max_over_mean);
     sink_str(t, r, c++, m->batch_reused ? "yes" : "no");
 }
 
