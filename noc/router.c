@@ -634,71 +634,93 @@ static inline bool router_sleep(noc_network *n, int r, ws_tick wake, ws_tick now
  * it was exact. Only half-duplex refusal marks (noc_link.want) may
  * change, and not on the channel's last busy tick nor on a free channel;
  * they are put back, so results equal those of an unchecked run. */
-static void check_not_due(noc_network *n, int r, ws_tick now)
-{
-    const noc_router *rt = &n->routers[r];
-    const noc_ni *ni = &n->ni[r];
-    if (!rt->nbuf && ni->cur == NOC_NONE && ni->q_head == NOC_NONE)
-        return;
-    size_t PV = (size_t)n->PV;
-    noc_router rs = *rt;
-    noc_ni ns = *ni;
-    noc_ivc *is = ws_xmalloc(PV * sizeof *is);
-    uint16_t cs[NOC_PORTS * 32];
-    memcpy(is, &n->ivc[r * PV], PV * sizeof *is);
-    memcpy(cs, &n->credits[r * PV], PV * sizeof *cs);
-    noc_chan chs[NOC_PORTS];
+/* noc_network_check_wakes: before and after the step of a router that
+ * has work but is not due, i.e. that would not have been stepped; aborts
+ * unless that step changed nothing (skipping it was exact). Only
+ * half-duplex refusal marks (noc_link.want) may change, and not on the
+ * channel's last busy tick nor on a free channel; they are put back, so
+ * results equal those of an unchecked run. */
+typedef struct wake_check {
+    noc_router rt;
+    noc_ni ni;
+    noc_ivc *ivc;
+    uint16_t cr[NOC_PORTS * 32];
+    noc_chan chans[NOC_PORTS];
     ws_tick want[NOC_PORTS];
+    uint64_t buffered, in_flight, flits_injected;
+    bool moved;
+} wake_check;
+
+/* Bit k: router w * 64 + k has buffered flits or packets at its NI. */
+__attribute__((noinline)) static uint64_t routers_with_work(const noc_network *n, size_t w)
+{
+    uint64_t m = 0;
+    for (int k = 0; k < 64 && (int)w * 64 + k < n->nodes; k++) {
+        int r = (int)w * 64 + k;
+        const noc_ni *ni = &n->ni[r];
+        if (n->routers[r].nbuf || ni->cur != NOC_NONE || ni->q_head != NOC_NONE)
+            m |= 1ull << k;
+    }
+    return m;
+}
+
+__attribute__((noinline)) static wake_check *check_before(const noc_network *n, int r)
+{
+    wake_check *c = ws_xmalloc(sizeof *c);
+    size_t PV = (size_t)n->PV;
+    const noc_router *rt = &n->routers[r];
+    c->rt = *rt;
+    c->ni = n->ni[r];
+    c->ivc = ws_xmalloc(PV * sizeof *c->ivc);
+    memcpy(c->ivc, &n->ivc[(size_t)r * PV], PV * sizeof *c->ivc);
+    memcpy(c->cr, &n->credits[(size_t)r * PV], PV * sizeof *c->cr);
     for (int p = 0; p < NOC_PORTS; p++)
         if (rt->out_link[p] >= 0) {
-            chs[p] = n->chans[rt->out_chan[p]];
-            want[p] = n->links[rt->out_link[p]].want;
+            c->chans[p] = n->chans[rt->out_chan[p]];
+            c->want[p] = n->links[rt->out_link[p]].want;
         }
-    uint64_t buffered = n->buffered, in_flight = n->in_flight, flits_injected = n->c.flits_injected;
-    bool moved = n->moved;
-    ws_tick w = router_step(n, r, now);
-    bool bad = memcmp(&rs, rt, sizeof rs) || memcmp(&ns, ni, sizeof ns) ||
-               memcmp(is, &n->ivc[r * PV], PV * sizeof *is) || memcmp(cs, &n->credits[r * PV], PV * sizeof *cs) ||
-               buffered != n->buffered || in_flight != n->in_flight || flits_injected != n->c.flits_injected ||
-               moved != n->moved;
+    c->buffered = n->buffered;
+    c->in_flight = n->in_flight;
+    c->flits_injected = n->c.flits_injected;
+    c->moved = n->moved;
+    return c;
+}
+
+__attribute__((noinline)) static void check_after(noc_network *n, int r, ws_tick now, ws_tick wake, wake_check *c)
+{
+    size_t PV = (size_t)n->PV;
+    const noc_router *rt = &n->routers[r];
+    bool bad = memcmp(&c->rt, rt, sizeof *rt) || memcmp(&c->ni, &n->ni[r], sizeof c->ni) ||
+               memcmp(c->ivc, &n->ivc[(size_t)r * PV], PV * sizeof *c->ivc) ||
+               memcmp(c->cr, &n->credits[(size_t)r * PV], PV * sizeof *c->cr) || c->buffered != n->buffered ||
+               c->in_flight != n->in_flight || c->flits_injected != n->c.flits_injected || c->moved != n->moved;
     for (int p = 0; p < NOC_PORTS; p++) {
         if (rt->out_link[p] < 0)
             continue;
-        const noc_chan *c = &n->chans[rt->out_chan[p]];
-        bad |= memcmp(&chs[p], c, sizeof *c) != 0;
+        const noc_chan *ch = &n->chans[rt->out_chan[p]];
+        bad |= memcmp(&c->chans[p], ch, sizeof *ch) != 0;
         noc_link *l = &n->links[rt->out_link[p]];
-        if (l->want != want[p]) {
-            bad |= c->busy_until <= now + 1;
-            l->want = want[p];
+        if (l->want != c->want[p]) {
+            bad |= ch->busy_until <= now + 1;
+            l->want = c->want[p];
         }
     }
     if (bad) {
         fprintf(stderr, "noc: internal error: router %d stepped at tick %llu, before its wake (%llu), changed "
-                        "its state\n", r, (unsigned long long)now, (unsigned long long)w);
+                        "its state\n", r, (unsigned long long)now, (unsigned long long)wake);
         abort();
     }
-    free(is);
-}
-
-static bool routers_step_checked(noc_network *n, ws_tick now)
-{
-    bool hot = false;
-    for (int r = 0; r < n->nodes; r++) {
-        if ((n->active[r >> 6] >> (r & 63)) & 1u)
-            hot |= router_sleep(n, r, router_step(n, r, now), now);
-        else
-            check_not_due(n, r, now);
-    }
-    return hot;
+    free(c->ivc);
+    free(c);
 }
 
 bool noc_routers_step(noc_network *n, ws_tick now)
 {
-    if (n->check_wakes)
-        return routers_step_checked(n, now);
     bool hot = false;
     for (size_t w = 0; w < n->active_words; w++) {
-        for (uint64_t m = n->active[w]; m; m &= m - 1) {
+        uint64_t due = n->active[w];
+        uint64_t m = n->check_wakes ? due | routers_with_work(n, w) : due;
+        for (; m; m &= m - 1) {
             int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
             uint64_t rest = m & (m - 1);
             if (rest) {   /* the next router's state, while this one works */
@@ -709,7 +731,13 @@ bool noc_routers_step(noc_network *n, ws_tick now)
                 __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV / 2);
                 __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV - 1);
             }
-            hot |= router_sleep(n, r, router_step(n, r, now), now);
+            bool is_due = (due >> (r & 63)) & 1u;
+            wake_check *c = is_due ? NULL : check_before(n, r);
+            ws_tick wake = router_step(n, r, now);
+            if (is_due)
+                hot |= router_sleep(n, r, wake, now);
+            else
+                check_after(n, r, now, wake, c);
         }
     }
     return hot;
