@@ -57,6 +57,7 @@
 #include "core/hash.h"
 #include "core/yaml_tree.h"
 #include "tests/unit/check_main.h"
+#include "tests/unit/diag_text.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -132,17 +133,6 @@ static char *fixture_path(const char *rel)
     return xasprintf("%s/tests/fixtures/config/%s", top_srcdir, rel);
 }
 
-/* The diag as ws_diag_print writes it (malloc'ed). */
-static char *diag_text(const ws_diag *d)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(mem);
-    ws_diag_print(d, mem);
-    fclose(mem);
-    return buf;
-}
 
 /* The config as ws_config_write writes it (malloc'ed). */
 static char *config_text(const ws_config *cfg)

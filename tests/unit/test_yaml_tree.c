@@ -27,20 +27,10 @@
 #include <unistd.h>
 
 #include "tests/unit/check_main.h"
+#include "tests/unit/diag_text.h"
 
 /* ------------------------------------------------------------ helpers */
 
-/* The diag as printed (malloc'ed). */
-static char *diag_text(const ws_diag *d)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(mem);
-    ws_diag_print(d, mem);
-    fclose(mem);
-    return buf;
-}
 
 /* Loads text that must fail with one error at line:column whose text
  * contains `fragment` (and `fragment2` when not NULL). */
