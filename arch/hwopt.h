@@ -20,9 +20,16 @@
 
 #include "core/config_schema.h"
 
+struct arch_net_plan;
+struct ws_config;
+
 typedef struct ws_hwopt {
     const char *name;
     const ws_cschema *schema;     /* the option's section of `options` */
+    /* Optional: when the option is enabled, change the links of the network
+     * a run is built on (arch/net_plan.h); 0, or WS_EXIT_BAD_INPUT with a
+     * message in err. */
+    int (*plan_network)(const struct ws_config *cfg, struct arch_net_plan *plan, char *err, size_t err_len);
 } ws_hwopt;
 
 typedef struct ws_hwopt_entry {

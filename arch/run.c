@@ -11,6 +11,7 @@
 #include "arch/alloc.h"
 #include "arch/exec.h"
 #include "arch/hwopt.h"
+#include "arch/net_plan.h"
 #include "arch/place.h"
 #include "core/diag.h"
 #include "core/hash.h"
@@ -43,6 +44,7 @@ typedef struct run_state {
     mem_residency *res;
     ws_engine *engine;
     noc_network *net;
+    arch_net_plan net_plan;
     arch_exec *exec;
 } run_state;
 
@@ -50,6 +52,7 @@ static void run_free(run_state *s)
 {
     arch_exec_free(s->exec);
     noc_network_free(s->net);
+    arch_net_plan_free(&s->net_plan);
     ws_engine_free(s->engine);
     mem_residency_free(s->res);
 }
@@ -216,6 +219,10 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     }
     m->cp_time_us = (double)r.cp_ticks * us;
     m->tasks = r.tasks;
+    m->widened_links = s->net_plan.changed_links;
+    m->link_added_TBps = s->net_plan.added_bytes_per_s / 1e12;
+    m->link_added_area_mm2 = s->net_plan.area_mm2;
+    m->link_added_power_W = s->net_plan.power_W;
     const arch_d2d *d = arch_exec_d2d(s->exec);
     const arch_d2d_stats *ds = arch_d2d_stats_get(d);
     m->request_hops = ds->request_hops;
@@ -330,7 +337,12 @@ int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, 
     s.engine = ws_engine_new((uint64_t)cfg->sim.seed);
     ws_engine_set_skipping(s.engine, cfg->sim.activity_skipping);
     ws_engine_set_watchdog(s.engine, ws_config_ticks(cfg, cfg->sim.watchdog_s));
-    s.net = noc_network_new(s.engine, cfg, NULL, err, err_len);
+    rc = arch_net_plan_build(cfg, &s.net_plan, err, err_len);
+    if (rc) {
+        run_free(&s);
+        return rc;
+    }
+    s.net = noc_network_new(s.engine, &s.net_plan.cfg, NULL, err, err_len);
     if (!s.net) {
         run_free(&s);
         return WS_EXIT_BAD_INPUT;

@@ -58,6 +58,9 @@ typedef struct arch_run_metrics {
     double compute_utilisation;
     double layer_busy_max_over_mean;   /* mean over layers of max/mean tile work in the layer */
     uint64_t simulated_ticks;
+    /* link widening (arch/options/link_widening.h): what was added, at what cost */
+    uint32_t widened_links;
+    double link_added_TBps, link_added_area_mm2, link_added_power_W;
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps

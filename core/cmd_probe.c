@@ -14,11 +14,13 @@
 
 #include "arch/compute.h"
 #include "arch/d2d.h"
+#include "arch/net_plan.h"
 #include "core/cli.h"
 #include "core/commands.h"
 #include "core/config.h"
 #include "core/xalloc.h"
 #include "mem/hbm.h"
+#include "noc/noc_schema.h"
 #include "workload/model.h"
 
 typedef struct probe_args {
@@ -143,13 +145,14 @@ static void p2p_on_data(void *owner, ws_tick at, void *cookie, uint64_t bytes, b
 }
 
 /* One read of `bytes` from tile `from` by tile `to` on an idle wafer. */
-static int p2p_one(const ws_config *cfg, int from, int to, uint64_t bytes, p2p_sink *s, ws_tick *request_leg)
+static int p2p_one(const ws_config *cfg, const arch_net_plan *plan, int from, int to, uint64_t bytes, p2p_sink *s,
+                   ws_tick *request_leg)
 {
     ws_engine *e = ws_engine_new((uint64_t)cfg->sim.seed);
     ws_engine_set_skipping(e, cfg->sim.activity_skipping);
     ws_engine_set_watchdog(e, ws_config_ticks(cfg, cfg->sim.watchdog_s));
     char err[256];
-    noc_network *net = noc_network_new(e, cfg, NULL, err, sizeof err);
+    noc_network *net = noc_network_new(e, &plan->cfg, NULL, err, sizeof err);
     if (!net) {
         fprintf(stderr, "wafersim probe p2p: %s\n", err);
         ws_engine_free(e);
@@ -173,6 +176,25 @@ static int p2p_one(const ws_config *cfg, int from, int to, uint64_t bytes, p2p_s
     return rc;
 }
 
+/* The smallest width scale on the XY route of the data, from -> to (1 on
+ * a route of no hop). */
+static double route_narrowest_width(const ws_config *cfg, int from, int to)
+{
+    int kx = (int)cfg->hw.grid.x, x = from % kx, y = from / kx, tx = to % kx, ty = to / kx;
+    double narrowest = 1;
+    bool first = true;
+    while (x != tx || y != ty) {
+        int nx = x != tx ? x + (tx > x ? 1 : -1) : x, ny = x != tx ? y : y + (ty > y ? 1 : -1);
+        double width, latency;
+        noc_link_scales(cfg, x, y, nx, ny, &width, &latency);
+        if (first || width < narrowest)
+            narrowest = width;
+        first = false;
+        x = nx, y = ny;
+    }
+    return narrowest;
+}
+
 static int parse_tile(const ws_config *cfg, const char *text, const char *what, int *out)
 {
     int x, y;
@@ -194,13 +216,23 @@ static int probe_p2p(const probe_args *a, ws_table *t)
     if (parse_tile(cfg, a->from ? a->from : "0,0", "from", &from) ||
         parse_tile(cfg, a->to ? a->to : "1,0", "to", &to))
         return WS_EXIT_BAD_INPUT;
+    char err[512];
+    arch_net_plan plan;
+    if (arch_net_plan_build(cfg, &plan, err, sizeof err)) {
+        fprintf(stderr, "wafersim probe p2p: %s\n", err);
+        arch_net_plan_free(&plan);
+        return WS_EXIT_BAD_INPUT;
+    }
+    double narrowest = route_narrowest_width(&plan.cfg, from, to);
     double ns = 1e9 / cfg->sim.clock_hz;
     for (uint64_t size = 4096; size <= (4ULL << 30); size *= 4) {
         p2p_sink s;
         ws_tick request_leg;
-        int rc = p2p_one(cfg, from, to, size, &s, &request_leg);
-        if (rc)
+        int rc = p2p_one(cfg, &plan, from, to, size, &s, &request_leg);
+        if (rc) {
+            arch_net_plan_free(&plan);
             return rc;
+        }
         size_t r = ws_table_add_row(t);
         ws_table_set_int(t, r, 0, (int64_t)size);
         ws_table_set_int(t, r, 1, abs(from % (int)cfg->hw.grid.x - to % (int)cfg->hw.grid.x) +
@@ -210,8 +242,9 @@ static int probe_p2p(const probe_args *a, ws_table *t)
         ws_table_set_double(t, r, 4, (double)request_leg * ns);
         ws_table_set_double(t, r, 5, (double)s.first * ns);
         ws_table_set_double(t, r, 6, (double)size / cfg->hw.tile.hbm.bandwidth_bytes_per_s * 1e9);
-        ws_table_set_double(t, r, 7, (double)size / cfg->hw.link.bandwidth_bytes_per_s * 1e9);
+        ws_table_set_double(t, r, 7, (double)size / (cfg->hw.link.bandwidth_bytes_per_s * narrowest) * 1e9);
     }
+    arch_net_plan_free(&plan);
     return 0;
 }
 

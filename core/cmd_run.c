@@ -20,7 +20,8 @@ static const char *const columns[] = {
     "data_hops", "data_byte_hops_GBxhop", "hbm_local_read_GB", "hbm_remote_read_GB", "hbm_local_write_GB",
     "llc_hit_chunks", "llc_miss_chunks", "link_util_mean", "link_util_max", "tile_busy_max_us",
     "tile_busy_min_us", "tile_busy_mean_us", "tile_busy_max_over_min", "tile_busy_max_over_mean",
-    "compute_utilisation", "layer_busy_max_over_mean", "batch_reused",
+    "compute_utilisation", "layer_busy_max_over_mean", "batch_reused", "widened_links", "link_added_TBps",
+    "link_added_area_mm2", "link_added_power_W",
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -117,6 +118,10 @@ static void add_row(row_sink *t, const char *name, const ws_config *cfg, const a
     sink_double(t, r, c++, m->compute_utilisation);
     sink_double(t, r, c++, m->layer_busy_max_over_mean);
     sink_str(t, r, c++, m->batch_reused ? "yes" : "no");
+    sink_int(t, r, c++, m->widened_links);
+    sink_double(t, r, c++, m->link_added_TBps);
+    sink_double(t, r, c++, m->link_added_area_mm2);
+    sink_double(t, r, c++, m->link_added_power_W);
 }
 
 /* The overrides of one variant: the command line's, then the variant's. */

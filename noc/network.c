@@ -166,29 +166,6 @@ static int add_link(noc_network *n, int from_r, int from_p, int to_r, int to_p, 
     return id;
 }
 
-static bool override_matches(const ws_link_override *o, int x0, int y0, int x1, int y1)
-{
-    switch (o->select) {
-    case WS_LINKS_ALL: return true;
-    case WS_LINKS_HORIZONTAL: return y0 == y1;
-    case WS_LINKS_VERTICAL: return x0 == x1;
-    default: break;
-    }
-    char *const *links = o->links.items;
-    for (size_t j = 0; j < o->links.n; j++) {
-        int a, b, c, d;
-        bool both;
-        char err[128];
-        if (noc_parse_link(links[j], &a, &b, &c, &d, &both, err, sizeof err) != 0)
-            continue;
-        if (a == x0 && b == y0 && c == x1 && d == y1)
-            return true;
-        if (both && a == x1 && b == y1 && c == x0 && d == y0)
-            return true;
-    }
-    return false;
-}
-
 static const int dx[4] = { 1, -1, 0, 0 }, dy[4] = { 0, 0, 1, -1 };
 static const int opposite[4] = { NOC_PORT_W, NOC_PORT_E, NOC_PORT_N, NOC_PORT_S };
 
@@ -250,7 +227,6 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     }
 
     double base_bpt = ws_config_bytes_per_tick(cfg, cfg->hw.link.bandwidth_bytes_per_s);
-    const ws_link_override *ov = cfg->noc.link_overrides.items;
     for (int r = 0; r < n->nodes; r++) {
         noc_router *rt = &n->routers[r];
         rt->x = r % n->kx;
@@ -271,12 +247,8 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
             if (x1 < 0 || y1 < 0 || x1 >= n->kx || y1 >= n->ky)
                 continue;
             int to = y1 * n->kx + x1;
-            double width = 1, lat_scale = 1;
-            for (size_t i = 0; i < cfg->noc.link_overrides.n; i++)
-                if (override_matches(&ov[i], rt->x, rt->y, x1, y1)) {
-                    width = ov[i].width_scale;
-                    lat_scale = ov[i].latency_scale;
-                }
+            double width, lat_scale;
+            noc_link_scales(cfg, rt->x, rt->y, x1, y1, &width, &lat_scale);
             ws_tick lat = noc_config_ticks(cfg, cfg->hw.link.latency_s * lat_scale);
             uint32_t chan = (uint32_t)n->n_links;
             if (n->half_duplex && (p == NOC_PORT_W || p == NOC_PORT_N)) {

@@ -208,6 +208,40 @@ int noc_parse_link(const char *text, int *x0, int *y0, int *x1, int *y1, bool *b
     return 0;
 }
 
+static bool override_matches(const ws_link_override *o, int x0, int y0, int x1, int y1)
+{
+    switch (o->select) {
+    case WS_LINKS_ALL: return true;
+    case WS_LINKS_HORIZONTAL: return y0 == y1;
+    case WS_LINKS_VERTICAL: return x0 == x1;
+    default: break;
+    }
+    char *const *links = o->links.items;
+    for (size_t j = 0; j < o->links.n; j++) {
+        int a, b, c, d;
+        bool both;
+        char err[128];
+        if (noc_parse_link(links[j], &a, &b, &c, &d, &both, err, sizeof err) != 0)
+            continue;
+        if (a == x0 && b == y0 && c == x1 && d == y1)
+            return true;
+        if (both && a == x1 && b == y1 && c == x0 && d == y0)
+            return true;
+    }
+    return false;
+}
+
+void noc_link_scales(const ws_config *cfg, int x0, int y0, int x1, int y1, double *width, double *latency)
+{
+    const ws_link_override *ov = cfg->noc.link_overrides.items;
+    *width = *latency = 1;
+    for (size_t i = 0; i < cfg->noc.link_overrides.n; i++)
+        if (override_matches(&ov[i], x0, y0, x1, y1)) {
+            *width = ov[i].width_scale;
+            *latency = ov[i].latency_scale;
+        }
+}
+
 /* A check context for the section at `key` of the root mapping. */
 static ws_ccheck sub_check(const ws_ccheck *root, const char *key, char *path, size_t len)
 {

@@ -16,6 +16,9 @@
  *   noc_parse_link() reads one link override entry ("X,Y-X,Y" both
  *   directions, "X,Y>X,Y" one direction) into coordinates; returns 0, or
  *   -1 with a reason in err.
+ *   noc_link_scales() gives the width and latency scales of the directed
+ *   mesh link (x0,y0) -> (x1,y1) after every entry of noc.link_overrides,
+ *   in order (the last matching entry wins; 1 and 1 when none matches).
  */
 #ifndef NOC_SCHEMA_H
 #define NOC_SCHEMA_H
@@ -37,5 +40,7 @@ uint64_t noc_config_ticks(const ws_config *cfg, double seconds);
 
 int noc_parse_link(const char *text, int *x0, int *y0, int *x1, int *y1, bool *both, char *err,
                    size_t err_len);
+
+void noc_link_scales(const ws_config *cfg, int x0, int y0, int x1, int y1, double *width, double *latency);
 
 #endif
