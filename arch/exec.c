@@ -147,6 +147,7 @@ static void issue_reads(arch_exec *x, ws_tick now)
         const arch_task *task = &x->plan.tasks[t];
         x->task_matrix_ticks[t] = arch_compute_gemm_ticks(x->compute, task->tokens, (uint64_t)m->hidden,
                                                           (uint64_t)m->expert_ffn, x->dtype_bytes);
+        x->r.task_tokens_all += task->tokens;
         if (measured(x)) {
             x->r.tasks++;
             x->r.task_tokens += task->tokens;
@@ -223,6 +224,7 @@ static void finish_layer(arch_exec *x, ws_tick now)
     x->r.total_ticks = now - x->first_start;
     if (++x->layer == x->n_moe) {
         x->layer = 0;
+        x->r.tokens_all += wl_batch_iteration_tokens(x->s.batch, x->iteration);
         if (measured(x))
             x->r.tokens_measured += wl_batch_iteration_tokens(x->s.batch, x->iteration);
         if (++x->iteration > x->s.last_iteration) {

@@ -68,6 +68,7 @@ typedef struct arch_exec_results {
     ws_tick cp_ticks;                /* command-processor time of measured layers */
     uint64_t tokens_measured;        /* tokens of the measured iterations */
     uint64_t tasks, task_tokens;     /* over measured layers */
+    uint64_t tokens_all, task_tokens_all;   /* over every simulated iteration (energy) */
     const double *layer_ticks;       /* [layers_measured] */
     const double *tile_busy_ticks;   /* [tiles], compute work of measured layers */
     double compute_ticks_total;

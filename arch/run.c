@@ -10,6 +10,7 @@
 
 #include "arch/alloc.h"
 #include "arch/exec.h"
+#include "arch/energy.h"
 #include "arch/hwopt.h"
 #include "arch/net_plan.h"
 #include "arch/place.h"
@@ -19,6 +20,7 @@
 #include "core/progress.h"
 #include "core/xalloc.h"
 #include "mem/hbm.h"
+#include "mem/llc.h"
 #include "mem/residency.h"
 #include "noc/network.h"
 #include "workload/batch.h"
@@ -199,6 +201,30 @@ static int check_policy(const ws_config *cfg, char *err, size_t err_len)
     return 0;
 }
 
+/* Energy of everything simulated from the run's counts (arch/energy.h). */
+static void collect_energy(const ws_config *cfg, run_state *s, const arch_exec_results *r, double link_bytes,
+                           arch_run_metrics *m)
+{
+    const arch_d2d *d = arch_exec_d2d(s->exec);
+    arch_energy_counts c = { .link_bytes = link_bytes };
+    for (int t = 0; t < arch_d2d_tiles(d); t++) {
+        const mem_hbm_stats *h = mem_hbm_stats_get(arch_d2d_hbm(d, t));
+        c.hbm_read_bytes += (double)(h->bytes[MEM_HBM_READ_LOCAL] + h->bytes[MEM_HBM_READ_REMOTE]);
+        c.hbm_write_bytes += (double)h->bytes[MEM_HBM_WRITE_LOCAL];
+        const mem_llc_stats *l = mem_llc_stats_get(arch_d2d_llc(d, t));
+        c.llc_bytes += (double)l->hit_bytes + (double)l->fills * cfg->hw.tile.llc.line_bytes;
+    }
+    c.flops = (double)r->task_tokens_all * (double)s->w->model.flops_per_token_expert;
+    arch_energy e;
+    arch_energy_account(&cfg->hw.energy, &c, &e);
+    m->energy_link_J = e.link_J;
+    m->energy_hbm_J = e.hbm_J;
+    m->energy_llc_J = e.llc_J;
+    m->energy_compute_J = e.compute_J;
+    m->energy_total_J = e.total_J;
+    m->energy_per_token_mJ = r->tokens_all ? e.total_J / (double)r->tokens_all * 1e3 : 0;
+}
+
 static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
 {
     arch_exec_results r;
@@ -249,7 +275,7 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     now = es.now;
     m->simulated_ticks = now;
     size_t nl = noc_network_link_count(s->net);
-    double sum = 0, max = 0;
+    double sum = 0, max = 0, link_bytes = 0;
     for (size_t i = 0; i < nl; i++) {
         noc_link_stats ls;
         noc_network_link_stats(s->net, i, &ls);
@@ -257,9 +283,11 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
         sum += u;
         if (u > max)
             max = u;
+        link_bytes += ls.bytes;
     }
     m->link_util_mean = nl ? sum / (double)nl : 0;
     m->link_util_max = max;
+    collect_energy(cfg, s, &r, link_bytes, m);
 }
 
 int arch_workload_open(const ws_config *cfg, bool progress, arch_workload **out, char *err, size_t err_len)

@@ -61,6 +61,9 @@ typedef struct arch_run_metrics {
     /* link widening (arch/options/link_widening.h): what was added, at what cost */
     uint32_t widened_links;
     double link_added_TBps, link_added_area_mm2, link_added_power_W;
+    /* energy of everything simulated (arch/energy.h; first-order, no static power) */
+    double energy_link_J, energy_hbm_J, energy_llc_J, energy_compute_J, energy_total_J;
+    double energy_per_token_mJ;        /* total / tokens of every simulated iteration */
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps

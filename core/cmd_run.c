@@ -21,7 +21,8 @@ static const char *const columns[] = {
     "llc_hit_chunks", "llc_miss_chunks", "link_util_mean", "link_util_max", "tile_busy_max_us",
     "tile_busy_min_us", "tile_busy_mean_us", "tile_busy_max_over_min", "tile_busy_max_over_mean",
     "compute_utilisation", "layer_busy_max_over_mean", "batch_reused", "widened_links", "link_added_TBps",
-    "link_added_area_mm2", "link_added_power_W",
+    "link_added_area_mm2", "link_added_power_W", "energy_link_J", "energy_hbm_J", "energy_llc_J", "energy_compute_J",
+    "energy_total_J", "energy_per_token_mJ",
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -30,7 +31,7 @@ static const char *const columns[] = {
 static const char *const compact[] = {
     "variant", "allocation", "decode_time_us", "throughput_tokens_per_s", "speedup_vs_baseline",
     "layer_time_mean_us", "data_byte_hops_GBxhop", "hbm_local_read_GB", "hbm_remote_read_GB", "link_util_max",
-    "layer_busy_max_over_mean",
+    "layer_busy_max_over_mean", "energy_per_token_mJ",
 };
 #define N_COMPACT (sizeof compact / sizeof compact[0])
 
@@ -122,6 +123,12 @@ static void add_row(row_sink *t, const char *name, const ws_config *cfg, const a
     sink_double(t, r, c++, m->link_added_TBps);
     sink_double(t, r, c++, m->link_added_area_mm2);
     sink_double(t, r, c++, m->link_added_power_W);
+    sink_double(t, r, c++, m->energy_link_J);
+    sink_double(t, r, c++, m->energy_hbm_J);
+    sink_double(t, r, c++, m->energy_llc_J);
+    sink_double(t, r, c++, m->energy_compute_J);
+    sink_double(t, r, c++, m->energy_total_J);
+    sink_double(t, r, c++, m->energy_per_token_mJ);
 }
 
 /* The overrides of one variant: the command line's, then the variant's. */

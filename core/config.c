@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch/energy.h"
 #include "arch/hwopt.h"
 #include "core/hash.h"
 #include "core/yaml_tree.h"
@@ -198,6 +199,8 @@ static const ws_cfield hw_fields[] = {
     { .key = "read_chunk", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
       .offset = FIELD(ws_hw_config, read_chunk_bytes), .min = 1, .max = 1e12,
       .doc = "unit in which a D2D controller reads HBM and sends data back (one message each)" },
+    { .key = "energy", .type = WS_CT_SECTION, .offset = FIELD(ws_hw_config, energy), .sub = &arch_energy_schema,
+      .doc = "energy per bit and per FLOP, for the energy report of `wafersim run` (doc/options.md)" },
 };
 static const ws_cschema hw_schema = { "hw", sizeof(ws_hw_config), hw_fields,
                                       sizeof hw_fields / sizeof hw_fields[0], NULL };

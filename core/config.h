@@ -113,6 +113,11 @@ typedef struct ws_link_config {
 typedef enum ws_routing_kind { NOC_ROUTING_LIST(WS_ROUTING_ENUM) WS_ROUTING_COUNT } ws_routing_kind;
 #undef WS_ROUTING_ENUM
 
+/* hw.energy: per-bit and per-FLOP energies (arch/energy.h). */
+typedef struct ws_energy_config {
+    double link_pJ_per_bit, hbm_read_pJ_per_bit, hbm_write_pJ_per_bit, llc_pJ_per_bit, compute_pJ_per_flop;
+} ws_energy_config;
+
 typedef struct ws_hw_config {
     ws_grid_config grid;
     ws_tile_config tile;
@@ -120,6 +125,7 @@ typedef struct ws_hw_config {
     int routing;                   /* ws_routing_kind */
     double remote_request_bytes;   /* command + address of a remote read */
     double read_chunk_bytes;       /* D2D controller: HBM read and message unit */
+    ws_energy_config energy;
 } ws_hw_config;
 
 typedef struct ws_options_config {
