@@ -13,6 +13,7 @@
 #include "arch/energy.h"
 #include "arch/hwopt.h"
 #include "arch/net_plan.h"
+#include "arch/picture.h"
 #include "arch/place.h"
 #include "core/diag.h"
 #include "core/hash.h"
@@ -201,6 +202,12 @@ static int check_policy(const ws_config *cfg, char *err, size_t err_len)
     return 0;
 }
 
+/* Busy time of a link over the simulated time. */
+static double utilisation(const noc_link_stats *l, ws_tick now)
+{
+    return now ? (double)l->busy_ticks / (double)now : 0;
+}
+
 /* Energy of everything simulated from the run's counts (arch/energy.h). */
 static void collect_energy(const ws_config *cfg, run_state *s, const arch_exec_results *r, double link_bytes,
                            arch_run_metrics *m)
@@ -279,7 +286,7 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     for (size_t i = 0; i < nl; i++) {
         noc_link_stats ls;
         noc_network_link_stats(s->net, i, &ls);
-        double u = now ? (double)ls.busy_ticks / (double)now : 0;
+        double u = utilisation(&ls, now);
         sum += u;
         if (u > max)
             max = u;
@@ -337,7 +344,7 @@ static void add_links(const ws_config *cfg, run_state *s, const char *variant, w
         ws_table_set_str(t, r, c++, l.direction);
         ws_table_set_double(t, r, c++, l.bytes / 1e9);
         ws_table_set_double(t, r, c++, (double)l.busy_ticks * us);
-        ws_table_set_double(t, r, c++, es.now ? (double)l.busy_ticks / (double)es.now : 0);
+        ws_table_set_double(t, r, c++, utilisation(&l, es.now));
         ws_table_set_int(t, r, c++, l.peak_buffer_flits);
     }
 }
@@ -350,6 +357,37 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_r
 
 int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
                    ws_table *links, arch_run_metrics *out, char *err, size_t err_len)
+{
+    return arch_run_pictured(cfg, w, progress, variant, links, NULL, out, err, err_len);
+}
+
+/* The picture panel of a finished run. */
+static void fill_picture(const ws_config *cfg, run_state *s, const char *variant, arch_picture_panel *p)
+{
+    arch_exec_results r;
+    arch_exec_results_get(s->exec, &r);
+    ws_engine_stats es;
+    ws_engine_stats_get(s->engine, &es);
+    double us = 1e6 / cfg->sim.clock_hz;
+    p->title = ws_xstrdup(variant);
+    p->grid_x = (int)cfg->hw.grid.x;
+    p->grid_y = (int)cfg->hw.grid.y;
+    size_t tiles = (size_t)p->grid_x * (size_t)p->grid_y;
+    p->tile_busy_us = ws_xmalloc(tiles * sizeof *p->tile_busy_us);
+    for (size_t t = 0; t < tiles; t++)
+        p->tile_busy_us[t] = r.tile_busy_ticks[t] * us;
+    p->n_links = noc_network_link_count(s->net);
+    p->links = ws_xmalloc((p->n_links ? p->n_links : 1) * sizeof *p->links);
+    for (size_t i = 0; i < p->n_links; i++) {
+        noc_link_stats l;
+        noc_network_link_stats(s->net, i, &l);
+        p->links[i] = (arch_picture_link){ l.from_x, l.from_y, l.to_x, l.to_y,
+                                           utilisation(&l, es.now) };
+    }
+}
+
+int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
+                      ws_table *links, arch_picture_panel *picture, arch_run_metrics *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
     run_state s;
@@ -414,6 +452,8 @@ int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, 
         collect(cfg, &s, out);
         if (links)
             add_links(cfg, &s, variant ? variant : "", links);
+        if (picture)
+            fill_picture(cfg, &s, variant ? variant : "", picture);
     }
     run_free(&s);
     return rc;

@@ -84,6 +84,14 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_r
 int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
                    struct ws_table *links, arch_run_metrics *out, char *err, size_t err_len);
 extern const char *const arch_run_link_columns[];
+
+/* The same, also filling a picture panel (arch/picture.h) of the run when
+ * `picture` is not NULL: title = variant, tile busy times of the decode
+ * iterations, utilisation of every directed mesh link. */
+struct arch_picture_panel;
+int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
+                      struct ws_table *links, struct arch_picture_panel *picture, arch_run_metrics *out, char *err,
+                      size_t err_len);
 extern const size_t arch_run_link_column_count;
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/picture.h"
 #include "arch/run.h"
 #include "arch/run_schema.h"
 #include "core/cli.h"
@@ -149,9 +150,10 @@ int ws_cmd_run(int argc, char **argv)
     const ws_command *cmd = ws_command_find("run");
     ws_cli_opts o;
     bool wide = false;
-    const char *links_path = NULL;
-    const ws_cli_extra extra[] = { { .name = "wide", .flag = &wide }, { .name = "links", .value = &links_path } };
-    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, 2, &o);
+    const char *links_path = NULL, *picture_path = NULL;
+    const ws_cli_extra extra[] = { { .name = "wide", .flag = &wide }, { .name = "links", .value = &links_path },
+                                   { .name = "picture", .value = &picture_path } };
+    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {
@@ -186,6 +188,7 @@ int ws_cmd_run(int argc, char **argv)
                                                 arch_run_link_column_count, arch_run_link_columns)
                                  : NULL;
     double *throughput = ws_xcalloc(n_variants, sizeof *throughput);
+    arch_picture_panel *panels = picture_path ? ws_xcalloc(n_variants, sizeof *panels) : NULL;
     arch_workload *workload = NULL;   /* shared by variants with the same workload */
     for (size_t v = 0; v < n_variants && !rc; v++) {
         const ws_variant_config *var = base.variants.n ? &variants[v] : NULL;
@@ -213,7 +216,8 @@ int ws_cmd_run(int argc, char **argv)
             rc = arch_workload_open(&cfg, !o.quiet, &workload, err, sizeof err);
         }
         if (!rc)
-            rc = arch_run_links(&cfg, workload, !o.quiet, name, links, &m, err, sizeof err);
+            rc = arch_run_pictured(&cfg, workload, !o.quiet, name, links, panels ? &panels[v] : NULL, &m, err,
+                                   sizeof err);
         if (rc) {
             fprintf(stderr, "wafersim run: variant %s: %s\n", name, err);
         } else {
@@ -234,13 +238,17 @@ int ws_cmd_run(int argc, char **argv)
         char err[512];
         const ws_table *shown = o.format == WS_FORMAT_TABLE && !wide ? t.view : t.full;
         if (ws_table_write(shown, &p, o.format, o.out, err, sizeof err) != 0 ||
-            (links && ws_table_write(links, &p, WS_FORMAT_CSV, links_path, err, sizeof err) != 0)) {
+            (links && ws_table_write(links, &p, WS_FORMAT_CSV, links_path, err, sizeof err) != 0) ||
+            (panels && arch_picture_write(picture_path, panels, n_variants, &p, err, sizeof err) != 0)) {
             fprintf(stderr, "wafersim run: %s\n", err);
             rc = WS_EXIT_RUNTIME;
         }
     }
     arch_workload_close(workload);
     free(throughput);
+    for (size_t v = 0; panels && v < n_variants; v++)
+        arch_picture_panel_free(&panels[v]);
+    free(panels);
     if (links)
         ws_table_free(links);
     ws_table_free(t.full);

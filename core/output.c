@@ -146,6 +146,16 @@ static void prov_values(const ws_provenance *p, const char *vals[PROV_N], char s
     vals[6] = or_unknown(p->date);
 }
 
+void ws_provenance_each(const ws_provenance *p, void (*fn)(const char *key, const char *value, void *ctx),
+                        void *ctx)
+{
+    const char *vals[PROV_N];
+    char seed_buf[NUM_BUF];
+    prov_values(p, vals, seed_buf);
+    for (int k = 0; k < PROV_N; k++)
+        fn(prov_keys[k], vals[k], ctx);
+}
+
 /* ------------------------------------------------------------ table */
 
 ws_table *ws_table_new(const char *title, size_t n_columns, const char *const *column_names)

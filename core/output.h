@@ -55,6 +55,11 @@ typedef struct ws_provenance {
  * two otherwise identical runs). */
 void ws_provenance_init(ws_provenance *p, const char *command);
 
+/* Calls fn(key, value, ctx) for every provenance field, in the order and
+ * with the text every format prints (for writers of other formats). */
+void ws_provenance_each(const ws_provenance *p, void (*fn)(const char *key, const char *value, void *ctx),
+                        void *ctx);
+
 typedef struct ws_table ws_table;
 
 ws_table *ws_table_new(const char *title, size_t n_columns, const char *const *column_names);
