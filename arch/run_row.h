@@ -4,7 +4,8 @@
  *
  * Contract
  *   arch_run_row_columns[] names the ARCH_RUN_ROW_COLUMNS columns, each
- *   with its unit in the name; column ARCH_RUN_ROW_SPEEDUP
+ *   with its unit in the name (ARCH_RUN_ROW_THROUGHPUT is
+ *   throughput_tokens_per_s); column ARCH_RUN_ROW_SPEEDUP
  *   (speedup_vs_baseline) is left empty by arch_run_row_fill(): the caller
  *   fills it once the baseline's throughput is known.
  *   arch_run_row_fill() computes every other cell from the variant name,
@@ -30,6 +31,7 @@
 #include "core/output.h"
 
 #define ARCH_RUN_ROW_COLUMNS 34
+#define ARCH_RUN_ROW_THROUGHPUT 8
 #define ARCH_RUN_ROW_SPEEDUP 9
 
 extern const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS];

@@ -11,6 +11,7 @@
 #include "core/cli.h"
 #include "core/commands.h"
 #include "core/config.h"
+#include "core/sweep.h"
 #include "core/xalloc.h"
 
 #define N_COLUMNS ARCH_RUN_ROW_COLUMNS
@@ -99,17 +100,12 @@ int ws_cmd_run(int argc, char **argv)
     }
     size_t n_variants = base.variants.n ? base.variants.n : 1;
     const ws_variant_config *variants = base.variants.items;
-    size_t baseline = 0;
-    if (base.baseline && *base.baseline) {
-        for (baseline = 0; baseline < base.variants.n; baseline++)
-            if (!strcmp(variants[baseline].name, base.baseline))
-                break;
-        if (baseline == base.variants.n) {
-            fprintf(stderr, "%s: error: baseline: no variant named \"%s\"\n", path, base.baseline);
-            ws_config_free(&base);
-            ws_cli_opts_free(&o);
-            return WS_EXIT_BAD_INPUT;
-        }
+    size_t baseline;
+    if (ws_sweep_baseline(&base, &baseline) != 0) {
+        fprintf(stderr, "%s: error: baseline: no variant named \"%s\"\n", path, base.baseline);
+        ws_config_free(&base);
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
     }
     row_sink t;
     sink_init(&t);
