@@ -15,6 +15,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,20 +363,24 @@ static int merge(const char *dir, bool quiet)
         if (have)
             ws_table_data_free(&pt);
     }
-    /* speedups over the baseline variant of each group */
-    for (size_t i = 0; i < man.n_rows; i++) {
-        if (!ok[i])
-            continue;
-        int64_t g = cell_int(&man, i, "group");
-        for (size_t b = 0; b < man.n_rows; b++) {
-            const char *isb = cell_str(&man, b, "baseline");
-            if (cell_int(&man, b, "group") == g && isb && !strcmp(isb, "yes")) {
-                if (ok[b])
-                    ws_table_set_double(t, i, sp_col, thr[b] > 0 ? thr[i] / thr[b] : 0);
-                break;
-            }
-        }
+    /* speedups over the baseline variant of each group (groups are
+     * numbered 0 .. points-1) */
+    size_t *base_of = ws_xmalloc((man.n_rows + 1) * sizeof *base_of);
+    for (size_t i = 0; i < man.n_rows; i++)
+        base_of[i] = SIZE_MAX;
+    for (size_t b = 0; b < man.n_rows; b++) {
+        const char *isb = cell_str(&man, b, "baseline");
+        int64_t g = cell_int(&man, b, "group");
+        if (isb && !strcmp(isb, "yes") && g >= 0 && (size_t)g < man.n_rows)
+            base_of[g] = b;
     }
+    for (size_t i = 0; i < man.n_rows; i++) {
+        int64_t g = cell_int(&man, i, "group");
+        size_t b = g >= 0 && (size_t)g < man.n_rows ? base_of[g] : SIZE_MAX;
+        if (ok[i] && b != SIZE_MAX && ok[b])
+            ws_table_set_double(t, i, sp_col, thr[b] > 0 ? thr[i] / thr[b] : 0);
+    }
+    free(base_of);
     ws_provenance prov;
     ws_provenance_init(&prov, "wafersim sweep");
     prov.config_path = ws_table_data_prov(&man, "config");
