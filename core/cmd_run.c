@@ -7,25 +7,16 @@
 
 #include "arch/picture.h"
 #include "arch/run.h"
+#include "arch/run_row.h"
 #include "arch/run_schema.h"
 #include "core/cli.h"
 #include "core/commands.h"
 #include "core/config.h"
-#include "core/hash.h"
+#include "core/sweep.h"
 #include "core/xalloc.h"
 
-static const char *const columns[] = {
-    "variant", "allocation", "placement", "config_hash", "batch", "decode_steps", "decode_tokens",
-    "decode_time_us", "throughput_tokens_per_s", "speedup_vs_baseline", "layer_time_mean_us",
-    "layer_time_min_us", "layer_time_max_us", "layer_time_sd_us", "cp_time_us", "tasks", "request_hops",
-    "data_hops", "data_byte_hops_GBxhop", "hbm_local_read_GB", "hbm_remote_read_GB", "hbm_local_write_GB",
-    "llc_hit_chunks", "llc_miss_chunks", "link_util_mean", "link_util_max", "tile_busy_max_us",
-    "tile_busy_min_us", "tile_busy_mean_us", "tile_busy_max_over_min", "tile_busy_max_over_mean",
-    "compute_utilisation", "layer_busy_max_over_mean", "batch_reused", "widened_links", "link_added_TBps",
-    "link_added_area_mm2", "link_added_power_W", "energy_link_J", "energy_hbm_J", "energy_llc_J", "energy_compute_J",
-    "energy_total_J", "energy_per_token_mJ",
-};
-#define N_COLUMNS (sizeof columns / sizeof columns[0])
+#define N_COLUMNS ARCH_RUN_ROW_COLUMNS
+static const char *const *const columns = arch_run_row_columns;
 
 /* The table format shows these columns (people read it in a terminal);
  * CSV and JSON carry every column. --wide shows every column as a table. */
@@ -35,8 +26,6 @@ static const char *const compact[] = {
     "layer_busy_max_over_mean", "energy_per_token_mJ",
 };
 #define N_COMPACT (sizeof compact / sizeof compact[0])
-
-static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
 /* A table with the columns of `names` taken from the full row values. */
 typedef struct row_sink {
@@ -58,78 +47,21 @@ static void sink_init(row_sink *k)
     }
 }
 
-static void sink_str(row_sink *k, size_t r, size_t c, const char *v)
+static void sink_cell(row_sink *k, size_t r, size_t c, const ws_cell *v)
 {
-    ws_table_set_str(k->full, r, c, v);
+    ws_table_set_cell(k->full, r, c, v);
     if (k->view_col[c] >= 0)
-        ws_table_set_str(k->view, r, (size_t)k->view_col[c], v);
-}
-
-static void sink_int(row_sink *k, size_t r, size_t c, int64_t v)
-{
-    ws_table_set_int(k->full, r, c, v);
-    if (k->view_col[c] >= 0)
-        ws_table_set_int(k->view, r, (size_t)k->view_col[c], v);
-}
-
-static void sink_double(row_sink *k, size_t r, size_t c, double v)
-{
-    ws_table_set_double(k->full, r, c, v);
-    if (k->view_col[c] >= 0)
-        ws_table_set_double(k->view, r, (size_t)k->view_col[c], v);
+        ws_table_set_cell(k->view, r, (size_t)k->view_col[c], v);
 }
 
 static void add_row(row_sink *t, const char *name, const ws_config *cfg, const arch_run_metrics *m)
 {
     size_t r = ws_table_add_row(t->full);
     ws_table_add_row(t->view);
-    char hex[17];
-    ws_hash64_hex(ws_config_hash(cfg), hex);
-    size_t c = 0;
-    sink_str(t, r, c++, name);
-    sink_str(t, r, c++, arch_alloc_names[cfg->strategy.allocation]);
-    sink_str(t, r, c++, arch_place_names[cfg->strategy.placement]);
-    sink_str(t, r, c++, hex);
-    sink_int(t, r, c++, (int64_t)m->batch);
-    sink_int(t, r, c++, m->decode_steps);
-    sink_int(t, r, c++, (int64_t)m->decode_tokens);
-    sink_double(t, r, c++, m->decode_time_us);
-    sink_double(t, r, c++, m->throughput_tokens_per_s);
-    c++;   /* speedup: filled once the baseline is known */
-    sink_double(t, r, c++, m->layer_time_mean_us);
-    sink_double(t, r, c++, m->layer_time_min_us);
-    sink_double(t, r, c++, m->layer_time_max_us);
-    sink_double(t, r, c++, m->layer_time_sd_us);
-    sink_double(t, r, c++, m->cp_time_us);
-    sink_int(t, r, c++, (int64_t)m->tasks);
-    sink_int(t, r, c++, (int64_t)m->request_hops);
-    sink_int(t, r, c++, (int64_t)m->data_hops);
-    sink_double(t, r, c++, m->data_byte_hops_GB);
-    sink_double(t, r, c++, m->hbm_local_read_GB);
-    sink_double(t, r, c++, m->hbm_remote_read_GB);
-    sink_double(t, r, c++, m->hbm_local_write_GB);
-    sink_int(t, r, c++, (int64_t)m->llc_hit_chunks);
-    sink_int(t, r, c++, (int64_t)m->llc_miss_chunks);
-    sink_double(t, r, c++, m->link_util_mean);
-    sink_double(t, r, c++, m->link_util_max);
-    sink_double(t, r, c++, m->tile_busy_max_us);
-    sink_double(t, r, c++, m->tile_busy_min_us);
-    sink_double(t, r, c++, m->tile_busy_mean_us);
-    sink_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_min_us));
-    sink_double(t, r, c++, ratio(m->tile_busy_max_us, m->tile_busy_mean_us));
-    sink_double(t, r, c++, m->compute_utilisation);
-    sink_double(t, r, c++, m->layer_busy_max_over_mean);
-    sink_str(t, r, c++, m->batch_reused ? "yes" : "no");
-    sink_int(t, r, c++, m->widened_links);
-    sink_double(t, r, c++, m->link_added_TBps);
-    sink_double(t, r, c++, m->link_added_area_mm2);
-    sink_double(t, r, c++, m->link_added_power_W);
-    sink_double(t, r, c++, m->energy_link_J);
-    sink_double(t, r, c++, m->energy_hbm_J);
-    sink_double(t, r, c++, m->energy_llc_J);
-    sink_double(t, r, c++, m->energy_compute_J);
-    sink_double(t, r, c++, m->energy_total_J);
-    sink_double(t, r, c++, m->energy_per_token_mJ);
+    arch_run_row row;
+    arch_run_row_fill(&row, name, cfg, m);
+    for (size_t c = 0; c < N_COLUMNS; c++)
+        sink_cell(t, r, c, &row.cells[c]);
 }
 
 /* The overrides of one variant: the command line's, then the variant's. */
@@ -170,17 +102,12 @@ int ws_cmd_run(int argc, char **argv)
     }
     size_t n_variants = base.variants.n ? base.variants.n : 1;
     const ws_variant_config *variants = base.variants.items;
-    size_t baseline = 0;
-    if (base.baseline && *base.baseline) {
-        for (baseline = 0; baseline < base.variants.n; baseline++)
-            if (!strcmp(variants[baseline].name, base.baseline))
-                break;
-        if (baseline == base.variants.n) {
-            fprintf(stderr, "%s: error: baseline: no variant named \"%s\"\n", path, base.baseline);
-            ws_config_free(&base);
-            ws_cli_opts_free(&o);
-            return WS_EXIT_BAD_INPUT;
-        }
+    size_t baseline;
+    if (ws_sweep_baseline(&base, &baseline) != 0) {
+        fprintf(stderr, "%s: error: baseline: no variant named \"%s\"\n", path, base.baseline);
+        ws_config_free(&base);
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
     }
     row_sink t;
     sink_init(&t);
@@ -210,29 +137,22 @@ int ws_cmd_run(int argc, char **argv)
                     arch_alloc_names[cfg.strategy.allocation], arch_place_names[cfg.strategy.placement]);
         arch_run_metrics m;
         char err[1024];
-        if (!arch_workload_matches(workload, &cfg)) {
-            arch_workload_close(workload);
-            workload = NULL;
-            rc = arch_workload_open(&cfg, !o.quiet, &workload, err, sizeof err);
-        }
-        if (!rc)
-            rc = arch_run_pictured(&cfg, workload, !o.quiet, name, links, panels ? &panels[v] : NULL, &m, err,
-                                   sizeof err);
+        rc = arch_run_variant(&cfg, &workload, !o.quiet, name, links, panels ? &panels[v] : NULL, &m, err,
+                              sizeof err);
         if (rc) {
             fprintf(stderr, "wafersim run: variant %s: %s\n", name, err);
         } else {
-            if (m.batch_reused)
-                fprintf(stderr, "wafersim run: variant %s: the trace has %llu requests, fewer than the batch of "
-                        "%llu: requests were reused in order\n", name, (unsigned long long)m.distinct_requests,
-                        (unsigned long long)m.batch);
             add_row(&t, name, &cfg, &m);
             throughput[v] = m.throughput_tokens_per_s;
         }
         ws_config_free(&cfg);
     }
     if (!rc) {
-        for (size_t v = 0; v < n_variants; v++)
-            sink_double(&t, v, 9, ratio(throughput[v], throughput[baseline]));
+        for (size_t v = 0; v < n_variants; v++) {
+            ws_cell sp = { .kind = WS_CELL_DOUBLE,
+                           .d = throughput[baseline] > 0 ? throughput[v] / throughput[baseline] : 0 };
+            sink_cell(&t, v, ARCH_RUN_ROW_SPEEDUP, &sp);
+        }
         ws_provenance p;
         ws_cli_provenance_config(&p, "wafersim run", path, &base);
         char err[512];

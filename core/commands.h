@@ -14,6 +14,7 @@ int ws_cmd_run(int argc, char **argv);
 int ws_cmd_model(int argc, char **argv);
 int ws_cmd_trace(int argc, char **argv);
 int ws_cmd_noc(int argc, char **argv);
+int ws_cmd_sweep(int argc, char **argv);
 
 #define WS_COMMAND_LIST(X)                                                                          \
     X("version", ws_cmd_version, "print the version, source revision and compiled-in options",     \
@@ -91,6 +92,18 @@ int ws_cmd_noc(int argc, char **argv);
       "(--rates overrides traffic.rates; per node per cycle in traffic.rate_unit),\n"             \
       "and prints the latency-load table; saturated points say so and why.\n"                    \
       "--links PATH writes per-link load (CSV), --histogram PATH the packet\n"                    \
-      "latency histograms (CSV). Exit 3 on deadlock (watchdog). See doc/noc.md.\n")
+      "latency histograms (CSV). Exit 3 on deadlock (watchdog). See doc/noc.md.\n")                \
+    X("sweep", ws_cmd_sweep, "run the points of an experiment's sweep in worker processes, resumably", \
+      "usage: wafersim sweep --list [--set KEY.PATH=VALUE]... [--format table|csv|json] [--out PATH] EXP.yaml\n" \
+      "       wafersim sweep [--set ...]... [-j N] [-q] --out DIR EXP.yaml\n"                     \
+      "       wafersim sweep [--set ...]... --point ID [-q] --out DIR EXP.yaml\n"                  \
+      "       wafersim sweep --merge DIR [-q]\n"                                                    \
+      "--list: the points of EXP's sweep: section (grid, zip, seeds) and variants,\n"             \
+      "  with their stable ids. Running: each point in its own worker process (-j N\n"           \
+      "  at once), written atomically to DIR/points/ID.json; points already done with\n"        \
+      "  the same resolved config are skipped (resumable); then the merge. --point ID:\n"       \
+      "  run one point only (cluster arrays). --merge DIR: merge the finished points\n"         \
+      "  into DIR/results.csv and DIR/results.json, with speedups over the baseline\n"          \
+      "  variant. Exit 1 when a point failed or is missing. See doc/sweep.md.\n")
 
 #endif

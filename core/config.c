@@ -231,6 +231,8 @@ static const ws_cfield config_fields[] = {
       .doc = "named variants run side by side: each a list of KEY.PATH=VALUE overrides" },
     { .key = "baseline", .type = WS_CT_STRING, .offset = FIELD(ws_config, baseline), .def = "\"\"",
       .doc = "the variant speedups are normalised to (\"\" = the first)" },
+    { .key = "sweep", .type = WS_CT_EXTERNAL,
+      .doc = "points of `wafersim sweep`: grid, zip, seeds (doc/sweep.md); ignored by the other commands" },
 };
 
 static void config_check(void *obj, const ws_ccheck *c)
@@ -314,6 +316,13 @@ static int apply_preset(ws_ynode **tree, const char *path, ws_diag *d)
     return 0;
 }
 
+/* A key path as names joined by dots (what --set and a sweep accept). */
+static bool key_path_ok(const char *key)
+{
+    size_t klen = strlen(key);
+    return klen && key[0] != '.' && key[klen - 1] != '.' && !strstr(key, "..") && !strpbrk(key, " \t:");
+}
+
 static int apply_override(ws_ynode *tree, const char *arg, ws_diag *d)
 {
     size_t name_len = strlen(arg) + 16;
@@ -330,8 +339,7 @@ static int apply_override(ws_ynode *tree, const char *arg, ws_diag *d)
     key = ws_xmalloc((size_t)(eq - arg) + 1);
     memcpy(key, arg, (size_t)(eq - arg));
     key[eq - arg] = '\0';
-    size_t klen = strlen(key);
-    if (key[0] == '.' || key[klen - 1] == '.' || strstr(key, "..") || strpbrk(key, " \t:")) {
+    if (!key_path_ok(key)) {
         ws_diag_error(d, pos, NULL, "malformed key path \"%s\" (expected names joined by dots)", key);
         goto out;
     }
@@ -382,8 +390,25 @@ static double resolved_clock(const ws_ynode *tree)
     return DEFAULT_CLOCK_HZ;
 }
 
+static void apply_node(ws_ynode *tree, const ws_config_node_set *s, ws_diag *d)
+{
+    ws_pos pos = ws_ynode_pos(s->value);
+    if (!key_path_ok(s->key))
+        ws_diag_error(d, pos, NULL, "malformed key path \"%s\" (expected names joined by dots)", s->key);
+    else if (!strcmp(s->key, "preset") || !strcmp(s->key, "sweep") || !strncmp(s->key, "sweep.", 6))
+        ws_diag_error(d, pos, s->key, "cannot be swept; write it in the file");
+    else if (ws_ynode_set_path(tree, s->key, ws_ynode_copy(s->value)) != 0)
+        ws_diag_error(d, pos, s->key, "cannot set: a part of this key path is not a mapping");
+}
+
 int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
                    size_t n_overrides, ws_diag *d)
+{
+    return ws_config_load_nodes(cfg, path, NULL, 0, overrides, n_overrides, d);
+}
+
+int ws_config_load_nodes(ws_config *cfg, const char *path, const ws_config_node_set *nodes, size_t n_nodes,
+                         const char *const *overrides, size_t n_overrides, ws_diag *d)
 {
     memset(cfg, 0, sizeof *cfg);
     size_t errors_before = ws_diag_count(d);
@@ -400,6 +425,8 @@ int ws_config_load(ws_config *cfg, const char *path, const char *const *override
         ws_ynode_free(tree);
         return -1;
     }
+    for (size_t i = 0; i < n_nodes; i++)
+        apply_node(tree, &nodes[i], d);
     for (size_t i = 0; i < n_overrides; i++)
         apply_override(tree, overrides[i], d);
     ws_cschema_read(&ws_config_schema, tree, "", resolved_clock(tree), cfg, d);

@@ -34,6 +34,14 @@
  *   and overrides produced them.
  *   ws_config_doc() prints the reference table of every key.
  *   ws_config_free() releases what a successful load allocated.
+ *
+ *   ws_config_load_nodes() is ws_config_load() with, before the overrides,
+ *   values set at key paths as YAML nodes that carry their own positions
+ *   (the swept values of core/sweep.h), so that an error in one points at
+ *   the file, line and column where it was written. A malformed key path,
+ *   "preset" or a path through a non-mapping is reported there too.
+ *   The `sweep:` section is read by core/sweep.h, not here: it is no part
+ *   of the resolved config (not written, not hashed).
  */
 #ifndef WS_CONFIG_H
 #define WS_CONFIG_H
@@ -255,6 +263,13 @@ extern const ws_cschema ws_config_schema;
 int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
                    size_t n_overrides, ws_diag *d);
 void ws_config_free(ws_config *cfg);
+
+typedef struct ws_config_node_set {
+    const char *key;                /* dotted key path */
+    const ws_ynode *value;          /* copied */
+} ws_config_node_set;
+int ws_config_load_nodes(ws_config *cfg, const char *path, const ws_config_node_set *nodes, size_t n_nodes,
+                         const char *const *overrides, size_t n_overrides, ws_diag *d);
 
 void ws_config_write(const ws_config *cfg, FILE *out);
 uint64_t ws_config_hash(const ws_config *cfg);

@@ -284,6 +284,8 @@ static void read_field(const reader *r, const ws_cfield *f, const ws_ynode *n, c
     case WS_CT_LIST:
         read_list(r, f, n, path, dest);
         return;
+    case WS_CT_EXTERNAL:
+        return;
     default:
         read_scalar(r, f, f->type, n, path, dest);
         return;
@@ -351,8 +353,8 @@ static void read_section(const reader *r, const ws_cschema *s, const ws_ynode *m
             read_field(r, f, n, fpath, obj, here);
         } else if (f->type == WS_CT_SECTION || (f->type == WS_CT_OPTION && f->sub)) {
             read_section(r, f->sub, NULL, fpath, (char *)obj + f->offset, here, report_missing);
-        } else if (f->type == WS_CT_OPTION) {
-            /* compiled out and not mentioned: nothing to read */
+        } else if (f->type == WS_CT_OPTION || f->type == WS_CT_EXTERNAL) {
+            /* compiled out, or read elsewhere, and not mentioned: nothing to read */
         } else if (f->def) {
             read_default(r, f, fpath, obj);
         } else if (report_missing) {
@@ -440,6 +442,8 @@ static bool option_disabled(const ws_cfield *f, const void *v)
 static void write_field(const ws_cfield *f, const void *obj, FILE *out, int indent)
 {
     const void *v = (const char *)obj + f->offset;
+    if (f->type == WS_CT_EXTERNAL)
+        return;   /* not part of the resolved config */
     fprintf(out, "%*s%s:", indent, "", f->key);
     switch (f->type) {
     case WS_CT_SECTION:
@@ -564,6 +568,7 @@ static const char *type_name(const ws_cfield *f, ws_ctype t)
     case WS_CT_SECTION: return "mapping";
     case WS_CT_LIST: return "list";
     case WS_CT_OPTION: return "hardware option";
+    case WS_CT_EXTERNAL: return "mapping";
     }
     return "?";
 }
@@ -605,7 +610,9 @@ void ws_cschema_doc(const ws_cschema *s, const char *path, FILE *out)
                      f->max >= WS_NO_LIMIT_MAX ? "" : ws_format_double(f->max, hi, sizeof hi));
         }
         fprintf(out, "| `%s` | %s | %s | %s | %s |\n", fpath, type_name(f, f->type),
-                f->def ? f->def : (f->type == WS_CT_OPTION ? "compiled out" : "required"), range, f->doc);
+                f->def ? f->def : f->type == WS_CT_OPTION ? "compiled out" : f->type == WS_CT_EXTERNAL ? "none"
+                                                                            : "required",
+                range, f->doc);
         free(fpath);
     }
 }

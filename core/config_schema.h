@@ -29,6 +29,10 @@
  *                             (sub == NULL) only "enabled: false" (or an
  *                             absent key) is accepted, anything else is an
  *                             error naming `configure_switch`.
+ *     WS_CT_EXTERNAL (nothing) a section another module reads itself from
+ *                             the file (e.g. `sweep:`, core/sweep.h): the
+ *                             key is known, its value is not looked at,
+ *                             stored, written or hashed.
  *
  *   ws_cschema_read() fills obj from a mapping node (NULL = empty mapping):
  *   every field from the node or from its default; errors go to the diag
@@ -66,7 +70,7 @@
 
 typedef enum ws_ctype {
     WS_CT_BOOL, WS_CT_INT, WS_CT_FLOAT, WS_CT_ENUM, WS_CT_STRING, WS_CT_QTY,
-    WS_CT_SECTION, WS_CT_LIST, WS_CT_OPTION
+    WS_CT_SECTION, WS_CT_LIST, WS_CT_OPTION, WS_CT_EXTERNAL
 } ws_ctype;
 
 typedef struct ws_clist {

@@ -255,6 +255,16 @@ void ws_table_set_double(ws_table *t, size_t row, size_t col, double value)
     c->u.d = value;
 }
 
+void ws_table_set_cell(ws_table *t, size_t row, size_t col, const ws_cell *c)
+{
+    switch (c->kind) {
+    case WS_CELL_STR: ws_table_set_str(t, row, col, c->s); break;
+    case WS_CELL_INT: ws_table_set_int(t, row, col, c->i); break;
+    case WS_CELL_DOUBLE: ws_table_set_double(t, row, col, c->d); break;
+    case WS_CELL_EMPTY: break;
+    }
+}
+
 size_t ws_table_rows(const ws_table *t)
 {
     return t ? t->n_rows : 0;

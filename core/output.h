@@ -70,6 +70,18 @@ void ws_table_set_int(ws_table *t, size_t row, size_t col, int64_t value);
 void ws_table_set_double(ws_table *t, size_t row, size_t col, double value);
 size_t ws_table_rows(const ws_table *t);
 
+/* One typed value, for code that builds rows before it has a table (a
+ * results row, a row read back from JSON); ws_table_set_cell() stores it
+ * (a WS_CELL_EMPTY cell leaves the table's cell as it is). */
+typedef enum ws_cell_kind { WS_CELL_EMPTY, WS_CELL_STR, WS_CELL_INT, WS_CELL_DOUBLE } ws_cell_kind;
+typedef struct ws_cell {
+    ws_cell_kind kind;
+    const char *s;
+    int64_t i;
+    double d;
+} ws_cell;
+void ws_table_set_cell(ws_table *t, size_t row, size_t col, const ws_cell *c);
+
 /* Renders into an open stream (no atomicity); used by ws_table_write. */
 void ws_table_render(const ws_table *t, const ws_provenance *p, ws_format fmt, FILE *out);
 

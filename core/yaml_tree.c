@@ -664,6 +664,11 @@ ws_ynode *ws_yaml_load_string(const char *text, const char *name, unsigned colum
     return load_text(text, strlen(text), name, column_offset, d);
 }
 
+ws_ynode *ws_ynode_copy(const ws_ynode *n)
+{
+    return node_copy(n);
+}
+
 ws_ynode *ws_ynode_map_get(const ws_ynode *map, const char *key)
 {
     if (!map || map->kind != WS_YMAPPING)

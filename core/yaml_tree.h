@@ -37,6 +37,7 @@
  *   ws_ynode_set_path() replaces or creates the value at a dotted key path
  *   ("hw.link.bandwidth"), creating intermediate mappings; it returns -1
  *   (and frees value) when a non-mapping node is in the way.
+ *   ws_ynode_copy() is a deep copy (positions kept, `used` flags cleared).
  */
 #ifndef WS_YAML_TREE_H
 #define WS_YAML_TREE_H
@@ -77,6 +78,7 @@ ws_ynode *ws_ynode_map_get(const ws_ynode *map, const char *key);   /* NULL if a
 ws_ynode *ws_ynode_new_mapping(const char *file, unsigned line, unsigned column);
 void ws_ynode_merge(ws_ynode *base, ws_ynode *over);
 int ws_ynode_set_path(ws_ynode *root, const char *dotted_path, ws_ynode *value);
+ws_ynode *ws_ynode_copy(const ws_ynode *n);
 
 /* True for a plain scalar that YAML reads as null: "", "~", "null", "Null", "NULL". */
 bool ws_ynode_is_null(const ws_ynode *n);

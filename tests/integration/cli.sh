@@ -22,7 +22,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 T=$TEST_TMPDIR
-EXPECTED_COMMANDS="version options validate config probe model trace run noc"
+EXPECTED_COMMANDS="version options validate config probe model trace run noc sweep"
 EXPECTED_OPTIONS="expert_affine link_widening migration"
 
 # ------------------------------------------------------------ top level

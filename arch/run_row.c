@@ -1,0 +1,97 @@
+/* arch/run_row.c — the results row of one MoE decode run; contract in
+ * arch/run_row.h. */
+#include "arch/run_row.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/run_schema.h"
+#include "core/hash.h"
+
+const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
+    "variant", "allocation", "placement", "config_hash", "batch", "decode_steps", "decode_tokens",
+    "decode_time_us", "throughput_tokens_per_s", "speedup_vs_baseline", "layer_time_mean_us",
+    "layer_time_min_us", "layer_time_max_us", "layer_time_sd_us", "cp_time_us", "tasks", "request_hops",
+    "data_hops", "data_byte_hops_GBxhop", "hbm_local_read_GB", "hbm_remote_read_GB", "hbm_local_write_GB",
+    "llc_hit_chunks", "llc_miss_chunks", "link_util_mean", "link_util_max", "tile_busy_max_us",
+    "tile_busy_min_us", "tile_busy_mean_us", "tile_busy_max_over_min", "tile_busy_max_over_mean",
+    "compute_utilisation", "layer_busy_max_over_mean", "batch_reused", "widened_links", "link_added_TBps",
+    "link_added_area_mm2", "link_added_power_W", "energy_link_J", "energy_hbm_J", "energy_llc_J", "energy_compute_J",
+    "energy_total_J", "energy_per_token_mJ",
+};
+
+static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+static ws_cell str(const char *s) { return (ws_cell){ .kind = WS_CELL_STR, .s = s }; }
+static ws_cell num(double d) { return (ws_cell){ .kind = WS_CELL_DOUBLE, .d = d }; }
+static ws_cell count(uint64_t i) { return (ws_cell){ .kind = WS_CELL_INT, .i = (int64_t)i }; }
+
+void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *cfg, const arch_run_metrics *m)
+{
+    ws_hash64_hex(ws_config_hash(cfg), row->config_hash);
+    ws_cell *c = row->cells;
+    size_t k = 0;
+    c[k++] = str(variant);
+    c[k++] = str(arch_alloc_names[cfg->strategy.allocation]);
+    c[k++] = str(arch_place_names[cfg->strategy.placement]);
+    c[k++] = str(row->config_hash);
+    c[k++] = count(m->batch);
+    c[k++] = count(m->decode_steps);
+    c[k++] = count(m->decode_tokens);
+    c[k++] = num(m->decode_time_us);
+    c[k++] = num(m->throughput_tokens_per_s);
+    c[k++] = (ws_cell){ .kind = WS_CELL_EMPTY };   /* speedup: the caller's */
+    c[k++] = num(m->layer_time_mean_us);
+    c[k++] = num(m->layer_time_min_us);
+    c[k++] = num(m->layer_time_max_us);
+    c[k++] = num(m->layer_time_sd_us);
+    c[k++] = num(m->cp_time_us);
+    c[k++] = count(m->tasks);
+    c[k++] = count(m->request_hops);
+    c[k++] = count(m->data_hops);
+    c[k++] = num(m->data_byte_hops_GB);
+    c[k++] = num(m->hbm_local_read_GB);
+    c[k++] = num(m->hbm_remote_read_GB);
+    c[k++] = num(m->hbm_local_write_GB);
+    c[k++] = count(m->llc_hit_chunks);
+    c[k++] = count(m->llc_miss_chunks);
+    c[k++] = num(m->link_util_mean);
+    c[k++] = num(m->link_util_max);
+    c[k++] = num(m->tile_busy_max_us);
+    c[k++] = num(m->tile_busy_min_us);
+    c[k++] = num(m->tile_busy_mean_us);
+    c[k++] = num(ratio(m->tile_busy_max_us, m->tile_busy_min_us));
+    c[k++] = num(ratio(m->tile_busy_max_us, m->tile_busy_mean_us));
+    c[k++] = num(m->compute_utilisation);
+    c[k++] = num(m->layer_busy_max_over_mean);
+    c[k++] = str(m->batch_reused ? "yes" : "no");
+    c[k++] = count(m->widened_links);
+    c[k++] = num(m->link_added_TBps);
+    c[k++] = num(m->link_added_area_mm2);
+    c[k++] = num(m->link_added_power_W);
+    c[k++] = num(m->energy_link_J);
+    c[k++] = num(m->energy_hbm_J);
+    c[k++] = num(m->energy_llc_J);
+    c[k++] = num(m->energy_compute_J);
+    c[k++] = num(m->energy_total_J);
+    c[k++] = num(m->energy_per_token_mJ);
+}
+
+int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const char *variant,
+                     ws_table *links, struct arch_picture_panel *picture, arch_run_metrics *m, char *err,
+                     size_t err_len)
+{
+    int rc = 0;
+    if (!arch_workload_matches(*workload, cfg)) {
+        arch_workload_close(*workload);
+        *workload = NULL;
+        rc = arch_workload_open(cfg, progress, workload, err, err_len);
+    }
+    if (!rc)
+        rc = arch_run_pictured(cfg, *workload, progress, variant, links, picture, m, err, err_len);
+    if (!rc && m->batch_reused)
+        fprintf(stderr, "wafersim: variant %s: the trace has %llu requests, fewer than the batch of %llu: requests were "
+                "reused in order\n", variant, (unsigned long long)m->distinct_requests,
+                (unsigned long long)m->batch);
+    return rc;
+}

@@ -1,0 +1,591 @@
+/* core/cmd_sweep.c — `wafersim sweep`: the points of an experiment's
+ * `sweep:` section (core/sweep.h) listed, run in worker processes into a
+ * directory (resumable), run one at a time, and merged. doc/sweep.md.
+ *
+ * The directory DIR:
+ *   DIR/sweep.json      the manifest: one row per point in expansion order
+ *                       (id, swept values, variant, repetition, seed, group,
+ *                       baseline, resolved-config hash), rewritten by every
+ *                       run; what --merge reads;
+ *   DIR/points/ID.json  one finished point (status ok or failed, its
+ *                       error, its results row), written atomically by the
+ *                       worker that ran it;
+ *   DIR/results.csv, DIR/results.json   the merge, in manifest order, with
+ *                       speedups over the baseline variant of each group.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/run_row.h"
+#include "core/cli.h"
+#include "core/commands.h"
+#include "core/config.h"
+#include "core/hash.h"
+#include "core/progress.h"
+#include "core/sweep.h"
+#include "core/table_read.h"
+#include "core/xalloc.h"
+
+#define TITLE "MoE decode sweep (GB = 1e9 B; times of decode iterations only)"
+
+/* Manifest columns: "point", the swept key paths, then these. */
+static const char *const manifest_tail[] = { "variant", "repetition", "seed", "group", "baseline", "config_hash" };
+#define N_MANIFEST_TAIL (sizeof manifest_tail / sizeof manifest_tail[0])
+/* Results columns: these, the swept key paths, "repetition", "seed", then
+ * the run row (arch/run_row.h). */
+static const char *const result_head[] = { "point", "status", "error" };
+#define N_RESULT_HEAD 3
+
+typedef struct plan {
+    const char *path;
+    ws_config base;
+    ws_sweep sweep;
+    ws_sweep_point *pts;
+    size_t n;
+    ws_config *cfgs;               /* each point's resolved config */
+    char (*hash)[17];
+    size_t baseline;
+} plan;
+
+static void plan_free(plan *p)
+{
+    for (size_t i = 0; p->cfgs && i < p->n; i++)
+        ws_config_free(&p->cfgs[i]);
+    free(p->cfgs);
+    free(p->hash);
+    ws_sweep_points_free(p->pts, p->n);
+    ws_sweep_free(&p->sweep);
+    ws_config_free(&p->base);
+}
+
+/* Adds the messages of `from` not already in `to` (every point repeats
+ * the errors of the values it shares with others). */
+static void diag_merge_unique(ws_diag *to, const ws_diag *from)
+{
+    for (size_t i = 0; i < from->n_stored; i++) {
+        const ws_diag_msg *m = &from->msgs[i];
+        bool seen = false;
+        for (size_t k = 0; k < to->n_stored && !seen; k++) {
+            const ws_diag_msg *t = &to->msgs[k];
+            seen = t->line == m->line && t->column == m->column && !strcmp(t->text, m->text) &&
+                   !strcmp(t->file ? t->file : "", m->file ? m->file : "") &&
+                   !strcmp(t->key_path ? t->key_path : "", m->key_path ? m->key_path : "");
+        }
+        if (!seen) {
+            ws_pos pos = { m->file, m->line, m->column };
+            ws_diag_error(to, pos, m->key_path, "%s", m->text);
+        }
+    }
+}
+
+/* Loads the experiment, its sweep and every point's config; on bad input
+ * prints every error and returns WS_EXIT_BAD_INPUT. */
+static int plan_load(plan *p, const char *path, const ws_cli_opts *o)
+{
+    memset(p, 0, sizeof *p);
+    p->path = path;
+    for (size_t i = 0; i < o->n_sets; i++)
+        if (!strncmp(o->sets[i], "sweep", 5) && (o->sets[i][5] == '.' || o->sets[i][5] == '=')) {
+            fprintf(stderr, "wafersim sweep: --set '%s': the sweep cannot be changed with --set; write it in "
+                    "the file\n", o->sets[i]);
+            return WS_EXIT_BAD_INPUT;
+        }
+    int rc = ws_cli_load_config(path, o, &p->base);
+    if (rc)
+        return rc;
+    if (ws_sweep_baseline(&p->base, &p->baseline) != 0) {
+        fprintf(stderr, "%s: error: baseline: no variant named \"%s\"\n", path, p->base.baseline);
+        ws_config_free(&p->base);
+        return WS_EXIT_BAD_INPUT;
+    }
+    ws_diag d;
+    ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
+    if (ws_sweep_load(&p->sweep, path, &d) == 0 && ws_sweep_expand(&p->sweep, &p->base, &p->pts, &p->n, &d) == 0) {
+        p->cfgs = ws_xcalloc(p->n + 1, sizeof *p->cfgs);
+        p->hash = ws_xcalloc(p->n + 1, sizeof *p->hash);
+        for (size_t i = 0; i < p->n; i++) {
+            ws_diag local;
+            ws_diag_init(&local, WS_DIAG_DEFAULT_LIMIT);
+            if (ws_sweep_point_config(&p->sweep, &p->base, &p->pts[i], o->sets, o->n_sets, &p->cfgs[i], &local) == 0)
+                ws_hash64_hex(ws_config_hash(&p->cfgs[i]), p->hash[i]);
+            diag_merge_unique(&d, &local);
+            ws_diag_free(&local);
+        }
+    }
+    rc = ws_diag_count(&d) ? WS_EXIT_BAD_INPUT : 0;
+    if (rc) {
+        ws_diag_print(&d, stderr);
+        plan_free(p);
+    }
+    ws_diag_free(&d);
+    return rc;
+}
+
+static ws_table *manifest_table(const plan *p)
+{
+    size_t na = p->sweep.n_axes, nc = 1 + na + N_MANIFEST_TAIL;
+    const char **cols = ws_xmalloc(nc * sizeof *cols);
+    cols[0] = "point";
+    for (size_t a = 0; a < na; a++)
+        cols[1 + a] = p->sweep.axes[a].key;
+    for (size_t k = 0; k < N_MANIFEST_TAIL; k++)
+        cols[1 + na + k] = manifest_tail[k];
+    ws_table *t = ws_table_new("the points of a sweep, in expansion order", nc, cols);
+    free(cols);
+    for (size_t i = 0; i < p->n; i++) {
+        const ws_sweep_point *pt = &p->pts[i];
+        size_t r = ws_table_add_row(t), c = 0;
+        ws_table_set_str(t, r, c++, pt->id);
+        for (size_t a = 0; a < na; a++)
+            ws_table_set_str(t, r, c++, p->sweep.axes[a].texts[pt->value[a]]);
+        ws_table_set_str(t, r, c++, ws_sweep_variant_name(&p->base, pt));
+        ws_table_set_int(t, r, c++, pt->repetition);
+        ws_table_set_int(t, r, c++, p->cfgs[i].sim.seed);
+        ws_table_set_int(t, r, c++, (int64_t)pt->group);
+        ws_table_set_str(t, r, c++, pt->variant == p->baseline ? "yes" : "no");
+        ws_table_set_str(t, r, c++, p->hash[i]);
+    }
+    return t;
+}
+
+/* The results columns for swept keys axes[0..na). */
+static const char **result_columns(const char *const *axes, size_t na, size_t *nc)
+{
+    *nc = N_RESULT_HEAD + na + 2 + ARCH_RUN_ROW_COLUMNS;
+    const char **cols = ws_xmalloc(*nc * sizeof *cols);
+    size_t c = 0;
+    for (size_t k = 0; k < N_RESULT_HEAD; k++)
+        cols[c++] = result_head[k];
+    for (size_t a = 0; a < na; a++)
+        cols[c++] = axes[a];
+    cols[c++] = "repetition";
+    cols[c++] = "seed";
+    for (size_t k = 0; k < ARCH_RUN_ROW_COLUMNS; k++)
+        cols[c++] = arch_run_row_columns[k];
+    return cols;
+}
+
+static char *point_file(const char *dir, const char *id)
+{
+    size_t n = strlen(dir) + strlen(id) + 32;
+    char *f = ws_xmalloc(n);
+    snprintf(f, n, "%s/points/%s.json", dir, id);
+    return f;
+}
+
+static char *dir_file(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *f = ws_xmalloc(n);
+    snprintf(f, n, "%s/%s", dir, name);
+    return f;
+}
+
+/* Writes point i's file: its results row (status ok with the metrics, or
+ * failed with `error`). */
+static int write_point(const plan *p, size_t i, const char *dir, const arch_run_metrics *m, const char *error)
+{
+    const ws_sweep_point *pt = &p->pts[i];
+    size_t na = p->sweep.n_axes, nc;
+    const char **axes = ws_xmalloc((na + 1) * sizeof *axes);
+    for (size_t a = 0; a < na; a++)
+        axes[a] = p->sweep.axes[a].key;
+    const char **cols = result_columns(axes, na, &nc);
+    ws_table *t = ws_table_new(TITLE, nc, cols);
+    size_t r = ws_table_add_row(t), c = 0;
+    ws_table_set_str(t, r, c++, pt->id);
+    ws_table_set_str(t, r, c++, m ? "ok" : "failed");
+    ws_table_set_str(t, r, c++, m ? "" : error);
+    for (size_t a = 0; a < na; a++)
+        ws_table_set_str(t, r, c++, p->sweep.axes[a].texts[pt->value[a]]);
+    ws_table_set_int(t, r, c++, pt->repetition);
+    ws_table_set_int(t, r, c++, p->cfgs[i].sim.seed);
+    const char *variant = ws_sweep_variant_name(&p->base, pt);
+    if (m) {
+        arch_run_row row;
+        arch_run_row_fill(&row, variant, &p->cfgs[i], m);
+        for (size_t k = 0; k < ARCH_RUN_ROW_COLUMNS; k++)
+            ws_table_set_cell(t, r, c + k, &row.cells[k]);
+    } else {
+        ws_table_set_str(t, r, c, variant);
+    }
+    ws_provenance prov;
+    ws_cli_provenance_config(&prov, "wafersim sweep", p->path, &p->cfgs[i]);
+    char *file = point_file(dir, pt->id), err[512];
+    int rc = ws_table_write(t, &prov, WS_FORMAT_JSON, file, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "wafersim sweep: %s\n", err);
+    free(file);
+    ws_table_free(t);
+    free(cols);
+    free(axes);
+    return rc;
+}
+
+/* Runs point i and writes its file; 0 when it ran and was written. */
+static int run_point(const plan *p, size_t i, const char *dir)
+{
+    const char *variant = ws_sweep_variant_name(&p->base, &p->pts[i]);
+    arch_workload *w = NULL;
+    arch_run_metrics m;
+    char err[1024];
+    int rc = arch_run_variant(&p->cfgs[i], &w, false, variant, NULL, NULL, &m, err, sizeof err);
+    arch_workload_close(w);
+    if (rc)
+        fprintf(stderr, "wafersim sweep: point %s (variant %s): %s\n", p->pts[i].id, variant, err);
+    int wrc = write_point(p, i, dir, rc ? NULL : &m, err);
+    return rc || wrc ? -1 : 0;
+}
+
+/* True when point i's file holds a successful run of the same resolved
+ * config. */
+static bool point_done(const plan *p, size_t i, const char *dir)
+{
+    char *file = point_file(dir, p->pts[i].id), err[512];
+    ws_table_data t;
+    bool done = false;
+    if (access(file, F_OK) == 0 && ws_table_read_json(file, &t, err, sizeof err) == 0) {
+        const char *h = ws_table_data_prov(&t, "config_hash");
+        ssize_t sc = ws_table_data_column(&t, "status");
+        done = h && !strcmp(h, p->hash[i]) && t.n_rows == 1 && sc >= 0 &&
+               ws_table_data_cell(&t, 0, (size_t)sc)->kind == WS_CELL_STR &&
+               !strcmp(ws_table_data_cell(&t, 0, (size_t)sc)->s, "ok");
+        ws_table_data_free(&t);
+    }
+    free(file);
+    return done;
+}
+
+static int make_dirs(const char *dir)
+{
+    char *points = dir_file(dir, "points");
+    int rc = 0;
+    if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || (mkdir(points, 0777) != 0 && errno != EEXIST)) {
+        fprintf(stderr, "wafersim sweep: cannot create %s: %s\n", points, strerror(errno));
+        rc = WS_EXIT_RUNTIME;
+    }
+    free(points);
+    return rc;
+}
+
+static int write_manifest(const plan *p, const char *dir)
+{
+    ws_table *t = manifest_table(p);
+    ws_provenance prov;
+    ws_cli_provenance_config(&prov, "wafersim sweep", p->path, &p->base);
+    char *file = dir_file(dir, "sweep.json"), err[512];
+    int rc = ws_table_write(t, &prov, WS_FORMAT_JSON, file, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "wafersim sweep: %s\n", err);
+    free(file);
+    ws_table_free(t);
+    return rc ? WS_EXIT_RUNTIME : 0;
+}
+
+/* ------------------------------------------------------------ merge */
+
+static const char *cell_str(const ws_table_data *t, size_t row, const char *col)
+{
+    ssize_t c = ws_table_data_column(t, col);
+    const ws_cell *v = c >= 0 ? ws_table_data_cell(t, row, (size_t)c) : NULL;
+    return v && v->kind == WS_CELL_STR ? v->s : NULL;
+}
+
+static int64_t cell_int(const ws_table_data *t, size_t row, const char *col)
+{
+    ssize_t c = ws_table_data_column(t, col);
+    const ws_cell *v = c >= 0 ? ws_table_data_cell(t, row, (size_t)c) : NULL;
+    return v && v->kind == WS_CELL_INT ? v->i : -1;
+}
+
+static int merge(const char *dir, bool quiet)
+{
+    char *mfile = dir_file(dir, "sweep.json"), err[512];
+    ws_table_data man;
+    if (ws_table_read_json(mfile, &man, err, sizeof err) != 0) {
+        fprintf(stderr, "wafersim sweep: %s (is %s a sweep directory?)\n", err, dir);
+        free(mfile);
+        return WS_EXIT_BAD_INPUT;
+    }
+    free(mfile);
+    ssize_t vcol = ws_table_data_column(&man, "variant");
+    if (vcol < 1 || ws_table_data_column(&man, "point") != 0 || ws_table_data_column(&man, "config_hash") < 0) {
+        fprintf(stderr, "wafersim sweep: %s/sweep.json: not a sweep manifest\n", dir);
+        ws_table_data_free(&man);
+        return WS_EXIT_BAD_INPUT;
+    }
+    size_t na = (size_t)vcol - 1, nc;
+    const char **cols = result_columns((const char *const *)man.columns + 1, na, &nc);
+    ws_table *t = ws_table_new(TITLE, nc, cols);
+    size_t thr_col = N_RESULT_HEAD + na + 2 + ARCH_RUN_ROW_THROUGHPUT, sp_col = N_RESULT_HEAD + na + 2 + ARCH_RUN_ROW_SPEEDUP;
+    double *thr = ws_xcalloc(man.n_rows + 1, sizeof *thr);
+    bool *ok = ws_xcalloc(man.n_rows + 1, sizeof *ok);
+    size_t n_ok = 0, n_failed = 0, n_missing = 0;
+    for (size_t i = 0; i < man.n_rows; i++) {
+        size_t r = ws_table_add_row(t);
+        const char *id = cell_str(&man, i, "point"), *hash = cell_str(&man, i, "config_hash");
+        ws_table_set_str(t, r, 0, id ? id : "");
+        for (size_t a = 0; a < na; a++)
+            ws_table_set_cell(t, r, N_RESULT_HEAD + a, ws_table_data_cell(&man, i, 1 + a));
+        ws_table_set_int(t, r, N_RESULT_HEAD + na, cell_int(&man, i, "repetition"));
+        ws_table_set_int(t, r, N_RESULT_HEAD + na + 1, cell_int(&man, i, "seed"));
+        ws_table_set_str(t, r, N_RESULT_HEAD + na + 2, cell_str(&man, i, "variant") ? cell_str(&man, i, "variant") : "");
+        ws_table_data pt;
+        char *file = point_file(dir, id ? id : "?");
+        bool have = access(file, F_OK) == 0 && ws_table_read_json(file, &pt, err, sizeof err) == 0;
+        free(file);
+        const char *ph = have ? ws_table_data_prov(&pt, "config_hash") : NULL;
+        if (!have || pt.n_rows != 1 || !ph || !hash || strcmp(ph, hash)) {
+            ws_table_set_str(t, r, 1, "missing");
+            n_missing++;
+        } else {
+            for (size_t c = 1; c < nc; c++) {
+                ssize_t pc = ws_table_data_column(&pt, cols[c]);
+                if (pc >= 0 && c != sp_col)
+                    ws_table_set_cell(t, r, c, ws_table_data_cell(&pt, 0, (size_t)pc));
+            }
+            const char *st = cell_str(&pt, 0, "status");
+            ok[i] = st && !strcmp(st, "ok");
+            ssize_t tc = ws_table_data_column(&pt, cols[thr_col]);
+            const ws_cell *tv = tc >= 0 ? ws_table_data_cell(&pt, 0, (size_t)tc) : NULL;
+            thr[i] = tv && tv->kind == WS_CELL_DOUBLE ? tv->d : tv && tv->kind == WS_CELL_INT ? (double)tv->i : 0;
+            n_ok += ok[i];
+            n_failed += !ok[i];
+        }
+        if (have)
+            ws_table_data_free(&pt);
+    }
+    /* speedups over the baseline variant of each group (groups are
+     * numbered 0 .. points-1) */
+    size_t *base_of = ws_xmalloc((man.n_rows + 1) * sizeof *base_of);
+    for (size_t i = 0; i < man.n_rows; i++)
+        base_of[i] = SIZE_MAX;
+    for (size_t b = 0; b < man.n_rows; b++) {
+        const char *isb = cell_str(&man, b, "baseline");
+        int64_t g = cell_int(&man, b, "group");
+        if (isb && !strcmp(isb, "yes") && g >= 0 && (size_t)g < man.n_rows)
+            base_of[g] = b;
+    }
+    for (size_t i = 0; i < man.n_rows; i++) {
+        int64_t g = cell_int(&man, i, "group");
+        size_t b = g >= 0 && (size_t)g < man.n_rows ? base_of[g] : SIZE_MAX;
+        if (ok[i] && b != SIZE_MAX && ok[b])
+            ws_table_set_double(t, i, sp_col, thr[b] > 0 ? thr[i] / thr[b] : 0);
+    }
+    free(base_of);
+    ws_provenance prov;
+    ws_provenance_init(&prov, "wafersim sweep");
+    prov.config_path = ws_table_data_prov(&man, "config");
+    const char *mh = ws_table_data_prov(&man, "config_hash"), *ms = ws_table_data_prov(&man, "seed");
+    snprintf(prov.config_hash, sizeof prov.config_hash, "%s", mh ? mh : "");
+    prov.has_seed = ms != NULL;
+    prov.seed = ms ? strtoull(ms, NULL, 10) : 0;
+    char *csv = dir_file(dir, "results.csv"), *json = dir_file(dir, "results.json");
+    int rc = 0;
+    if (ws_table_write(t, &prov, WS_FORMAT_CSV, csv, err, sizeof err) != 0 ||
+        ws_table_write(t, &prov, WS_FORMAT_JSON, json, err, sizeof err) != 0) {
+        fprintf(stderr, "wafersim sweep: %s\n", err);
+        rc = WS_EXIT_RUNTIME;
+    }
+    if (!quiet || n_failed || n_missing)
+        fprintf(stderr, "wafersim sweep: %zu points: %zu ok, %zu failed, %zu missing; merged into %s and %s\n",
+                man.n_rows, n_ok, n_failed, n_missing, csv, json);
+    if (!rc && (n_failed || n_missing))
+        rc = WS_EXIT_RUNTIME;
+    free(csv);
+    free(json);
+    free(thr);
+    free(ok);
+    ws_table_free(t);
+    free(cols);
+    ws_table_data_free(&man);
+    return rc;
+}
+
+/* ------------------------------------------------------------ running */
+
+typedef struct worker {
+    pid_t pid;
+    size_t point;
+} worker;
+
+/* Records a point whose worker ended without writing its file. */
+static void record_lost_worker(const plan *p, size_t i, const char *dir, int status)
+{
+    if (WIFEXITED(status) && point_done(p, i, dir))
+        return;
+    char *file = point_file(dir, p->pts[i].id);
+    bool written = access(file, F_OK) == 0;
+    free(file);
+    if (WIFEXITED(status) && written)
+        return;   /* a failed point, recorded by its worker */
+    char msg[128];
+    if (WIFSIGNALED(status))
+        snprintf(msg, sizeof msg, "the worker process was killed by signal %d", WTERMSIG(status));
+    else
+        snprintf(msg, sizeof msg, "the worker process exited with status %d without a result",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    fprintf(stderr, "wafersim sweep: point %s: %s\n", p->pts[i].id, msg);
+    write_point(p, i, dir, NULL, msg);
+}
+
+static int run_all(const plan *p, const char *dir, long jobs, bool quiet)
+{
+    size_t *todo = ws_xmalloc((p->n + 1) * sizeof *todo), n_todo = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!point_done(p, i, dir))
+            todo[n_todo++] = i;
+    if (!quiet)
+        fprintf(stderr, "wafersim sweep: %zu points, %zu already done, %zu to run with %ld worker%s\n", p->n,
+                p->n - n_todo, n_todo, jobs, jobs == 1 ? "" : "s");
+    worker *w = ws_xcalloc((size_t)jobs, sizeof *w);
+    ws_progress pr;
+    ws_progress_begin(&pr, stderr, !quiet, "sweep", "points", n_todo);
+    size_t next = 0, running = 0, finished = 0;
+    int rc = 0;
+    while (next < n_todo || running > 0) {
+        while (running < (size_t)jobs && next < n_todo) {
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid < 0) {
+                fprintf(stderr, "wafersim sweep: fork: %s\n", strerror(errno));
+                rc = WS_EXIT_RUNTIME;
+                break;
+            }
+            if (pid == 0)
+                _exit(run_point(p, todo[next], dir) == 0 ? 0 : 1);
+            for (long k = 0; k < jobs; k++)
+                if (!w[k].pid) {
+                    w[k] = (worker){ pid, todo[next] };
+                    break;
+                }
+            next++;
+            running++;
+        }
+        if (running == 0)
+            break;
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (long k = 0; k < jobs; k++)
+            if (w[k].pid == pid) {
+                if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+                    record_lost_worker(p, w[k].point, dir, status);
+                w[k].pid = 0;
+                running--;
+                finished++;
+                ws_progress_update(&pr, finished);
+            }
+        if (rc)
+            next = n_todo;   /* fork failed: wait for the others, start none */
+    }
+    ws_progress_end(&pr);
+    free(w);
+    free(todo);
+    int mrc = merge(dir, quiet);
+    return rc ? rc : mrc;
+}
+
+static int run_one(const plan *p, const char *dir, const char *id, bool quiet)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->pts[i].id, id)) {
+            if (point_done(p, i, dir)) {
+                if (!quiet)
+                    fprintf(stderr, "wafersim sweep: point %s already done\n", id);
+                return 0;
+            }
+            return run_point(p, i, dir) == 0 ? 0 : WS_EXIT_RUNTIME;
+        }
+    fprintf(stderr, "wafersim sweep: no point \"%s\" in %s (`wafersim sweep --list %s` lists them)\n", id, p->path,
+            p->path);
+    return WS_EXIT_BAD_INPUT;
+}
+
+int ws_cmd_sweep(int argc, char **argv)
+{
+    const ws_command *cmd = ws_command_find("sweep");
+    ws_cli_opts o;
+    bool list = false;
+    const char *jobs_text = NULL, *point = NULL, *merge_dir = NULL;
+    const ws_cli_extra extra[] = {
+        { .name = "list", .flag = &list },
+        { .name = "jobs", .value = &jobs_text, .short_name = 'j' },
+        { .name = "point", .value = &point },
+        { .name = "merge", .value = &merge_dir },
+    };
+    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra,
+                             sizeof extra / sizeof extra[0], &o);
+    if (rc)
+        return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    long jobs = 1;
+    if (jobs_text) {
+        char *end;
+        errno = 0;
+        jobs = strtol(jobs_text, &end, 10);
+        if (errno || end == jobs_text || *end || jobs < 1 || jobs > 1024) {
+            fprintf(stderr, "wafersim sweep: -j: expected a number of worker processes from 1 to 1024, found "
+                    "\"%s\"\n", jobs_text);
+            ws_cli_opts_free(&o);
+            return WS_EXIT_BAD_INPUT;
+        }
+    }
+    if (merge_dir) {
+        if (o.n_args || list || point || jobs_text || o.n_sets) {
+            fprintf(stderr, "wafersim sweep: --merge DIR takes no experiment file and no other option\n");
+            ws_cli_opts_free(&o);
+            return WS_EXIT_BAD_INPUT;
+        }
+        bool quiet = o.quiet;
+        ws_cli_opts_free(&o);
+        return merge(merge_dir, quiet);
+    }
+    if (o.n_args != 1) {
+        fprintf(stderr, "wafersim sweep: expected exactly one experiment file, found %zu\n", o.n_args);
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
+    if (!list && !o.out) {
+        fprintf(stderr, "wafersim sweep: --out DIR is needed to run (or --list to list the points)\n");
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
+    plan p;
+    rc = plan_load(&p, o.args[0], &o);
+    if (rc) {
+        ws_cli_opts_free(&o);
+        return rc;
+    }
+    if (list) {
+        ws_table *t = manifest_table(&p);
+        ws_provenance prov;
+        ws_cli_provenance_config(&prov, "wafersim sweep", p.path, &p.base);
+        char err[512];
+        if (ws_table_write(t, &prov, o.format, o.out, err, sizeof err) != 0) {
+            fprintf(stderr, "wafersim sweep: %s\n", err);
+            rc = WS_EXIT_RUNTIME;
+        }
+        ws_table_free(t);
+    } else {
+        rc = make_dirs(o.out);
+        if (!rc)
+            rc = write_manifest(&p, o.out);
+        if (!rc)
+            rc = point ? run_one(&p, o.out, point, o.quiet) : run_all(&p, o.out, jobs, o.quiet);
+    }
+    plan_free(&p);
+    ws_cli_opts_free(&o);
+    return rc;
+}
