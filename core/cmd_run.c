@@ -21,6 +21,7 @@ static const char *const columns[] = {
     "llc_hit_chunks", "llc_miss_chunks", "link_util_mean", "link_util_max", "tile_busy_max_us",
     "tile_busy_min_us", "tile_busy_mean_us", "tile_busy_max_over_min", "tile_busy_max_over_mean",
     "compute_utilisation", "layer_busy_max_over_mean", "batch_reused",
+    "placement_copies", "placement_copy_GB_max_per_tile", "placement_hbm_used_GB_max_per_tile", "placement_profile",
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -117,6 +118,10 @@ static void add_row(row_sink *t, const char *name, const ws_config *cfg, const a
     sink_double(t, r, c++, m->compute_utilisation);
     sink_double(t, r, c++, m->layer_busy_max_over_mean);
     sink_str(t, r, c++, m->batch_reused ? "yes" : "no");
+    sink_int(t, r, c++, (int64_t)m->placement_copies);
+    sink_double(t, r, c++, m->placement_copy_GB_max);
+    sink_double(t, r, c++, m->placement_hbm_used_GB_max);
+    sink_str(t, r, c++, m->placement_profile);
 }
 
 /* The overrides of one variant: the command line's, then the variant's. */
