@@ -85,6 +85,13 @@ static int from_synthetic(const ws_config *cfg, const wl_model *model, const wl_
                           arch_place_profile *out, char *err, size_t err_len)
 {
     const ws_place_profile_config *p = &cfg->strategy.profile;
+    if ((!cfg->workload.trace || !*cfg->workload.trace) && p->seed == cfg->sim.seed) {
+        snprintf(err, err_len, "strategy.profile.seed: %lld is sim.seed, the seed of the synthetic workload: the "
+                 "profile would hold the evaluated requests themselves (request i of the generator depends only "
+                 "on the seed); pick another seed, or source oracle to measure that bound on purpose",
+                 (long long)p->seed);
+        return WS_EXIT_BAD_INPUT;
+    }
     char path[4096];
     int rc = arch_synth_trace(cfg, model, (uint64_t)p->seed, (uint64_t)p->requests, "profile", out, progress, path,
                               sizeof path, err, err_len);

@@ -19,8 +19,11 @@
  *                themselves (leakage on purpose; the provenance says
  *                ORACLE).
  *   Leakage guard: a trace or synthetic profile whose payload checksum is
- *   the evaluated trace's (the same requests, e.g. a synthetic workload
- *   and profile.seed = sim.seed) is refused; a profile of another model or
+ *   the evaluated trace's is refused, and so is a synthetic profile of a
+ *   synthetic workload with profile.seed = sim.seed (the generator's
+ *   request i depends only on the seed: the profile would contain the
+ *   evaluated requests even with another request count); a profile of
+ *   another model or
  *   shape is refused; so are source none (the policy needs a profile),
  *   held_out when the batch uses every request, and a profile with no
  *   token. Refusals return WS_EXIT_BAD_INPUT with a message naming the
