@@ -9,7 +9,9 @@
 #     imbalance layer_busy_max_over_mean against contiguous; every token is
 #     still computed once, no weight crosses a link, and every chunk read
 #     is an LLC hit or an HBM read (hits + misses = 3 matrices x tasks);
-#   - with budget 0 it is exactly contiguous (same numbers);
+#   - with budget 0 it is exactly contiguous (same numbers), and EP on
+#     contiguous gives the numbers main printed before copies existed;
+#   - affine allocation uses the copies: fewer weight hops than without;
 #   - profile_balance with the oracle profile beats contiguous on balance,
 #     and says ORACLE in its placement_profile column; coact_separation
 #     runs and conserves tokens;
@@ -71,6 +73,10 @@ note "layer_busy_max_over_mean: contiguous $EP_IMB, hot_replication $HOT_IMB, pr
 note "decode_time_us: contiguous $(col decode_time_us EP), hot_replication $(col decode_time_us Hot)"
 expect_eq "hot replication lowers EP's imbalance" yes "$(lt "$HOT_IMB" "$EP_IMB")"
 expect_eq "oracle profile balance lowers EP's imbalance" yes "$(lt "$ORA_IMB" "$EP_IMB")"
+# EP without copies is unchanged by the copy-aware home allocation: the
+# numbers main f220e75 (before this feature) printed for this run
+expect_eq "EP decode time as before copies existed" 105.72500000000001 "$(col decode_time_us EP)"
+expect_eq "EP imbalance as before copies existed" 1.1409388950892858 "$EP_IMB"
 expect_eq "Hot0 copies" 0 "$(col placement_copies Hot0)"
 for c in decode_time_us tasks layer_busy_max_over_mean hbm_local_read_GB llc_hit_chunks; do
     expect_eq "budget 0 = contiguous: $c" "$(col $c EP)" "$(col $c Hot0)"
@@ -78,6 +84,14 @@ done
 expect_eq "EP profile provenance" none "$(col placement_profile EP)"
 expect_true "Hot profile provenance names the trace" grep -q "trace prof.wst: payload checksum" res.csv
 expect_true "the oracle is flagged" grep -q "ORACLE: the evaluated decode tokens" res.csv
+
+# affine allocation takes copies as candidates: fewer weight hops with them
+run "$WAFERSIM" run -q --format csv --out aff.csv --set options.expert_affine.enabled=true \
+    --set strategy.allocation=affine --set 'variants=[{name: A, set: []}, {name: AH, set: ["strategy.placement=hot_replication"]}]' exp.yaml
+expect_status 0
+hops() { grep -v '^#' aff.csv | awk -F, -v v="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "data_hops") c = i } $1 == v { print $c }'; }
+note "affine data_hops: contiguous $(hops A), hot_replication $(hops AH)"
+expect_eq "affine moves fewer weights with copies" yes "$(lt "$(hops AH)" "$(hops A)")"
 
 # bad input: no profile, the evaluated trace as profile, the workload's own
 # seed for a synthetic profile of a synthetic workload, nothing held out
