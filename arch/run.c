@@ -23,9 +23,7 @@
 #include "mem/residency.h"
 #include "noc/network.h"
 #include "workload/batch.h"
-#include "workload/generator.h"
 #include "workload/model.h"
-#include "workload/profile.h"
 #include "workload/trace_reader.h"
 
 /* The model, trace and batch of a run: shared by variants whose model,
