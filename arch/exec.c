@@ -158,7 +158,7 @@ static void issue_reads(arch_exec *x, ws_tick now)
             x->reads[ri] = (read_rec){ (uint32_t)t, mat, 0 };
             arch_d2d_read_req q = {
                 .requester = (int)task->tile, .holder = (int)holder,
-                .addr = mem_residency_address(x->s.residency, x->layer, task->expert, mat),
+                .addr = mem_residency_holder_address(x->s.residency, x->layer, task->expert, holder, mat),
                 .bytes = m->matrix_bytes,
                 .object = ((uint64_t)x->layer << 40) | ((uint64_t)task->expert << 8) | mat,
                 .cookie = (void *)(uintptr_t)ri,

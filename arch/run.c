@@ -15,9 +15,11 @@
 #include "arch/net_plan.h"
 #include "arch/picture.h"
 #include "arch/place.h"
+#include "arch/place_profile.h"
 #include "core/diag.h"
 #include "core/hash.h"
 #include "arch/run_schema.h"
+#include "arch/synth_trace.h"
 #include "core/progress.h"
 #include "core/xalloc.h"
 #include "mem/hbm.h"
@@ -25,9 +27,7 @@
 #include "mem/residency.h"
 #include "noc/network.h"
 #include "workload/batch.h"
-#include "workload/generator.h"
 #include "workload/model.h"
-#include "workload/profile.h"
 #include "workload/trace_reader.h"
 
 /* The model, trace and batch of a run: shared by variants whose model,
@@ -117,30 +117,11 @@ static int open_trace(const ws_config *cfg, arch_workload *s, bool progress, cha
     const ws_workload_config *w = &cfg->workload;
     const char *path = w->trace;
     if (!path || !*path) {
-        wl_profile prof;
-        const char *named = w->profile && *w->profile ? w->profile : NULL;
-        if (wl_profile_pick(&prof, named, &s->model, "wafersim run", !progress, stderr) != 0) {
-            snprintf(err, err_len, "workload.profile: cannot load generator profile \"%s\" (see above)",
-                     named ? named : s->model.name);
-            return WS_EXIT_BAD_INPUT;
-        }
-        const char *tmp = getenv("TMPDIR");
-        snprintf(s->temp_trace, sizeof s->temp_trace, "%s/wafersim-run-%ld-%p.wst", tmp && *tmp ? tmp : "/tmp",
-                 (long)getpid(), (void *)s);
-        /* exactly the iterations simulated: decode_steps decode tokens and,
-         * unless the prefill is simulated, 1-token prompts (doc/run.md) */
-        uint32_t prompt = (uint32_t)w->prompt_tokens;
-        if (!prompt && !w->prefill)
-            prompt = 1;
-        wl_gen_lengths len = { prompt, prompt, (int32_t)w->decode_steps };
         uint64_t n = w->requests ? (uint64_t)w->requests : (uint64_t)w->batch;
-        int rc = wl_gen_write(&s->model, &prof, (uint64_t)cfg->sim.seed, n, &len, s->temp_trace, progress, err,
-                              err_len);
-        wl_profile_free(&prof);
-        if (rc != 0) {
-            s->temp_trace[0] = '\0';
-            return WS_EXIT_RUNTIME;
-        }
+        int rc = arch_synth_trace(cfg, &s->model, (uint64_t)cfg->sim.seed, n, "run", s, progress, s->temp_trace,
+                                  sizeof s->temp_trace, err, err_len);
+        if (rc != 0)
+            return rc;
         path = s->temp_trace;
     }
     char terr[512];
@@ -160,19 +141,49 @@ static int open_trace(const ws_config *cfg, arch_workload *s, bool progress, cha
     return 0;
 }
 
-static int place_experts(const ws_config *cfg, run_state *s, char *err, size_t err_len)
+/* The placement, with its profile when the policy needs one; the copies
+ * and bytes it placed go to m. */
+static int place_experts(const ws_config *cfg, run_state *s, bool progress, arch_run_metrics *m, char *err,
+                         size_t err_len)
 {
     const wl_model *model = &s->w->model;
     uint32_t tiles = (uint32_t)(cfg->hw.grid.x * cfg->hw.grid.y);
     s->res = mem_residency_new(tiles, (uint64_t)cfg->hw.tile.hbm.capacity_bytes, cfg->hw.tile.hbm.reserved_fraction,
                                model->n_moe, (uint32_t)model->routed_experts, model->expert_bytes);
     const arch_place_policy *p = arch_place_registry[cfg->strategy.placement];
-    arch_place_ctx ctx = { tiles, (uint32_t)cfg->hw.grid.x, (uint32_t)cfg->hw.grid.y, model->n_moe,
-                           (uint32_t)model->routed_experts, NULL };
-    char perr[512];
-    if (p->place(&ctx, s->res, perr, sizeof perr) != 0) {
+    arch_place_ctx ctx = { .n_tiles = tiles, .grid_x = (uint32_t)cfg->hw.grid.x, .grid_y = (uint32_t)cfg->hw.grid.y,
+                           .n_layers = model->n_moe, .n_experts = (uint32_t)model->routed_experts,
+                           .copy_budget_bytes = (uint64_t)cfg->strategy.replication.budget_bytes };
+    char perr[1024];
+    arch_place_profile prof;
+    snprintf(m->placement_profile, sizeof m->placement_profile, "none");
+    if (p->needs_profile) {
+        int rc = arch_place_profile_build(cfg, model, s->w->trace, s->w->batch, progress, &prof, perr, sizeof perr);
+        if (rc) {
+            snprintf(err, err_len, "strategy.placement %s: %s", p->name, perr);
+            return rc;
+        }
+        ctx.profile = prof.counts.freq;
+        ctx.pairs = prof.counts.pairs;
+        snprintf(m->placement_profile, sizeof m->placement_profile, "%s", prof.provenance);
+        if (progress)
+            fprintf(stderr, "wafersim run: placement %s, profile %s\n", p->name, prof.provenance);
+    }
+    int rc = p->place(&ctx, s->res, perr, sizeof perr);
+    if (p->needs_profile)
+        arch_place_profile_free(&prof);
+    if (rc != 0) {
         snprintf(err, err_len, "strategy.placement %s: %s", p->name, perr);
         return WS_EXIT_BAD_INPUT;
+    }
+    for (uint32_t l = 0; l < model->n_moe; l++)
+        for (uint32_t e = 0; e < (uint32_t)model->routed_experts; e++)
+            m->placement_copies += mem_residency_static_copies(s->res, l, e);
+    for (uint32_t t = 0; t < tiles; t++) {
+        double copy = (double)mem_residency_static_used(s->res, t) / 1e9;
+        double used = (double)mem_residency_home_used(s->res, t) / 1e9;
+        m->placement_copy_GB_max = copy > m->placement_copy_GB_max ? copy : m->placement_copy_GB_max;
+        m->placement_hbm_used_GB_max = used > m->placement_hbm_used_GB_max ? used : m->placement_hbm_used_GB_max;
     }
     return 0;
 }
@@ -395,7 +406,7 @@ int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progres
     s.w = w;
     int rc = check_policy(cfg, err, err_len);
     if (!rc)
-        rc = place_experts(cfg, &s, err, err_len);
+        rc = place_experts(cfg, &s, progress, out, err, err_len);
     if (rc) {
         run_free(&s);
         return rc;

@@ -16,7 +16,9 @@
  *                workload.decode_steps, plus the prefill when
  *                workload.prefill is set (simulated, not measured);
  *     placement  strategy.placement on a residency table of the tiles'
- *                HBM (capacity checked: an over-full wafer is bad input);
+ *                HBM (capacity checked: an over-full wafer is bad input),
+ *                with the profile of arch/place_profile.h when the policy
+ *                needs one (its provenance in placement_profile);
  *     execution  arch/exec.h on the network (noc/network.h) and the D2D
  *                controllers (arch/d2d.h), under the engine's watchdog.
  *   It fills arch_run_metrics, every figure with its unit in the name.
@@ -64,6 +66,10 @@ typedef struct arch_run_metrics {
     /* energy of everything simulated (arch/energy.h; first-order, no static power) */
     double energy_link_J, energy_hbm_J, energy_llc_J, energy_compute_J, energy_total_J;
     double energy_per_token_mJ;        /* total / tokens of every simulated iteration */
+    uint64_t placement_copies;         /* static copies placed, all MoE layers */
+    double placement_copy_GB_max;      /* max over tiles of their static copies' bytes */
+    double placement_hbm_used_GB_max;  /* max over tiles of home-region bytes used (homes + copies) */
+    char placement_profile[768];       /* provenance of the placement's profile, or "none" */
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps

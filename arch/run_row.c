@@ -17,7 +17,8 @@ const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
     "tile_busy_min_us", "tile_busy_mean_us", "tile_busy_max_over_min", "tile_busy_max_over_mean",
     "compute_utilisation", "layer_busy_max_over_mean", "batch_reused", "widened_links", "link_added_TBps",
     "link_added_area_mm2", "link_added_power_W", "energy_link_J", "energy_hbm_J", "energy_llc_J", "energy_compute_J",
-    "energy_total_J", "energy_per_token_mJ",
+    "energy_total_J", "energy_per_token_mJ", "placement_copies", "placement_copy_GB_max_per_tile",
+    "placement_hbm_used_GB_max_per_tile", "placement_profile",
 };
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -75,6 +76,10 @@ void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *
     c[k++] = num(m->energy_compute_J);
     c[k++] = num(m->energy_total_J);
     c[k++] = num(m->energy_per_token_mJ);
+    c[k++] = count(m->placement_copies);
+    c[k++] = num(m->placement_copy_GB_max);
+    c[k++] = num(m->placement_hbm_used_GB_max);
+    c[k++] = str(m->placement_profile);
 }
 
 int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const char *variant,

@@ -10,8 +10,9 @@
  *   fills it once the baseline's throughput is known.
  *   arch_run_row_fill() computes every other cell from the variant name,
  *   the resolved config (allocation, placement, hash) and the metrics. The
- *   cells may point into the row (the config hash) and into `variant`: use
- *   them while both live, and do not copy the struct.
+ *   cells may point into the row (the config hash), into `variant` and into
+ *   the metrics (the placement profile text): use
+ *   them while all three live, and do not copy the struct.
  *
  *   arch_run_variant() runs one resolved config (arch/run.h) under the
  *   name `variant`: it reuses *workload when it matches cfg and otherwise
@@ -31,7 +32,7 @@
 #include "core/config.h"
 #include "core/output.h"
 
-#define ARCH_RUN_ROW_COLUMNS 44
+#define ARCH_RUN_ROW_COLUMNS 48
 #define ARCH_RUN_ROW_THROUGHPUT 8
 #define ARCH_RUN_ROW_SPEEDUP 9
 

@@ -67,6 +67,33 @@ static const ws_cfield affine_fields[] = {
 static const ws_cschema affine_schema = { "affine", sizeof(ws_affine_config), affine_fields,
                                           sizeof affine_fields / sizeof affine_fields[0], NULL };
 
+static const char *const profile_source_names[] = { "none", "trace", "synthetic", "held_out", "prefill", "oracle",
+                                                    NULL };
+
+static const ws_cfield profile_fields[] = {
+    { .key = "source", .type = WS_CT_ENUM, .offset = FIELD(ws_place_profile_config, source),
+      .names = profile_source_names, .def = "none",
+      .doc = "expert frequencies for profile-aware placements: none, trace (profile.trace), synthetic "
+             "(generated with profile.seed), held_out (workload trace requests not in the batch), prefill "
+             "(the batch's prompts), oracle (the evaluated decode tokens: leakage, on purpose)" },
+    { .key = "trace", .type = WS_CT_STRING, .offset = FIELD(ws_place_profile_config, trace), .def = "\"\"",
+      .doc = "source trace: a binary trace of the same model, not the evaluated one" },
+    { .key = "seed", .type = WS_CT_INT, .offset = FIELD(ws_place_profile_config, seed), .def = "1000003",
+      .min = 0, .max = 9007199254740991.0, .doc = "source synthetic: generator seed (must differ from sim.seed)" },
+    { .key = "requests", .type = WS_CT_INT, .offset = FIELD(ws_place_profile_config, requests), .def = "256",
+      .min = 1, .max = 1e7, .doc = "source synthetic: requests generated for the profile" },
+};
+static const ws_cschema profile_schema = { "profile", sizeof(ws_place_profile_config), profile_fields,
+                                           sizeof profile_fields / sizeof profile_fields[0], NULL };
+
+static const ws_cfield replication_fields[] = {
+    { .key = "budget", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE, .offset = FIELD(ws_replication_config, budget_bytes),
+      .def = "0 B", .min = 0, .max = 1e18,
+      .doc = "hot_replication: bytes of static copies per tile, in the home region's spare capacity" },
+};
+static const ws_cschema replication_schema = { "replication", sizeof(ws_replication_config), replication_fields,
+                                               sizeof replication_fields / sizeof replication_fields[0], NULL };
+
 static const ws_cfield strategy_fields[] = {
     { .key = "allocation", .type = WS_CT_ENUM, .offset = FIELD(ws_strategy_config, allocation),
       .names = arch_alloc_names, .def = "even", .doc = "allocation policy (arch/alloc_list.h)" },
@@ -78,6 +105,10 @@ static const ws_cfield strategy_fields[] = {
       .doc = "parameters of the affine allocation policy" },
     { .key = "prefetch_next_layer", .type = WS_CT_BOOL, .offset = FIELD(ws_strategy_config, prefetch_next_layer),
       .def = "false", .doc = "let a tile fetch the next layer's weights before the barrier (not in the study)" },
+    { .key = "profile", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, profile),
+      .sub = &profile_schema, .doc = "the profile of profile-aware placements (doc/run.md)" },
+    { .key = "replication", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, replication),
+      .sub = &replication_schema, .doc = "parameters of the hot_replication placement" },
 };
 const ws_cschema arch_strategy_schema = { "strategy", sizeof(ws_strategy_config), strategy_fields,
                                           sizeof strategy_fields / sizeof strategy_fields[0], NULL };

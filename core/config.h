@@ -219,12 +219,32 @@ typedef struct ws_affine_config {
     int64_t max_split;              /* candidates kept at most */
 } ws_affine_config;
 
+/* where a profile-needing placement policy takes its expert frequencies
+ * (arch/place_profile.h) */
+typedef enum ws_profile_source {
+    WS_PROFILE_NONE, WS_PROFILE_TRACE, WS_PROFILE_SYNTHETIC, WS_PROFILE_HELD_OUT, WS_PROFILE_PREFILL,
+    WS_PROFILE_ORACLE
+} ws_profile_source;
+
+typedef struct ws_place_profile_config {
+    int source;                     /* ws_profile_source */
+    char *trace;                    /* source trace: a binary trace */
+    int64_t seed;                   /* source synthetic: generator seed */
+    int64_t requests;               /* source synthetic: requests generated */
+} ws_place_profile_config;
+
+typedef struct ws_replication_config {
+    double budget_bytes;            /* static copies per tile, home region */
+} ws_replication_config;
+
 typedef struct ws_strategy_config {
     int allocation;                 /* index in arch/alloc_list.h */
     int placement;                  /* index in arch/place_list.h */
     ws_cp_config cp;
     ws_affine_config affine;
     bool prefetch_next_layer;
+    ws_place_profile_config profile;
+    ws_replication_config replication;
 } ws_strategy_config;
 
 typedef struct ws_workload_config {

@@ -10,6 +10,7 @@
 
 #include "core/xalloc.h"
 #include "workload/batch.h"
+#include "workload/expert_counts.h"
 #include "workload/stats_math.h"
 
 const uint32_t wl_stats_batch_sizes[WL_STATS_BATCH_SIZES] = { 4, 16, 64, 256 };
@@ -59,8 +60,7 @@ double wl_stats_get(const wl_layer_stats *l, const wl_stats_column *c)
 
 typedef struct acc {
     uint32_t n_moe, E, k;
-    double *pre, *dec;          /* [n_moe * E] */
-    uint32_t *pairs;            /* [n_moe * E * E], a < b at a * E + b */
+    wl_counts pre, dec;         /* prefill picks; decode picks and pairs */
     double *rep;                /* [n_moe] sum of |S_t & S_t+1| / k */
     uint64_t rep_n;             /* consecutive decode pairs (same for every layer) */
     uint32_t *hot;              /* [n_moe] */
@@ -86,29 +86,14 @@ static bool has(const uint16_t *s, uint32_t k, uint32_t e)
 
 static void pass1(acc *a, const wl_request *r)
 {
-    uint32_t k = a->k, E = a->E;
-    for (uint32_t t = 0; t < r->prompt_len; t++)
-        for (uint32_t m = 0; m < a->n_moe; m++) {
-            const uint16_t *s = wl_request_route(r, t, m);
-            for (uint32_t x = 0; x < k; x++)
-                a->pre[(size_t)m * E + s[x]] += 1;
-        }
-    for (uint32_t d = 0; d < r->decode_len; d++) {
+    uint32_t k = a->k;
+    wl_counts_add(&a->pre, r, 0, r->prompt_len);
+    wl_counts_add(&a->dec, r, r->prompt_len, r->prompt_len + r->decode_len);
+    for (uint32_t d = 1; d < r->decode_len; d++) {
         uint32_t t = r->prompt_len + d;
-        for (uint32_t m = 0; m < a->n_moe; m++) {
-            const uint16_t *s = wl_request_route(r, t, m);
-            uint32_t *pm = a->pairs + (size_t)m * E * E;
-            for (uint32_t x = 0; x < k; x++) {
-                a->dec[(size_t)m * E + s[x]] += 1;
-                for (uint32_t y = x + 1; y < k; y++) {
-                    uint32_t lo = s[x] < s[y] ? s[x] : s[y], hi = s[x] < s[y] ? s[y] : s[x];
-                    pm[(size_t)lo * E + hi]++;
-                }
-            }
-            if (d > 0)
-                a->rep[m] += (double)shared(s, wl_request_route(r, t - 1, m), k) / k;
-        }
-        a->rep_n += d > 0;
+        for (uint32_t m = 0; m < a->n_moe; m++)
+            a->rep[m] += (double)shared(wl_request_route(r, t, m), wl_request_route(r, t - 1, m), k) / k;
+        a->rep_n++;
     }
 }
 
@@ -160,10 +145,9 @@ static void coactivation(const acc *a, uint32_t m, uint64_t dec_tokens, wl_layer
         return;
     size_t np = (size_t)E * (E - 1) / 2, i = 0;
     double *c = ws_xmalloc(np * sizeof *c), mx = 0;
-    const uint32_t *pm = a->pairs + (size_t)m * E * E;
     for (uint32_t lo = 0; lo < E; lo++)
         for (uint32_t hi = lo + 1; hi < E; hi++) {
-            c[i] = pm[(size_t)lo * E + hi];
+            c[i] = wl_counts_pair(&a->dec, m, lo, hi);
             mx = c[i] > mx ? c[i] : mx;
             i++;
         }
@@ -184,7 +168,7 @@ static void layer_stats(const acc *a, uint32_t m, uint64_t dec_tokens, wl_stats 
 {
     uint32_t E = a->E;
     wl_layer_stats *L = &s->layer[m];
-    const double *dec = a->dec + (size_t)m * E, *pre = a->pre + (size_t)m * E;
+    const double *dec = a->dec.freq + (size_t)m * E, *pre = a->pre.freq + (size_t)m * E;
     double tot = 0;
     for (uint32_t e = 0; e < E; e++)
         tot += dec[e];
@@ -284,9 +268,8 @@ int wl_stats_compute(const wl_trace *t, const wl_stats_opts *o, wl_stats *s, cha
     s->decode_tokens = in->decode_tokens;
     acc a = { .n_moe = M, .E = E, .k = in->shape.top_k };
     size_t ME = (size_t)M * E;
-    a.pre = ws_xcalloc(ME, sizeof *a.pre);
-    a.dec = ws_xcalloc(ME, sizeof *a.dec);
-    a.pairs = ws_xcalloc(ME * E, sizeof *a.pairs);
+    wl_counts_init(&a.pre, M, E, a.k, false);
+    wl_counts_init(&a.dec, M, E, a.k, true);
     a.rep = ws_xcalloc(M, sizeof *a.rep);
     a.hot = ws_xcalloc(M, sizeof *a.hot);
     a.next_tok = ws_xcalloc(ME, sizeof *a.next_tok);
@@ -298,7 +281,7 @@ int wl_stats_compute(const wl_trace *t, const wl_stats_opts *o, wl_stats *s, cha
     if (rc == 0) {
         for (uint32_t m = 0; m < M; m++)
             for (uint32_t e = 1; e < E; e++)
-                if (a.dec[(size_t)m * E + e] > a.dec[(size_t)m * E + a.hot[m]])
+                if (a.dec.freq[(size_t)m * E + e] > a.dec.freq[(size_t)m * E + a.hot[m]])
                     a.hot[m] = e;
         rc = run_pass(t, &a, pass2, err, err_len);
     }
@@ -308,9 +291,8 @@ int wl_stats_compute(const wl_trace *t, const wl_stats_opts *o, wl_stats *s, cha
         rc = batches(t, o, s, err, err_len);
         mean_row(s);
     }
-    free(a.pre);
-    free(a.dec);
-    free(a.pairs);
+    wl_counts_free(&a.pre);
+    wl_counts_free(&a.dec);
     free(a.rep);
     free(a.hot);
     free(a.next_tok);

@@ -11,10 +11,10 @@
 
 static int contiguous_place(const arch_place_ctx *ctx, mem_residency *res, char *err, size_t err_len)
 {
-    uint32_t T = ctx->n_tiles, E = ctx->n_experts, q = E / T;
+    uint32_t E = ctx->n_experts;
     uint32_t *tile_of = ws_xmalloc(E * sizeof *tile_of);
     for (uint32_t e = 0; e < E; e++)
-        tile_of[e] = q && e < q * T ? e / q : (e - q * T) % T;
+        tile_of[e] = arch_place_contiguous_tile(ctx->n_tiles, E, e);
     int rc = arch_place_by_table(ctx, res, tile_of, err, err_len);
     free(tile_of);
     return rc;

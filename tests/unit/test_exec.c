@@ -73,7 +73,7 @@ static void world_up(world *w, int allocation)
     ck_assert_ptr_nonnull(w->batch);
     w->res = mem_residency_new(4, (uint64_t)w->cfg.hw.tile.hbm.capacity_bytes, w->cfg.hw.tile.hbm.reserved_fraction,
                                1, 4, w->model.expert_bytes);
-    arch_place_ctx pc = { 4, 2, 2, 1, 4, NULL };
+    arch_place_ctx pc = { .n_tiles = 4, .grid_x = 2, .grid_y = 2, .n_layers = 1, .n_experts = 4 };
     ck_assert_int_eq(arch_place_registry[0]->place(&pc, w->res, err, sizeof err), 0);   /* contiguous */
     w->e = ws_engine_new(1);
     ws_engine_set_watchdog(w->e, 10000000);

@@ -81,6 +81,45 @@ START_TEST(copies_respect_reserved_region)
 }
 END_TEST
 
+START_TEST(static_copies_use_the_home_region)
+{
+    /* 1 GB per tile, 10% reserved: 900 MB home, room for 10 experts of
+     * 88 MB. Tile 1 holds experts 2, 3; static copies of 0 and 1 go after
+     * them, 2 and 3 experts in; an 11th expert on tile 1 does not fit */
+    mem_residency *r = mem_residency_new(2, 1000000000ULL, 0.10, 1, 12, EXPERT);
+    char err[512];
+    for (unsigned e = 0; e < 12; e++)
+        ck_assert_int_eq(mem_residency_place_home(r, 0, e, e == 2 || e == 3, err, sizeof err), 0);
+    ck_assert_int_eq(mem_residency_place_copy(r, 0, 0, 1, err, sizeof err), 0);
+    ck_assert_int_eq(mem_residency_place_copy(r, 0, 1, 1, err, sizeof err), 0);
+    ck_assert_uint_eq(mem_residency_static_used(r, 1), 2 * EXPERT);
+    ck_assert_uint_eq(mem_residency_home_used(r, 1), 4 * EXPERT);
+    ck_assert_uint_eq(mem_residency_reserved_used(r, 1), 0);
+    ck_assert_uint_eq(mem_residency_static_copies(r, 0, 0), 1);
+    ck_assert_uint_eq(mem_residency_copies(r, 0, 0), 0);          /* reserved-region copies only */
+    ck_assert(mem_residency_present(r, 0, 1, 1));
+    /* its own address on the copy holder, the home address elsewhere */
+    ck_assert_uint_eq(mem_residency_holder_address(r, 0, 1, 1, 2), 3 * EXPERT + 2 * (EXPERT / 3));
+    ck_assert_uint_eq(mem_residency_holder_address(r, 0, 1, 0, 2), mem_residency_address(r, 0, 1, 2));
+    ck_assert_uint_eq(mem_residency_address(r, 0, 1, 0), EXPERT);
+    /* twice, on the home, and past the home region: refused */
+    ck_assert_int_eq(mem_residency_place_copy(r, 0, 1, 1, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "already holds expert 1"));
+    ck_assert_int_eq(mem_residency_place_copy(r, 0, 4, 0, err, sizeof err), -1);
+    for (unsigned e = 4; e < 10; e++)
+        ck_assert_int_eq(mem_residency_place_copy(r, 0, e, 1, err, sizeof err), 0);
+    ck_assert_int_eq(mem_residency_place_copy(r, 0, 10, 1, err, sizeof err), -1);   /* 11th expert on tile 1 */
+    ck_assert_ptr_nonnull(strstr(err, "tile 1 cannot hold a copy of expert 10"));
+    ck_assert_uint_eq(mem_residency_home_used(r, 1), 10 * EXPERT);
+    /* permanent: eviction and dynamic copies leave them alone */
+    mem_residency_remove_copy(r, 0, 0, 1);
+    ck_assert(mem_residency_present(r, 0, 0, 1));
+    ck_assert_int_eq(mem_residency_add_copy(r, 0, 0, 1), 0);
+    ck_assert_uint_eq(mem_residency_reserved_used(r, 1), 0);
+    mem_residency_free(r);
+}
+END_TEST
+
 START_TEST(presence_bits_beyond_one_word)
 {
     mem_residency *r = mem_residency_new(130, 1ULL << 40, 0.5, 1, 2, 3);
@@ -102,6 +141,7 @@ int main(void)
     tcase_add_test(tc, overfull_placement_is_refused);
     tcase_add_test(tc, copies_respect_reserved_region);
     tcase_add_test(tc, presence_bits_beyond_one_word);
+    tcase_add_test(tc, static_copies_use_the_home_region);
     suite_add_tcase(s, tc);
     return ws_check_run(s);
 }

@@ -1,0 +1,30 @@
+/* arch/synth_trace.h — the synthetic trace of an experiment: requests
+ * generated for its model into a temporary file.
+ *
+ * Contract
+ *   arch_synth_trace() generates `requests` requests with `seed` from the
+ *   generator profile workload.profile (else the model's shipped profile,
+ *   else the defaults: wl_profile_pick), with the lengths of the simulated
+ *   iterations (decode_steps decode tokens; 1-token prompts unless the
+ *   prefill is simulated or workload.prompt_tokens is set), into a file of
+ *   $TMPDIR (else /tmp) named after `tag`, the process and `unique` (an
+ *   address the caller owns), whose path it writes to path. The caller
+ *   removes the file. Returns 0, WS_EXIT_BAD_INPUT (the generator profile
+ *   cannot be loaded; details on stderr) or WS_EXIT_RUNTIME (path[0] = 0),
+ *   with a message in err.
+ */
+#ifndef ARCH_SYNTH_TRACE_H
+#define ARCH_SYNTH_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "workload/model.h"
+
+int arch_synth_trace(const ws_config *cfg, const wl_model *model, uint64_t seed, uint64_t requests,
+                     const char *tag, const void *unique, bool progress, char *path, size_t path_len, char *err,
+                     size_t err_len);
+
+#endif
