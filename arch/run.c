@@ -1,5 +1,8 @@
 /* arch/run.c — one MoE decode run; contract in arch/run.h. */
 #define _POSIX_C_SOURCE 200809L
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include "arch/run.h"
 
 #include <gsl/gsl_statistics_double.h>
@@ -11,6 +14,7 @@
 #include "arch/alloc.h"
 #include "arch/exec.h"
 #include "arch/hwopt.h"
+#include "arch/options/migration.h"
 #include "arch/place.h"
 #include "core/diag.h"
 #include "core/hash.h"
@@ -44,11 +48,18 @@ typedef struct run_state {
     ws_engine *engine;
     noc_network *net;
     arch_exec *exec;
+    arch_migration *mig;          /* NULL unless options.migration is on */
+    char profile_trace[4096];     /* synthetic migration profile, removed afterwards */
 } run_state;
 
 static void run_free(run_state *s)
 {
     arch_exec_free(s->exec);
+#ifdef WS_HAVE_OPT_MIGRATION
+    arch_migration_free(s->mig);
+#endif
+    if (s->profile_trace[0])
+        unlink(s->profile_trace);
     noc_network_free(s->net);
     ws_engine_free(s->engine);
     mem_residency_free(s->res);
@@ -106,35 +117,50 @@ static int load_model(const ws_config *cfg, arch_workload *s, char *err, size_t 
 /* The trace of the run: the named file, or a synthetic one in a temporary
  * file from workload.profile, else the model's shipped profile, else the
  * default profile (wl_profile_pick). */
+/* Synthetic requests first .. first + n - 1 of the experiment's workload
+ * into a temporary file named in path[4096] (tag tells files apart). */
+static int write_synthetic(const ws_config *cfg, const wl_model *model, uint64_t first, uint64_t n, const char *tag,
+                           const void *owner, char *path, bool progress, char *err, size_t err_len)
+{
+    const ws_workload_config *w = &cfg->workload;
+    wl_profile prof;
+    const char *named = w->profile && *w->profile ? w->profile : NULL;
+    if (wl_profile_pick(&prof, named, model, "wafersim run", !progress, stderr) != 0) {
+        snprintf(err, err_len, "workload.profile: cannot load generator profile \"%s\" (see above)",
+                 named ? named : model->name);
+        return WS_EXIT_BAD_INPUT;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, 4096, "%s/wafersim-%s-%ld-%p.wst", tmp && *tmp ? tmp : "/tmp", tag, (long)getpid(), owner);
+    /* exactly the iterations simulated: decode_steps decode tokens and,
+     * unless the prefill is simulated, 1-token prompts (doc/run.md) */
+    uint32_t prompt = (uint32_t)w->prompt_tokens;
+    if (!prompt && !w->prefill)
+        prompt = 1;
+    wl_gen_lengths len = { prompt, prompt, (int32_t)w->decode_steps };
+    int rc = wl_gen_write_range(model, &prof, (uint64_t)cfg->sim.seed, first, n, &len, path, progress, err, err_len);
+    wl_profile_free(&prof);
+    if (rc != 0) {
+        path[0] = '\0';
+        return WS_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+static uint64_t synthetic_requests(const ws_config *cfg)
+{
+    return cfg->workload.requests ? (uint64_t)cfg->workload.requests : (uint64_t)cfg->workload.batch;
+}
+
 static int open_trace(const ws_config *cfg, arch_workload *s, bool progress, char *err, size_t err_len)
 {
     const ws_workload_config *w = &cfg->workload;
     const char *path = w->trace;
     if (!path || !*path) {
-        wl_profile prof;
-        const char *named = w->profile && *w->profile ? w->profile : NULL;
-        if (wl_profile_pick(&prof, named, &s->model, "wafersim run", !progress, stderr) != 0) {
-            snprintf(err, err_len, "workload.profile: cannot load generator profile \"%s\" (see above)",
-                     named ? named : s->model.name);
-            return WS_EXIT_BAD_INPUT;
-        }
-        const char *tmp = getenv("TMPDIR");
-        snprintf(s->temp_trace, sizeof s->temp_trace, "%s/wafersim-run-%ld-%p.wst", tmp && *tmp ? tmp : "/tmp",
-                 (long)getpid(), (void *)s);
-        /* exactly the iterations simulated: decode_steps decode tokens and,
-         * unless the prefill is simulated, 1-token prompts (doc/run.md) */
-        uint32_t prompt = (uint32_t)w->prompt_tokens;
-        if (!prompt && !w->prefill)
-            prompt = 1;
-        wl_gen_lengths len = { prompt, prompt, (int32_t)w->decode_steps };
-        uint64_t n = w->requests ? (uint64_t)w->requests : (uint64_t)w->batch;
-        int rc = wl_gen_write(&s->model, &prof, (uint64_t)cfg->sim.seed, n, &len, s->temp_trace, progress, err,
-                              err_len);
-        wl_profile_free(&prof);
-        if (rc != 0) {
-            s->temp_trace[0] = '\0';
-            return WS_EXIT_RUNTIME;
-        }
+        int rc = write_synthetic(cfg, &s->model, 0, synthetic_requests(cfg), "run", s, s->temp_trace, progress, err,
+                                 err_len);
+        if (rc != 0)
+            return rc;
         path = s->temp_trace;
     }
     char terr[512];
@@ -194,6 +220,32 @@ static int check_policy(const ws_config *cfg, char *err, size_t err_len)
         return WS_EXIT_BAD_INPUT;
     }
     return 0;
+}
+
+/* The migration unit when options.migration is on: its profile (a
+ * synthetic one follows the evaluated requests) and its hooks. */
+static int setup_migration(const ws_config *cfg, run_state *s, bool progress, char *err, size_t err_len)
+{
+    if (!ws_hwopt_enabled(cfg, "migration"))
+        return 0;
+#ifdef WS_HAVE_OPT_MIGRATION
+    const ws_opt_migration_params *p = &cfg->options.migration;
+    const char *profile = NULL;
+    bool synthetic = !cfg->workload.trace || !*cfg->workload.trace;
+    if (synthetic && !p->oracle && !(p->heatmap && *p->heatmap) && !(p->profile_trace && *p->profile_trace)) {
+        int rc = write_synthetic(cfg, &s->w->model, synthetic_requests(cfg), (uint64_t)p->profile_requests,
+                                 "profile", s, s->profile_trace, progress, err, err_len);
+        if (rc)
+            return rc;
+        profile = s->profile_trace;
+    }
+    return arch_migration_new(cfg, &s->w->model, s->w->trace, profile, s->res, &s->mig, err, err_len);
+#else
+    (void)s;
+    (void)progress;
+    snprintf(err, err_len, "options.migration: not compiled into this build; reconfigure with --enable-migration");
+    return WS_EXIT_BAD_INPUT;
+#endif
 }
 
 static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
@@ -316,6 +368,42 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_r
 int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
                    ws_table *links, arch_run_metrics *out, char *err, size_t err_len)
 {
+    return arch_run_tables(cfg, w, progress, variant, links, NULL, out, err, err_len);
+}
+
+const char *const arch_run_migration_columns[] = { "variant", "moe_layer", "copies", "evictions", "copy_hits",
+                                                   "copy_reads_remote", "predicted", "correct", "actual",
+                                                   "precision", "recall" };
+const size_t arch_run_migration_column_count =
+    sizeof arch_run_migration_columns / sizeof arch_run_migration_columns[0];
+
+#ifdef WS_HAVE_OPT_MIGRATION
+static void add_migration_layers(const arch_migration_report *mr, const char *variant, ws_table *t)
+{
+    for (uint32_t l = 0; l < mr->n_layers; l++) {
+        const arch_migration_layer *L = &mr->layers[l];
+        size_t r = ws_table_add_row(t), c = 0;
+        ws_table_set_str(t, r, c++, variant);
+        ws_table_set_int(t, r, c++, l);
+        ws_table_set_int(t, r, c++, (int64_t)L->copies);
+        ws_table_set_int(t, r, c++, (int64_t)L->evictions);
+        ws_table_set_int(t, r, c++, (int64_t)L->hits);
+        ws_table_set_int(t, r, c++, (int64_t)L->copy_reads_remote);
+        ws_table_set_int(t, r, c++, (int64_t)L->predicted);
+        ws_table_set_int(t, r, c++, (int64_t)L->correct);
+        ws_table_set_int(t, r, c++, (int64_t)L->actual);
+        ws_table_set_double(t, r, c++, L->predicted ? (double)L->correct / (double)L->predicted : 0);
+        ws_table_set_double(t, r, c++, L->actual ? (double)L->correct / (double)L->actual : 0);
+    }
+}
+#endif
+
+int arch_run_tables(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
+                    ws_table *links, ws_table *mig_layers, arch_run_metrics *out, char *err, size_t err_len)
+{
+#ifndef WS_HAVE_OPT_MIGRATION
+    (void)mig_layers;
+#endif
     memset(out, 0, sizeof *out);
     run_state s;
     memset(&s, 0, sizeof s);
@@ -323,6 +411,8 @@ int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, 
     int rc = check_policy(cfg, err, err_len);
     if (!rc)
         rc = place_experts(cfg, &s, err, err_len);
+    if (!rc)
+        rc = setup_migration(cfg, &s, progress, err, err_len);
     if (rc) {
         run_free(&s);
         return rc;
@@ -341,6 +431,13 @@ int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, 
         .first_iteration = cfg->workload.prefill ? 0 : 1,
         .last_iteration = (uint32_t)cfg->workload.decode_steps, .measure_from = 1,
     };
+    arch_exec_hooks hooks;
+#ifdef WS_HAVE_OPT_MIGRATION
+    if (s.mig) {
+        arch_migration_hooks(s.mig, &hooks);
+        setup.hooks = &hooks;
+    }
+#endif
     s.exec = arch_exec_new(s.engine, s.net, &setup);
 
     uint64_t total_layers = (uint64_t)(setup.last_iteration - setup.first_iteration + 1) * w->model.n_moe;
@@ -374,6 +471,15 @@ int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, 
         collect(cfg, &s, out);
         if (links)
             add_links(cfg, &s, variant ? variant : "", links);
+#ifdef WS_HAVE_OPT_MIGRATION
+        if (s.mig) {
+            out->migration_on = true;
+            arch_migration_report_get(s.mig, &out->migration);
+            if (mig_layers)
+                add_migration_layers(&out->migration, variant ? variant : "", mig_layers);
+            out->migration.layers = NULL;
+        }
+#endif
     }
     run_free(&s);
     return rc;

@@ -17,6 +17,11 @@
  *                workload.prefill is set (simulated, not measured);
  *     placement  strategy.placement on a residency table of the tiles'
  *                HBM (capacity checked: an over-full wafer is bad input);
+ *     migration  when options.migration is on, the migration unit
+ *                (arch/options/migration.h) hooked into the execution; a
+ *                synthetic workload's profile is generated into a
+ *                temporary file (requests following the evaluated ones)
+ *                removed afterwards;
  *     execution  arch/exec.h on the network (noc/network.h) and the D2D
  *                controllers (arch/d2d.h), under the engine's watchdog.
  *   It fills arch_run_metrics, every figure with its unit in the name.
@@ -38,6 +43,7 @@
 
 #include "core/config.h"
 #include "core/output.h"
+#include "arch/options/migration.h"
 
 typedef struct arch_run_metrics {
     uint64_t batch, distinct_requests;
@@ -58,6 +64,8 @@ typedef struct arch_run_metrics {
     double compute_utilisation;
     double layer_busy_max_over_mean;   /* mean over layers of max/mean tile work in the layer */
     uint64_t simulated_ticks;
+    bool migration_on;                 /* options.migration was on: `migration` is filled */
+    arch_migration_report migration;   /* its layers pointer is NULL here */
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps
@@ -79,5 +87,14 @@ int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, 
                    struct ws_table *links, arch_run_metrics *out, char *err, size_t err_len);
 extern const char *const arch_run_link_columns[];
 extern const size_t arch_run_link_column_count;
+
+/* The same, also appending one row per MoE layer of the migration unit's
+ * figures to `mig_layers` (when not NULL and the option is on; columns
+ * arch_run_migration_columns). */
+int arch_run_tables(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
+                    struct ws_table *links, struct ws_table *mig_layers, arch_run_metrics *out, char *err,
+                    size_t err_len);
+extern const char *const arch_run_migration_columns[];
+extern const size_t arch_run_migration_column_count;
 
 #endif
