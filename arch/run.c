@@ -431,8 +431,8 @@ int arch_run_tables(const ws_config *cfg, const arch_workload *w, bool progress,
         .first_iteration = cfg->workload.prefill ? 0 : 1,
         .last_iteration = (uint32_t)cfg->workload.decode_steps, .measure_from = 1,
     };
-    arch_exec_hooks hooks;
 #ifdef WS_HAVE_OPT_MIGRATION
+    arch_exec_hooks hooks;
     if (s.mig) {
         arch_migration_hooks(s.mig, &hooks);
         setup.hooks = &hooks;

@@ -7,7 +7,7 @@
 
 #include "core/xalloc.h"
 
-const char *const mem_copy_policy_names[] = { "lru", "lfu", NULL };
+const char *const mem_copy_policy_names[] = { "lru", "lfu", "keep", NULL };
 
 typedef struct slot {
     uint64_t key, last_use, uses;
@@ -82,6 +82,8 @@ int mem_copy_cache_insert(mem_copy_cache *c, unsigned tile, uint64_t key, uint64
     int rc = 0;
     unsigned at = c->size[tile];
     if (at == c->slots) {
+        if (c->policy == MEM_COPY_KEEP)
+            return -1;
         at = 0;
         for (unsigned i = 1; i < c->slots; i++)
             if (worse(c->policy, &s[i], &s[at]))
@@ -106,3 +108,10 @@ void mem_copy_cache_remove(mem_copy_cache *c, unsigned tile, uint64_t key)
 
 unsigned mem_copy_cache_size(const mem_copy_cache *c, unsigned tile) { return c->size[tile]; }
 unsigned mem_copy_cache_slots(const mem_copy_cache *c) { return c->slots; }
+
+bool mem_copy_cache_accepts(const mem_copy_cache *c, unsigned tile, unsigned pending)
+{
+    if (c->slots == 0)
+        return false;
+    return c->policy != MEM_COPY_KEEP || c->size[tile] + pending < c->slots;
+}

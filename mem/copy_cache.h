@@ -15,10 +15,12 @@
  *                              is full the victim leaves first:
  *                                lru  the least recently used key;
  *                                lfu  the key with the fewest uses since it
- *                                     was inserted, ties by least recent use.
+ *                                     was inserted, ties by least recent use;
+ *                                keep no replacement: a full set refuses the
+ *                                     new key (first come, kept).
  *                              Returns 1 and the victim in *evicted after an
- *                              eviction, 0 without one, -1 when the set has
- *                              no slot at all (nothing is inserted).
+ *                              eviction, 0 without one, -1 when nothing is
+ *                              inserted (no slot at all, or full under keep).
  *     mem_copy_cache_remove()  drops a key (no eviction counted).
  *   A set never holds more than `slots` keys.
  */
@@ -28,7 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef enum mem_copy_policy { MEM_COPY_LRU, MEM_COPY_LFU, MEM_COPY_POLICY_COUNT } mem_copy_policy;
+typedef enum mem_copy_policy { MEM_COPY_LRU, MEM_COPY_LFU, MEM_COPY_KEEP, MEM_COPY_POLICY_COUNT } mem_copy_policy;
 
 /* YAML names of the policies, in enum order, NULL-terminated. */
 extern const char *const mem_copy_policy_names[];
@@ -44,5 +46,9 @@ int mem_copy_cache_insert(mem_copy_cache *c, unsigned tile, uint64_t key, uint64
 void mem_copy_cache_remove(mem_copy_cache *c, unsigned tile, uint64_t key);
 unsigned mem_copy_cache_size(const mem_copy_cache *c, unsigned tile);
 unsigned mem_copy_cache_slots(const mem_copy_cache *c);
+/* Whether one more insert on `tile`, after `pending` others not made yet,
+ * would keep its key: a set with slots under a policy that evicts, or
+ * with a free slot left under keep. */
+bool mem_copy_cache_accepts(const mem_copy_cache *c, unsigned tile, unsigned pending);
 
 #endif

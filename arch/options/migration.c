@@ -35,9 +35,10 @@ static const ws_cfield migration_fields[] = {
     { .key = "top_n", .type = WS_CT_INT, .offset = F(top_n), .def = "0", .min = 0, .max = 65535,
       .doc = "heatmap row entries taken per computed expert (0 = 20% of the routed experts, rounded up)" },
     { .key = "replacement", .type = WS_CT_ENUM, .offset = F(replacement), .names = mem_copy_policy_names,
-      .def = "lru", .doc = "which copy a full reserved region evicts: lru (least recently used) or lfu "
-                           "(fewest uses since inserted, ties least recent)" },
-    { .key = "address_bits", .type = WS_CT_INT, .offset = F(address_bits), .def = "48", .min = 1, .max = 64,
+      .def = "lru", .doc = "which copy a full reserved region evicts: lru (least recently used), lfu "
+                           "(fewest uses since inserted, ties least recent) or keep (none: a full region "
+                           "takes no new copy)" },
+    { .key = "address_bits", .type = WS_CT_INT, .offset = F(address_bits), .def = "64", .min = 1, .max = 64,
       .doc = "cost: bits of an HBM address in an ATU entry" },
     { .key = "sram_area_um2_per_bit", .type = WS_CT_FLOAT, .offset = F(sram_area_um2_per_bit), .def = "0.05",
       .min = 0, .max = 1e6, .doc = "cost: area of one table bit, um^2 (SRAM cell and periphery)" },
@@ -76,6 +77,7 @@ struct arch_migration {
     uint64_t *pred;
     uint32_t *pred_iteration;      /* [layer], UINT32_MAX = none */
     uint64_t *scratch_pred, *scratch_actual, *marked;   /* [tile] bitsets */
+    uint32_t *marked_count;        /* [tile] cp_en bits set in this layer */
     /* copies made in the current layer, inserted after its barrier */
     uint32_t *pending;             /* pairs (tile, expert) */
     size_t n_pending, cap_pending;
@@ -210,14 +212,17 @@ static void on_plan(void *ctx, uint32_t iteration, uint32_t layer, const arch_pl
             }
     memcpy(prev, u->scratch_pred, set_bytes);
     u->pred_iteration[layer] = iteration;
-    /* cp_en: predicted for the tile, once per (tile, expert), room to keep it */
-    if (mem_copy_cache_slots(u->cache) == 0)
-        return;
+    /* cp_en: predicted for the tile, not there yet, once per (tile,
+     * expert), and room to keep it (counting this layer's other cp_en) */
+    memset(u->marked_count, 0, u->tiles * sizeof *u->marked_count);
     for (size_t k = 0; k < plan->n; k++) {
         const arch_task *t = &plan->tasks[k];
         uint64_t *mk = bitset(u->marked, u->words, t->tile);
-        if (bit_get(bitset(u->scratch_pred, u->words, t->tile), t->expert) && !bit_get(mk, t->expert)) {
+        if (bit_get(bitset(u->scratch_pred, u->words, t->tile), t->expert) && !bit_get(mk, t->expert) &&
+            !mem_residency_present(u->res, layer, t->expert, t->tile) &&
+            mem_copy_cache_accepts(u->cache, t->tile, u->marked_count[t->tile])) {
             bit_set(mk, t->expert);
+            u->marked_count[t->tile]++;
             copy[k] = true;
         }
     }
@@ -306,6 +311,7 @@ int arch_migration_new(const ws_config *cfg, const wl_model *m, const wl_trace *
     u->scratch_pred = ws_xcalloc(sets, sizeof *u->scratch_pred);
     u->scratch_actual = ws_xcalloc(sets, sizeof *u->scratch_actual);
     u->marked = ws_xcalloc(sets, sizeof *u->marked);
+    u->marked_count = ws_xcalloc(u->tiles, sizeof *u->marked_count);
     u->layers = ws_xcalloc(u->n_moe, sizeof *u->layers);
     *out = u;
     return 0;
@@ -323,6 +329,7 @@ void arch_migration_free(arch_migration *u)
     free(u->scratch_pred);
     free(u->scratch_actual);
     free(u->marked);
+    free(u->marked_count);
     free(u->pending);
     free(u->layers);
     free(u);

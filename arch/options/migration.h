@@ -23,14 +23,15 @@
  *   Predict  at each layer's plan, for tile t: P_t = union over the experts
  *            t computes now of the top_n non-zero cells of each one's
  *            heatmap row (by count, ties by lower id). cp_en is set for a
- *            task (expert e on tile t) when e is in P_t, once per (t, e);
- *            the executor keeps it only when the read is remote.
+ *            task (expert e on tile t) when e is in P_t and not on t (so
+ *            the read is remote), once per (t, e), and while the tile's
+ *            copy cache accepts one more (mem_copy_cache_accepts).
  *   Copy     each chunk of a cp_en read is also written into t's reserved
  *            region (arch_d2d_write: HBM write bandwidth); when the whole
  *            expert has arrived it is a copy made. After the layer's
  *            barrier the copies enter the tile's copy cache
  *            (mem/copy_cache.h: slots = reserved region / expert bytes,
- *            replacement lru or lfu), an evicted copy leaves the residency
+ *            replacement lru, lfu or keep), an evicted copy leaves the residency
  *            table first, then the new copy's presence bit is set
  *            (mem_residency_add_copy), so the next token's reads of that
  *            expert on t are local and affine allocation sees a holder.

@@ -22,6 +22,9 @@
 #              tile copies 3 experts per layer, 12 per step, in a cycle: lru
 #              (and lfu, every copy having one use) evicts every copy before
 #              its reuse: 192 copies, 192 - 4 x 3 = 180 evictions, 0 hits;
+#   keep       the same 3 slots without replacement: each tile keeps its 3
+#              layer-0 copies of step 1 and predicts no copy it could not
+#              keep: 12 copies, 0 evictions, 3 x 12 = 36 hits;
 #   no room    with no reserved region no copy is made and every figure of
 #              the run equals Base's.
 # Also: the option off changes nothing; the profile must not be the
@@ -72,6 +75,7 @@ variants:
   - {name: Top1, set: ["strategy.allocation=even", "options.migration.top_n=1"]}
   - {name: LRU, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB"]}
   - {name: LFU, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "options.migration.replacement=lfu"]}
+  - {name: KEEP, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "options.migration.replacement=keep"]}
   - {name: NoRoom, set: ["strategy.allocation=even", "hw.tile.hbm.reserved=0%"]}
 baseline: Base
 EOF2
@@ -106,6 +110,10 @@ for v in LRU LFU; do
     expect_eq "$v: hits" 0 "$(col migration_copy_hits $v)"
     expect_eq "$v: nothing refused" 0 "$(col migration_refused $v)"
 done
+expect_eq "keep: copies" 12 "$(col migration_copies KEEP)"
+expect_eq "keep: evictions" 0 "$(col migration_evictions KEEP)"
+expect_eq "keep: hits" 36 "$(col migration_copy_hits KEEP)"
+expect_eq "keep: nothing refused" 0 "$(col migration_refused KEEP)"
 expect_eq "no room: no copy" 0 "$(col migration_copies NoRoom)"
 grep '^Base,' rows.csv | cut -d, -f5-34 > base.cells
 grep '^NoRoom,' rows.csv | cut -d, -f5-34 > noroom.cells

@@ -1,7 +1,8 @@
 /* tests/unit/test_copy_cache.c — pins the replacement policies of the
  * migration unit's copy cache (mem/copy_cache.h) on hand-built sequences:
- * LRU and LFU victims worked out by hand, the set bounded by its slots,
- * sets of different tiles independent, and no slot at all refused. */
+ * LRU and LFU victims worked out by hand, keep refusing once full, the
+ * set bounded by its slots, sets of different tiles independent, and no
+ * slot at all refused. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -91,6 +92,32 @@ START_TEST(bounded_and_no_slot)
 }
 END_TEST
 
+START_TEST(keep_refuses_when_full)
+{
+    mem_copy_cache *c = mem_copy_cache_new(2, 2, MEM_COPY_KEEP);
+    uint64_t ev = 99;
+    ck_assert(mem_copy_cache_accepts(c, 0, 0));
+    ck_assert(mem_copy_cache_accepts(c, 0, 1));
+    ck_assert(!mem_copy_cache_accepts(c, 0, 2));   /* two pending fill it */
+    ck_assert_int_eq(mem_copy_cache_insert(c, 0, 1, &ev), 0);
+    ck_assert_int_eq(mem_copy_cache_insert(c, 0, 2, &ev), 0);
+    ck_assert(!mem_copy_cache_accepts(c, 0, 0));
+    ck_assert(mem_copy_cache_accepts(c, 1, 0));    /* other tile */
+    ck_assert_int_eq(mem_copy_cache_insert(c, 0, 3, &ev), -1);
+    ck_assert_uint_eq(ev, 99);
+    ck_assert(mem_copy_cache_contains(c, 0, 1) && mem_copy_cache_contains(c, 0, 2));
+    ck_assert(!mem_copy_cache_contains(c, 0, 3));
+    mem_copy_cache_free(c);
+    /* lru always accepts (it evicts), a cache without slots never */
+    c = mem_copy_cache_new(1, 1, MEM_COPY_LRU);
+    ck_assert(mem_copy_cache_accepts(c, 0, 5));
+    mem_copy_cache_free(c);
+    c = mem_copy_cache_new(1, 0, MEM_COPY_LRU);
+    ck_assert(!mem_copy_cache_accepts(c, 0, 0));
+    mem_copy_cache_free(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("copy_cache");
@@ -98,6 +125,7 @@ int main(void)
     tcase_add_test(tc, lru_evicts_least_recent);
     tcase_add_test(tc, lfu_evicts_least_used);
     tcase_add_test(tc, bounded_and_no_slot);
+    tcase_add_test(tc, keep_refuses_when_full);
     suite_add_tcase(s, tc);
     return ws_check_run(s);
 }
