@@ -49,6 +49,7 @@ typedef struct transfer {
     int server;                /* tile whose memory serves the data */
     uint64_t serve_addr;
     bool remote;               /* data crosses the network */
+    bool write;                /* a posted write into the requester's HBM (arch_d2d_write) */
     uint32_t n_chunks, delivered;
     int32_t next_free;
 } transfer_rec;
@@ -141,6 +142,7 @@ static uint32_t transfer_new(arch_d2d *d, const arch_d2d_read_req *req)
     if (t->n_chunks == 0)
         t->n_chunks = 1;
     t->delivered = 0;
+    t->write = false;
     t->next_free = -1;
     d->live_transfers++;
     return i;
@@ -206,7 +208,8 @@ static void drain_fifo(arch_d2d *d, ws_tick now, int tile)
             return;
         }
         bool own = t->server == t->req.requester;
-        ws_tick done = mem_hbm_issue(s->hbm, now, addr, bytes, own ? MEM_HBM_READ_LOCAL : MEM_HBM_READ_REMOTE);
+        mem_hbm_kind kind = t->write ? MEM_HBM_WRITE_LOCAL : own ? MEM_HBM_READ_LOCAL : MEM_HBM_READ_REMOTE;
+        ws_tick done = mem_hbm_issue(s->hbm, now, addr, bytes, kind);
         ev_push(d, done + d->llc_miss, EV_READY, (uint32_t)tile, w.transfer, w.chunk);
         s->head = (s->head + 1) % s->cap;
         s->count--;
@@ -237,10 +240,31 @@ static void deliver(arch_d2d *d, ws_tick now, uint32_t ti, uint32_t chunk)
     d->fn(d->owner, now, cookie, bytes, last);
 }
 
+/* A posted write: every chunk queues for the tile's HBM (no LLC lookup);
+ * it is done when the last chunk is written. */
+static void start_write(arch_d2d *d, ws_tick now, uint32_t ti)
+{
+    transfer_rec *t = &d->transfers[ti];
+    t->remote = false;
+    t->server = t->req.requester;
+    t->serve_addr = t->req.addr;
+    d->stats.writes++;
+    d->stats.bytes_written += t->req.bytes;
+    for (uint32_t c = 0; c < t->n_chunks; c++) {
+        fifo_push(&d->tile[t->server], ti, c);
+        d->waiting_chunks++;
+    }
+    drain_fifo(d, now, t->server);
+}
+
 static void start(arch_d2d *d, ws_tick now, uint32_t ti)
 {
     transfer_rec *t = &d->transfers[ti];
     uint64_t local_addr;
+    if (t->write) {
+        start_write(d, now, ti);
+        return;
+    }
     t->remote = t->req.holder != t->req.requester;
     t->server = t->req.holder;
     t->serve_addr = t->req.addr;
@@ -267,6 +291,12 @@ static void start(arch_d2d *d, ws_tick now, uint32_t ti)
 static void ready(arch_d2d *d, ws_tick now, uint32_t ti, uint32_t chunk)
 {
     transfer_rec *t = &d->transfers[ti];
+    if (t->write) {
+        if (++t->delivered == t->n_chunks)
+            transfer_release(d, ti);
+        ws_engine_progress(d->engine);
+        return;
+    }
     if (!t->remote) {
         deliver(d, now, ti, chunk);
         return;
@@ -410,6 +440,15 @@ void arch_d2d_read(arch_d2d *d, ws_tick now, const arch_d2d_read_req *req)
 {
     uint32_t ti = transfer_new(d, req);
     ev_push(d, now + 1, EV_START, (uint32_t)req->requester, ti, 0);
+    ws_engine_wake(d->engine, d->id, now + 1);
+}
+
+void arch_d2d_write(arch_d2d *d, ws_tick now, int tile, uint64_t addr, uint64_t bytes)
+{
+    arch_d2d_read_req req = { .requester = tile, .holder = tile, .addr = addr, .bytes = bytes };
+    uint32_t ti = transfer_new(d, &req);
+    d->transfers[ti].write = true;
+    ev_push(d, now + 1, EV_START, (uint32_t)tile, ti, 0);
     ws_engine_wake(d->engine, d->id, now + 1);
 }
 

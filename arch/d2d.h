@@ -87,6 +87,7 @@ typedef struct arch_d2d_stats {
     uint64_t request_hops, data_hops;
     double data_byte_hops;
     uint64_t llc_hit_chunks, llc_miss_chunks;
+    uint64_t writes, bytes_written;     /* arch_d2d_write */
 } arch_d2d_stats;
 
 arch_d2d *arch_d2d_new(ws_engine *e, noc_network *net, const ws_config *cfg, arch_d2d_data_fn fn,
@@ -95,6 +96,12 @@ void arch_d2d_free(arch_d2d *d);
 void arch_d2d_set_hooks(arch_d2d *d, const arch_d2d_hooks *hooks);
 
 void arch_d2d_read(arch_d2d *d, ws_tick now, const arch_d2d_read_req *req);
+/* A posted write of `bytes` at `addr` of `tile`'s own HBM (the migration
+ * unit filling its reserved region): handled at now + 1, cut into chunks
+ * like a read, each queued in order with the tile's reads for the HBM
+ * (MEM_HBM_WRITE_LOCAL), no LLC lookup and nothing delivered; the
+ * controller stays busy until the last chunk is written. */
+void arch_d2d_write(arch_d2d *d, ws_tick now, int tile, uint64_t addr, uint64_t bytes);
 
 const arch_d2d_stats *arch_d2d_stats_get(const arch_d2d *d);
 mem_hbm *arch_d2d_hbm(const arch_d2d *d, int tile);

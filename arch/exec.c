@@ -50,6 +50,8 @@ struct arch_exec {
     ws_tick layer_start, due;
     arch_plan plan;
     double *task_matrix_ticks;    /* [task] gemm time of one matrix */
+    bool *copy;                   /* [task] hooks: data also written locally */
+    uint8_t *copy_done;           /* [task] matrices of a copied task fully arrived */
     read_rec *reads;
     size_t n_reads, cap_reads, reads_open;
     arrival *inbox;
@@ -143,6 +145,15 @@ static void issue_reads(arch_exec *x, ws_tick now)
     }
     x->n_reads = 3 * n;
     x->reads_open = 3 * n;
+    const arch_exec_hooks *h = x->s.hooks;
+    if (h) {
+        x->copy = ws_xrealloc(x->copy, (n ? n : 1) * sizeof *x->copy);
+        x->copy_done = ws_xrealloc(x->copy_done, (n ? n : 1) * sizeof *x->copy_done);
+        memset(x->copy, 0, (n ? n : 1) * sizeof *x->copy);
+        memset(x->copy_done, 0, (n ? n : 1) * sizeof *x->copy_done);
+        if (h->plan)
+            h->plan(h->ctx, x->iteration, x->layer, &x->plan, x->copy);
+    }
     for (size_t t = 0; t < n; t++) {
         const arch_task *task = &x->plan.tasks[t];
         x->task_matrix_ticks[t] = arch_compute_gemm_ticks(x->compute, task->tokens, (uint64_t)m->hidden,
@@ -153,6 +164,11 @@ static void issue_reads(arch_exec *x, ws_tick now)
             x->r.task_tokens += task->tokens;
         }
         uint32_t holder = nearest_holder(x, x->layer, task->expert, task->tile);
+        if (h) {
+            x->copy[t] = x->copy[t] && holder != task->tile;
+            if (h->read)
+                h->read(h->ctx, x->layer, task, holder);
+        }
         for (uint32_t mat = 0; mat < 3; mat++) {
             size_t ri = 3 * t + mat;
             x->reads[ri] = (read_rec){ (uint32_t)t, mat, 0 };
@@ -172,7 +188,19 @@ static void issue_reads(arch_exec *x, ws_tick now)
 }
 
 /* Folds the chunks that arrived into the compute dies. */
-static void consume_arrivals(arch_exec *x)
+/* The migration hooks' side of an arrival: a chunk of a task marked for
+ * copy is also written into the tile's reserved region (posted). */
+static void copy_chunk(arch_exec *x, ws_tick now, const read_rec *rd, const arrival *a)
+{
+    const arch_task *task = &x->plan.tasks[rd->task];
+    uint64_t addr = mem_residency_home_capacity(x->s.residency) + rd->matrix * x->s.model->matrix_bytes +
+                    rd->received;
+    arch_d2d_write(x->d2d, now, (int)task->tile, addr, a->bytes);
+    if (a->last && ++x->copy_done[rd->task] == 3 && x->s.hooks->copied)
+        x->s.hooks->copied(x->s.hooks->ctx, x->layer, task);
+}
+
+static void consume_arrivals(arch_exec *x, ws_tick now)
 {
     const wl_model *m = x->s.model;
     for (size_t i = 0; i < x->n_inbox; i++) {
@@ -190,6 +218,8 @@ static void consume_arrivals(arch_exec *x)
             if (a->last)
                 d->free_at = (d->free_at > t ? d->free_at : t) + work;
         }
+        if (x->s.hooks && x->copy[rd->task])
+            copy_chunk(x, now, rd, a);
         x->layer_busy[task->tile] += work;
         if (measured(x)) {
             x->busy[task->tile] += work;
@@ -204,6 +234,8 @@ static void consume_arrivals(arch_exec *x)
 
 static void finish_layer(arch_exec *x, ws_tick now)
 {
+    if (x->s.hooks && x->s.hooks->layer_end)
+        x->s.hooks->layer_end(x->s.hooks->ctx, x->iteration, x->layer);
     x->r.layers_run++;
     double max = 0, sum = 0;
     for (uint32_t t = 0; t < x->tiles; t++) {
@@ -242,7 +274,7 @@ static void exec_evaluate(void *self, ws_tick now)
 {
     arch_exec *x = self;
     if (x->n_inbox)
-        consume_arrivals(x);
+        consume_arrivals(x, now);
     for (;;) {
         switch (x->ph) {
         case PH_PLAN:
@@ -367,6 +399,8 @@ void arch_exec_free(arch_exec *x)
     arch_compute_free(x->compute);
     arch_plan_free(&x->plan);
     free(x->task_matrix_ticks);
+    free(x->copy);
+    free(x->copy_done);
     free(x->reads);
     free(x->inbox);
     free(x->dies);

@@ -29,6 +29,17 @@
  *   `measure_from` (the prefill) are simulated but not counted in the
  *   decode figures.
  *
+ *   Hooks (arch_exec_hooks, optional: NULL changes nothing; the migration
+ *   unit of arch/options/migration.h plugs in here):
+ *     plan       after a plan is accepted, copy[i] (all false on entry)
+ *                says whether task i's data, when it is read remotely,
+ *                is also written into its tile's reserved HBM region;
+ *     read       at issue, each task with the tile its data comes from;
+ *     copied     when the last chunk of all three matrices of a task
+ *                marked for copy has arrived (each chunk was written to
+ *                the tile's HBM with arch_d2d_write as it arrived);
+ *     layer_end  after the layer's barrier, before the next plan.
+ *
  *   The component is busy until the last layer ends; every chunk and layer
  *   notes progress. Results (arch_exec_results) are read after the engine
  *   has run to quiescence. Deterministic; no randomness of its own.
@@ -51,6 +62,14 @@
 
 typedef struct arch_exec arch_exec;
 
+typedef struct arch_exec_hooks {
+    void *ctx;
+    void (*plan)(void *ctx, uint32_t iteration, uint32_t layer, const arch_plan *plan, bool *copy);
+    void (*read)(void *ctx, uint32_t layer, const arch_task *task, uint32_t holder);
+    void (*copied)(void *ctx, uint32_t layer, const arch_task *task);
+    void (*layer_end)(void *ctx, uint32_t iteration, uint32_t layer);
+} arch_exec_hooks;
+
 typedef struct arch_exec_setup {
     const ws_config *cfg;
     const wl_model *model;
@@ -59,6 +78,7 @@ typedef struct arch_exec_setup {
     const arch_alloc_policy *alloc;
     uint32_t first_iteration, last_iteration;   /* inclusive */
     uint32_t measure_from;                      /* first decode iteration counted */
+    const arch_exec_hooks *hooks;               /* NULL: none */
 } arch_exec_setup;
 
 typedef struct arch_exec_results {

@@ -93,7 +93,7 @@ static int from_synthetic(const ws_config *cfg, const wl_model *model, const wl_
         return WS_EXIT_BAD_INPUT;
     }
     char path[4096];
-    int rc = arch_synth_trace(cfg, model, (uint64_t)p->seed, (uint64_t)p->requests, "profile", out, progress, path,
+    int rc = arch_synth_trace(cfg, model, (uint64_t)p->seed, 0, (uint64_t)p->requests, "profile", out, progress, path,
                               sizeof path, err, err_len);
     if (rc)
         return rc;

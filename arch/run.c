@@ -1,5 +1,8 @@
 /* arch/run.c — one MoE decode run; contract in arch/run.h. */
 #define _POSIX_C_SOURCE 200809L
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
 #include "arch/run.h"
 
 #include <gsl/gsl_statistics_double.h>
@@ -14,6 +17,7 @@
 #include "arch/hwopt.h"
 #include "arch/net_plan.h"
 #include "arch/picture.h"
+#include "arch/options/migration.h"
 #include "arch/place.h"
 #include "arch/place_profile.h"
 #include "core/diag.h"
@@ -49,11 +53,18 @@ typedef struct run_state {
     noc_network *net;
     arch_net_plan net_plan;
     arch_exec *exec;
+    arch_migration *mig;          /* NULL unless options.migration is on */
+    char profile_trace[4096];     /* synthetic migration profile, removed afterwards */
 } run_state;
 
 static void run_free(run_state *s)
 {
     arch_exec_free(s->exec);
+#ifdef WS_HAVE_OPT_MIGRATION
+    arch_migration_free(s->mig);
+#endif
+    if (s->profile_trace[0])
+        unlink(s->profile_trace);
     noc_network_free(s->net);
     arch_net_plan_free(&s->net_plan);
     ws_engine_free(s->engine);
@@ -112,14 +123,18 @@ static int load_model(const ws_config *cfg, arch_workload *s, char *err, size_t 
 /* The trace of the run: the named file, or a synthetic one in a temporary
  * file from workload.profile, else the model's shipped profile, else the
  * default profile (wl_profile_pick). */
+static uint64_t synthetic_requests(const ws_config *cfg)
+{
+    return cfg->workload.requests ? (uint64_t)cfg->workload.requests : (uint64_t)cfg->workload.batch;
+}
+
 static int open_trace(const ws_config *cfg, arch_workload *s, bool progress, char *err, size_t err_len)
 {
     const ws_workload_config *w = &cfg->workload;
     const char *path = w->trace;
     if (!path || !*path) {
-        uint64_t n = w->requests ? (uint64_t)w->requests : (uint64_t)w->batch;
-        int rc = arch_synth_trace(cfg, &s->model, (uint64_t)cfg->sim.seed, n, "run", s, progress, s->temp_trace,
-                                  sizeof s->temp_trace, err, err_len);
+        int rc = arch_synth_trace(cfg, &s->model, (uint64_t)cfg->sim.seed, 0, synthetic_requests(cfg), "run", s,
+                                  progress, s->temp_trace, sizeof s->temp_trace, err, err_len);
         if (rc != 0)
             return rc;
         path = s->temp_trace;
@@ -243,6 +258,33 @@ static void collect_energy(const ws_config *cfg, run_state *s, const arch_exec_r
     m->energy_per_token_mJ = r->tokens_all ? e.total_J / (double)r->tokens_all * 1e3 : 0;
 }
 
+/* The migration unit when options.migration is on: its profile (a
+ * synthetic one follows the evaluated requests) and its hooks. */
+static int setup_migration(const ws_config *cfg, run_state *s, bool progress, char *err, size_t err_len)
+{
+    if (!ws_hwopt_enabled(cfg, "migration"))
+        return 0;
+#ifdef WS_HAVE_OPT_MIGRATION
+    const ws_opt_migration_params *p = &cfg->options.migration;
+    const char *profile = NULL;
+    bool synthetic = !cfg->workload.trace || !*cfg->workload.trace;
+    if (synthetic && !p->oracle && !(p->heatmap && *p->heatmap) && !(p->profile_trace && *p->profile_trace)) {
+        int rc = arch_synth_trace(cfg, &s->w->model, (uint64_t)cfg->sim.seed, synthetic_requests(cfg),
+                                  (uint64_t)p->profile_requests, "profile", s, progress, s->profile_trace,
+                                  sizeof s->profile_trace, err, err_len);
+        if (rc)
+            return rc;
+        profile = s->profile_trace;
+    }
+    return arch_migration_new(cfg, &s->w->model, s->w->trace, profile, s->res, &s->mig, err, err_len);
+#else
+    (void)s;
+    (void)progress;
+    snprintf(err, err_len, "options.migration: not compiled into this build; reconfigure with --enable-migration");
+    return WS_EXIT_BAD_INPUT;
+#endif
+}
+
 static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
 {
     arch_exec_results r;
@@ -360,18 +402,6 @@ static void add_links(const ws_config *cfg, run_state *s, const char *variant, w
     }
 }
 
-int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *out, char *err,
-             size_t err_len)
-{
-    return arch_run_links(cfg, w, progress, NULL, NULL, out, err, err_len);
-}
-
-int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
-                   ws_table *links, arch_run_metrics *out, char *err, size_t err_len)
-{
-    return arch_run_pictured(cfg, w, progress, variant, links, NULL, out, err, err_len);
-}
-
 /* The picture panel of a finished run. */
 static void fill_picture(const ws_config *cfg, run_state *s, const char *variant, arch_picture_panel *p)
 {
@@ -392,14 +422,41 @@ static void fill_picture(const ws_config *cfg, run_state *s, const char *variant
     for (size_t i = 0; i < p->n_links; i++) {
         noc_link_stats l;
         noc_network_link_stats(s->net, i, &l);
-        p->links[i] = (arch_picture_link){ l.from_x, l.from_y, l.to_x, l.to_y,
-                                           utilisation(&l, es.now) };
+        p->links[i] = (arch_picture_link){ l.from_x, l.from_y, l.to_x, l.to_y, utilisation(&l, es.now) };
     }
 }
 
-int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
-                      ws_table *links, arch_picture_panel *picture, arch_run_metrics *out, char *err, size_t err_len)
+const char *const arch_run_migration_columns[] = { "variant", "moe_layer", "copies", "evictions", "copy_hits",
+                                                   "copy_reads_remote", "predicted", "correct", "actual",
+                                                   "precision", "recall" };
+const size_t arch_run_migration_column_count =
+    sizeof arch_run_migration_columns / sizeof arch_run_migration_columns[0];
+
+#ifdef WS_HAVE_OPT_MIGRATION
+static void add_migration_layers(const arch_migration_report *mr, const char *variant, ws_table *t)
 {
+    for (uint32_t l = 0; l < mr->n_layers; l++) {
+        const arch_migration_layer *L = &mr->layers[l];
+        size_t r = ws_table_add_row(t), c = 0;
+        ws_table_set_str(t, r, c++, variant);
+        ws_table_set_int(t, r, c++, l);
+        ws_table_set_int(t, r, c++, (int64_t)L->copies);
+        ws_table_set_int(t, r, c++, (int64_t)L->evictions);
+        ws_table_set_int(t, r, c++, (int64_t)L->hits);
+        ws_table_set_int(t, r, c++, (int64_t)L->copy_reads_remote);
+        ws_table_set_int(t, r, c++, (int64_t)L->predicted);
+        ws_table_set_int(t, r, c++, (int64_t)L->correct);
+        ws_table_set_int(t, r, c++, (int64_t)L->actual);
+        ws_table_set_double(t, r, c++, L->predicted ? (double)L->correct / (double)L->predicted : 0);
+        ws_table_set_double(t, r, c++, L->actual ? (double)L->correct / (double)L->actual : 0);
+    }
+}
+#endif
+
+int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const arch_run_extras *x,
+             arch_run_metrics *out, char *err, size_t err_len)
+{
+    const char *variant = x && x->variant ? x->variant : "";
     memset(out, 0, sizeof *out);
     run_state s;
     memset(&s, 0, sizeof s);
@@ -407,6 +464,8 @@ int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progres
     int rc = check_policy(cfg, err, err_len);
     if (!rc)
         rc = place_experts(cfg, &s, progress, out, err, err_len);
+    if (!rc)
+        rc = setup_migration(cfg, &s, progress, err, err_len);
     if (rc) {
         run_free(&s);
         return rc;
@@ -430,6 +489,13 @@ int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progres
         .first_iteration = cfg->workload.prefill ? 0 : 1,
         .last_iteration = (uint32_t)cfg->workload.decode_steps, .measure_from = 1,
     };
+#ifdef WS_HAVE_OPT_MIGRATION
+    arch_exec_hooks hooks;
+    if (s.mig) {
+        arch_migration_hooks(s.mig, &hooks);
+        setup.hooks = &hooks;
+    }
+#endif
     s.exec = arch_exec_new(s.engine, s.net, &setup);
 
     uint64_t total_layers = (uint64_t)(setup.last_iteration - setup.first_iteration + 1) * w->model.n_moe;
@@ -461,10 +527,19 @@ int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progres
         out->batch_reused = wl_batch_reused(w->batch);
         out->decode_steps = (uint32_t)cfg->workload.decode_steps;
         collect(cfg, &s, out);
-        if (links)
-            add_links(cfg, &s, variant ? variant : "", links);
-        if (picture)
-            fill_picture(cfg, &s, variant ? variant : "", picture);
+        if (x && x->links)
+            add_links(cfg, &s, variant, x->links);
+        if (x && x->picture)
+            fill_picture(cfg, &s, variant, x->picture);
+#ifdef WS_HAVE_OPT_MIGRATION
+        if (s.mig) {
+            out->migration_on = true;
+            arch_migration_report_get(s.mig, &out->migration);
+            if (x && x->migration_layers)
+                add_migration_layers(&out->migration, variant, x->migration_layers);
+            out->migration.layers = NULL;
+        }
+#endif
     }
     run_free(&s);
     return rc;

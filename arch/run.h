@@ -19,6 +19,11 @@
  *                HBM (capacity checked: an over-full wafer is bad input),
  *                with the profile of arch/place_profile.h when the policy
  *                needs one (its provenance in placement_profile);
+ *     migration  when options.migration is on, the migration unit
+ *                (arch/options/migration.h) hooked into the execution; a
+ *                synthetic workload's profile is generated into a
+ *                temporary file (requests following the evaluated ones)
+ *                removed afterwards;
  *     execution  arch/exec.h on the network (noc/network.h) and the D2D
  *                controllers (arch/d2d.h), under the engine's watchdog.
  *   It fills arch_run_metrics, every figure with its unit in the name.
@@ -40,6 +45,7 @@
 
 #include "core/config.h"
 #include "core/output.h"
+#include "arch/options/migration.h"
 
 typedef struct arch_run_metrics {
     uint64_t batch, distinct_requests;
@@ -70,6 +76,8 @@ typedef struct arch_run_metrics {
     double placement_copy_GB_max;      /* max over tiles of their static copies' bytes */
     double placement_hbm_used_GB_max;  /* max over tiles of home-region bytes used (homes + copies) */
     char placement_profile[768];       /* provenance of the placement's profile, or "none" */
+    bool migration_on;                 /* options.migration was on: `migration` is filled */
+    arch_migration_report migration;   /* its layers pointer is NULL here */
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps
@@ -80,24 +88,24 @@ int arch_workload_open(const ws_config *cfg, bool progress, arch_workload **out,
 bool arch_workload_matches(const arch_workload *w, const ws_config *cfg);
 void arch_workload_close(arch_workload *w);
 
-/* Places, simulates and measures cfg on workload w (opened from a config
- * that matches cfg). */
-int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *out, char *err,
-             size_t err_len);
-
-/* The same, also appending one row per directed link to `links` (when not
- * NULL; columns arch_run_link_columns) tagged with `variant`. */
-int arch_run_links(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
-                   struct ws_table *links, arch_run_metrics *out, char *err, size_t err_len);
-extern const char *const arch_run_link_columns[];
-
-/* The same, also filling a picture panel (arch/picture.h) of the run when
- * `picture` is not NULL: title = variant, tile busy times of the decode
- * iterations, utilisation of every directed mesh link. */
+/* Optional outputs of a run besides its metrics (any may be NULL). */
 struct arch_picture_panel;
-int arch_run_pictured(const ws_config *cfg, const arch_workload *w, bool progress, const char *variant,
-                      struct ws_table *links, struct arch_picture_panel *picture, arch_run_metrics *out, char *err,
-                      size_t err_len);
+typedef struct arch_run_extras {
+    const char *variant;                /* tags the rows below ("" when NULL) */
+    struct ws_table *links;             /* + one row per directed link (arch_run_link_columns) */
+    struct ws_table *migration_layers;  /* + one row per MoE layer when options.migration is on
+                                           (arch_run_migration_columns) */
+    struct arch_picture_panel *picture; /* filled (arch/picture.h): title = variant, decode busy
+                                           time per tile, utilisation per directed link */
+} arch_run_extras;
+
+/* Places, simulates and measures cfg on workload w (opened from a config
+ * that matches cfg); `extras` (may be NULL) asks for more outputs. */
+int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const arch_run_extras *extras,
+             arch_run_metrics *out, char *err, size_t err_len);
+extern const char *const arch_run_link_columns[];
 extern const size_t arch_run_link_column_count;
+extern const char *const arch_run_migration_columns[];
+extern const size_t arch_run_migration_column_count;
 
 #endif

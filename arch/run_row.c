@@ -19,6 +19,12 @@ const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
     "link_added_area_mm2", "link_added_power_W", "energy_link_J", "energy_hbm_J", "energy_llc_J", "energy_compute_J",
     "energy_total_J", "energy_per_token_mJ", "placement_copies", "placement_copy_GB_max_per_tile",
     "placement_hbm_used_GB_max_per_tile", "placement_profile",
+    /* migration units (empty when options.migration is off); table sizes are wafer totals */
+    "migration_copies", "migration_write_GB", "migration_copy_hits", "migration_copy_reads_remote",
+    "migration_evictions", "migration_refused", "migration_slots_per_tile", "predictor_top_n",
+    "predictor_precision", "predictor_recall", "prediction_tables_B", "atu_B", "distribution_table_B",
+    "heatmap_cache_B", "migration_area_mm2", "migration_power_mW", "migration_area_fraction",
+    "migration_power_fraction", "migration_heatmap",
 };
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -26,6 +32,37 @@ static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 static ws_cell str(const char *s) { return (ws_cell){ .kind = WS_CELL_STR, .s = s }; }
 static ws_cell num(double d) { return (ws_cell){ .kind = WS_CELL_DOUBLE, .d = d }; }
 static ws_cell count(uint64_t i) { return (ws_cell){ .kind = WS_CELL_INT, .i = (int64_t)i }; }
+
+/* The migration columns: empty when the option was off. */
+static void migration_cells(ws_cell *c, const arch_run_metrics *m)
+{
+    const arch_migration_report *g = &m->migration;
+    size_t k = 0;
+    if (!m->migration_on) {
+        for (; k < ARCH_RUN_ROW_MIGRATION_COLUMNS; k++)
+            c[k] = (ws_cell){ .kind = WS_CELL_EMPTY };
+        return;
+    }
+    c[k++] = count(g->total.copies);
+    c[k++] = num(g->write_GB);
+    c[k++] = count(g->total.hits);
+    c[k++] = count(g->total.copy_reads_remote);
+    c[k++] = count(g->total.evictions);
+    c[k++] = count(g->total.refused);
+    c[k++] = count(g->slots_per_tile);
+    c[k++] = count(g->top_n);
+    c[k++] = num(g->precision);
+    c[k++] = num(g->recall);
+    c[k++] = num((double)g->prediction_table_bits / 8);
+    c[k++] = num((double)g->atu_bits / 8);
+    c[k++] = num((double)g->distribution_table_bits / 8);
+    c[k++] = num((double)g->heatmap_cache_bits / 8);
+    c[k++] = num(g->area_mm2);
+    c[k++] = num(g->power_mW);
+    c[k++] = num(g->area_fraction);
+    c[k++] = num(g->power_fraction);
+    c[k++] = str(g->heatmap);
+}
 
 void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *cfg, const arch_run_metrics *m)
 {
@@ -80,11 +117,11 @@ void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *
     c[k++] = num(m->placement_copy_GB_max);
     c[k++] = num(m->placement_hbm_used_GB_max);
     c[k++] = str(m->placement_profile);
+    migration_cells(c + k, m);
 }
 
-int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const char *variant,
-                     ws_table *links, struct arch_picture_panel *picture, arch_run_metrics *m, char *err,
-                     size_t err_len)
+int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const arch_run_extras *extras,
+                     arch_run_metrics *m, char *err, size_t err_len)
 {
     int rc = 0;
     if (!arch_workload_matches(*workload, cfg)) {
@@ -93,10 +130,10 @@ int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progre
         rc = arch_workload_open(cfg, progress, workload, err, err_len);
     }
     if (!rc)
-        rc = arch_run_pictured(cfg, *workload, progress, variant, links, picture, m, err, err_len);
+        rc = arch_run(cfg, *workload, progress, extras, m, err, err_len);
     if (!rc && m->batch_reused)
         fprintf(stderr, "wafersim: variant %s: the trace has %llu requests, fewer than the batch of %llu: requests were "
-                "reused in order\n", variant, (unsigned long long)m->distinct_requests,
+                "reused in order\n", extras && extras->variant ? extras->variant : "", (unsigned long long)m->distinct_requests,
                 (unsigned long long)m->batch);
     return rc;
 }

@@ -14,11 +14,11 @@
  *   the metrics (the placement profile text): use
  *   them while all three live, and do not copy the struct.
  *
- *   arch_run_variant() runs one resolved config (arch/run.h) under the
- *   name `variant`: it reuses *workload when it matches cfg and otherwise
- *   closes it and opens cfg's (the caller closes the last one with
- *   arch_workload_close), appends per-link rows to `links` and fills the
- *   picture panel `picture` (arch/picture.h) when they are not NULL,
+ *   arch_run_variant() runs one resolved config (arch/run.h) with its
+ *   extra outputs (variant name, per-link and per-layer tables, picture;
+ *   `extras` may be NULL): it reuses *workload when it matches cfg and
+ *   otherwise closes it and opens cfg's (the caller closes the last one
+ *   with arch_workload_close),
  *   and warns on stderr when the trace was shorter than the batch. Returns
  *   arch_run()'s status, with its message in err.
  */
@@ -32,7 +32,8 @@
 #include "core/config.h"
 #include "core/output.h"
 
-#define ARCH_RUN_ROW_COLUMNS 48
+#define ARCH_RUN_ROW_MIGRATION_COLUMNS 19
+#define ARCH_RUN_ROW_COLUMNS (48 + ARCH_RUN_ROW_MIGRATION_COLUMNS)
 #define ARCH_RUN_ROW_THROUGHPUT 8
 #define ARCH_RUN_ROW_SPEEDUP 9
 
@@ -45,9 +46,7 @@ typedef struct arch_run_row {
 
 void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *cfg, const arch_run_metrics *m);
 
-struct arch_picture_panel;
-int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const char *variant,
-                     ws_table *links, struct arch_picture_panel *picture, arch_run_metrics *m, char *err,
-                     size_t err_len);
+int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const arch_run_extras *extras,
+                     arch_run_metrics *m, char *err, size_t err_len);
 
 #endif

@@ -11,7 +11,7 @@
 #include "workload/generator.h"
 #include "workload/profile.h"
 
-int arch_synth_trace(const ws_config *cfg, const wl_model *model, uint64_t seed, uint64_t requests,
+int arch_synth_trace(const ws_config *cfg, const wl_model *model, uint64_t seed, uint64_t first, uint64_t requests,
                      const char *tag, const void *unique, bool progress, char *path, size_t path_len, char *err,
                      size_t err_len)
 {
@@ -33,7 +33,7 @@ int arch_synth_trace(const ws_config *cfg, const wl_model *model, uint64_t seed,
     if (!prompt && !w->prefill)
         prompt = 1;
     wl_gen_lengths len = { prompt, prompt, (int32_t)w->decode_steps };
-    int rc = wl_gen_write(model, &prof, seed, requests, &len, path, progress, err, err_len);
+    int rc = wl_gen_write_range(model, &prof, seed, first, requests, &len, path, progress, err, err_len);
     wl_profile_free(&prof);
     if (rc != 0) {
         path[0] = '\0';

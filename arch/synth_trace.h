@@ -2,7 +2,9 @@
  * generated for its model into a temporary file.
  *
  * Contract
- *   arch_synth_trace() generates `requests` requests with `seed` from the
+ *   arch_synth_trace() generates requests first .. first + requests - 1 of
+ *   the generator's stream for `seed` (wl_gen_write_range: the same
+ *   requests whatever else is generated) from the
  *   generator profile workload.profile (else the model's shipped profile,
  *   else the defaults: wl_profile_pick), with the lengths of the simulated
  *   iterations (decode_steps decode tokens; 1-token prompts unless the
@@ -23,7 +25,7 @@
 #include "core/config.h"
 #include "workload/model.h"
 
-int arch_synth_trace(const ws_config *cfg, const wl_model *model, uint64_t seed, uint64_t requests,
+int arch_synth_trace(const ws_config *cfg, const wl_model *model, uint64_t seed, uint64_t first, uint64_t requests,
                      const char *tag, const void *unique, bool progress, char *path, size_t path_len, char *err,
                      size_t err_len);
 

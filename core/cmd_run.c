@@ -26,6 +26,9 @@ static const char *const compact[] = {
     "layer_busy_max_over_mean", "energy_per_token_mJ",
 };
 #define N_COMPACT (sizeof compact / sizeof compact[0])
+/* ... and these when some variant has the migration units on. */
+static const char *const compact_migration[] = { "migration_copy_hits", "predictor_precision" };
+#define N_COMPACT_MIG (sizeof compact_migration / sizeof compact_migration[0])
 
 /* A table with the columns of `names` taken from the full row values. */
 typedef struct row_sink {
@@ -33,16 +36,22 @@ typedef struct row_sink {
     int view_col[N_COLUMNS];   /* -1 when not in the view */
 } row_sink;
 
-static void sink_init(row_sink *k)
+static void sink_init(row_sink *k, bool migration)
 {
+    const char *view[N_COMPACT + N_COMPACT_MIG];
+    size_t nv = 0;
+    for (size_t c = 0; c < N_COMPACT; c++)
+        view[nv++] = compact[c];
+    for (size_t c = 0; migration && c < N_COMPACT_MIG; c++)
+        view[nv++] = compact_migration[c];
     k->full = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only)", N_COLUMNS,
                            columns);
     k->view = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only; "
-                           "--wide or --format csv|json for every column)", N_COMPACT, compact);
+                           "--wide or --format csv|json for every column)", nv, view);
     for (size_t c = 0; c < N_COLUMNS; c++) {
         k->view_col[c] = -1;
-        for (size_t v = 0; v < N_COMPACT; v++)
-            if (!strcmp(columns[c], compact[v]))
+        for (size_t v = 0; v < nv; v++)
+            if (!strcmp(columns[c], view[v]))
                 k->view_col[c] = (int)v;
     }
 }
@@ -82,10 +91,12 @@ int ws_cmd_run(int argc, char **argv)
     const ws_command *cmd = ws_command_find("run");
     ws_cli_opts o;
     bool wide = false;
-    const char *links_path = NULL, *picture_path = NULL;
+    const char *links_path = NULL, *picture_path = NULL, *migration_path = NULL;
     const ws_cli_extra extra[] = { { .name = "wide", .flag = &wide }, { .name = "links", .value = &links_path },
-                                   { .name = "picture", .value = &picture_path } };
-    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, sizeof extra / sizeof extra[0], &o);
+                                   { .name = "picture", .value = &picture_path },
+                                   { .name = "migration", .value = &migration_path } };
+    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra,
+                             sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {
@@ -109,8 +120,14 @@ int ws_cmd_run(int argc, char **argv)
         ws_cli_opts_free(&o);
         return WS_EXIT_BAD_INPUT;
     }
-    row_sink t;
-    sink_init(&t);
+    ws_table *mig_layers = migration_path ? ws_table_new("migration units per MoE layer over the whole run",
+                                                          arch_run_migration_column_count,
+                                                          arch_run_migration_columns)
+                                          : NULL;
+    ws_config *cfgs = ws_xcalloc(n_variants, sizeof *cfgs);         /* kept for the rows */
+    arch_run_metrics *metrics = ws_xcalloc(n_variants, sizeof *metrics);
+    size_t n_loaded = 0;
+    bool any_migration = false;
     ws_table *links = links_path ? ws_table_new("per-link load over the whole run (GB = 1e9 B)",
                                                 arch_run_link_column_count, arch_run_link_columns)
                                  : NULL;
@@ -125,29 +142,36 @@ int ws_cmd_run(int argc, char **argv)
         ws_cli_opts vo = o;
         vo.sets = sets;
         vo.n_sets = n_sets;
-        ws_config cfg;
-        rc = ws_cli_load_config(path, &vo, &cfg);
+        ws_config *cfg = &cfgs[v];
+        rc = ws_cli_load_config(path, &vo, cfg);
         free(sets);
         if (rc) {
             fprintf(stderr, "wafersim run: variant %s: invalid (errors above)\n", name);
             break;
         }
+        n_loaded++;
         if (!o.quiet)
             fprintf(stderr, "wafersim run: variant %s (%s allocation, %s placement)\n", name,
-                    arch_alloc_names[cfg.strategy.allocation], arch_place_names[cfg.strategy.placement]);
-        arch_run_metrics m;
+                    arch_alloc_names[cfg->strategy.allocation], arch_place_names[cfg->strategy.placement]);
+        arch_run_metrics *m = &metrics[v];
         char err[1024];
-        rc = arch_run_variant(&cfg, &workload, !o.quiet, name, links, panels ? &panels[v] : NULL, &m, err,
-                              sizeof err);
+        const arch_run_extras extras = { .variant = name, .links = links, .migration_layers = mig_layers,
+                                         .picture = panels ? &panels[v] : NULL };
+        rc = arch_run_variant(cfg, &workload, !o.quiet, &extras, m, err, sizeof err);
         if (rc) {
             fprintf(stderr, "wafersim run: variant %s: %s\n", name, err);
         } else {
-            add_row(&t, name, &cfg, &m);
-            throughput[v] = m.throughput_tokens_per_s;
+            throughput[v] = m->throughput_tokens_per_s;
+            any_migration |= m->migration_on;
+            if (m->migration_on && !o.quiet)
+                fprintf(stderr, "wafersim run: variant %s: %s\n", name, m->migration.heatmap);
         }
-        ws_config_free(&cfg);
     }
+    row_sink t;
+    sink_init(&t, any_migration);
     if (!rc) {
+        for (size_t v = 0; v < n_variants; v++)
+            add_row(&t, base.variants.n ? variants[v].name : "default", &cfgs[v], &metrics[v]);
         for (size_t v = 0; v < n_variants; v++) {
             ws_cell sp = { .kind = WS_CELL_DOUBLE,
                            .d = throughput[baseline] > 0 ? throughput[v] / throughput[baseline] : 0 };
@@ -159,7 +183,8 @@ int ws_cmd_run(int argc, char **argv)
         const ws_table *shown = o.format == WS_FORMAT_TABLE && !wide ? t.view : t.full;
         if (ws_table_write(shown, &p, o.format, o.out, err, sizeof err) != 0 ||
             (links && ws_table_write(links, &p, WS_FORMAT_CSV, links_path, err, sizeof err) != 0) ||
-            (panels && arch_picture_write(picture_path, panels, n_variants, &p, err, sizeof err) != 0)) {
+            (panels && arch_picture_write(picture_path, panels, n_variants, &p, err, sizeof err) != 0) ||
+            (mig_layers && ws_table_write(mig_layers, &p, WS_FORMAT_CSV, migration_path, err, sizeof err) != 0)) {
             fprintf(stderr, "wafersim run: %s\n", err);
             rc = WS_EXIT_RUNTIME;
         }
@@ -171,6 +196,12 @@ int ws_cmd_run(int argc, char **argv)
     free(panels);
     if (links)
         ws_table_free(links);
+    if (mig_layers)
+        ws_table_free(mig_layers);
+    for (size_t v = 0; v < n_loaded; v++)
+        ws_config_free(&cfgs[v]);
+    free(cfgs);
+    free(metrics);
     ws_table_free(t.full);
     ws_table_free(t.view);
     ws_config_free(&base);

@@ -237,7 +237,8 @@ static int run_point(const plan *p, size_t i, const char *dir)
     arch_workload *w = NULL;
     arch_run_metrics m;
     char err[1024];
-    int rc = arch_run_variant(&p->cfgs[i], &w, false, variant, NULL, NULL, &m, err, sizeof err);
+    const arch_run_extras extras = { .variant = variant };
+    int rc = arch_run_variant(&p->cfgs[i], &w, false, &extras, &m, err, sizeof err);
     arch_workload_close(w);
     if (rc)
         fprintf(stderr, "wafersim sweep: point %s (variant %s): %s\n", p->pts[i].id, variant, err);

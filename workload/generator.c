@@ -693,6 +693,12 @@ void wl_gen_request_generate(const wl_gen *g, uint64_t i, wl_gen_request *out)
 int wl_gen_write(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t n_requests,
                  const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len)
 {
+    return wl_gen_write_range(m, p, seed, 0, n_requests, len, path, progress, err, err_len);
+}
+
+int wl_gen_write_range(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n_requests,
+                       const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len)
+{
     wl_trace_shape shape = wl_trace_shape_of(m);
     wl_trace_writer *w = wl_trace_writer_open(path, &shape, err, err_len);
     if (!w)
@@ -702,13 +708,14 @@ int wl_gen_write(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t
     ws_progress pr;
     ws_progress_begin(&pr, stderr, progress, "trace gen", "requests", n_requests);
     int rc = 0;
-    for (uint64_t i = 0; i < n_requests && rc == 0; i++) {
+    for (uint64_t k = 0; k < n_requests && rc == 0; k++) {
+        uint64_t i = first + k;
         wl_gen_request_generate(g, i, &req);
         char name[160];
         snprintf(name, sizeof name, "gen/%s/seed%llu/%llu/topic%u", p->name, (unsigned long long)seed,
                  (unsigned long long)i, req.topic);
         rc = wl_trace_writer_add(w, name, req.prompt_len, req.decode_len, req.decode_len, req.ids, err, err_len);
-        ws_progress_update(&pr, i + 1);
+        ws_progress_update(&pr, k + 1);
     }
     ws_progress_end(&pr);
     free(req.ids);

@@ -104,5 +104,9 @@ void wl_gen_request_generate(const wl_gen *g, uint64_t i, wl_gen_request *out);
 
 int wl_gen_write(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t n_requests,
                  const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len);
+/* The same for requests first .. first + n_requests - 1 (a profile drawn
+ * from the same structure as, but disjoint from, requests 0 .. first - 1). */
+int wl_gen_write_range(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n_requests,
+                       const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len);
 
 #endif

@@ -10,8 +10,9 @@
  *       delivered          r + 1 (NI) + T0(H, F flits) + 1 (controller)
  *   with T0 the network's zero-load latency (doc/noc.md). Also: statistics
  *   (hops, byte-hops, HBM local/remote bytes), LLC hits on a second read,
- *   multi-chunk reads delivering every byte once, and the translate and
- *   observe hooks. */
+ *   multi-chunk reads delivering every byte once, the translate and
+ *   observe hooks, and a posted write delaying a read of the same HBM by
+ *   its service time. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <math.h>
@@ -181,6 +182,30 @@ START_TEST(multi_chunk_and_llc)
 }
 END_TEST
 
+START_TEST(posted_write_costs_bandwidth)
+{
+    rig r;
+    rig_up(&r, NULL, 0);
+    /* a 1 MiB write then a 1 MiB read of tile 7, both made at tick 0: the
+     * write queues first for the same channels (318 ticks of service), so
+     * the read is delivered one HBM service later than alone; the write
+     * itself delivers nothing and is counted as a local HBM write */
+    arch_d2d_write(r.d, 0, 7, 0, 1 << 20);   /* same address: same channel shares */
+    arch_d2d_read_req q = { .requester = 7, .holder = 7, .addr = 0, .bytes = 1 << 20, .cookie = &r };
+    arch_d2d_read(r.d, 0, &q);
+    ck_assert_int_eq(ws_engine_run(r.e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    ck_assert_uint_eq(r.s.n, 1);
+    ck_assert_uint_eq(r.s.got[0].at, 1 + 318 + 318 + 300 + 110);
+    const arch_d2d_stats *st = arch_d2d_stats_get(r.d);
+    ck_assert_uint_eq(st->writes, 1);
+    ck_assert_uint_eq(st->bytes_written, 1 << 20);
+    ck_assert_uint_eq(st->reads_local, 1);
+    ck_assert_uint_eq(mem_hbm_stats_get(arch_d2d_hbm(r.d, 7))->bytes[MEM_HBM_WRITE_LOCAL], 1 << 20);
+    ck_assert_uint_eq(mem_hbm_stats_get(arch_d2d_hbm(r.d, 7))->bytes[MEM_HBM_READ_LOCAL], 1 << 20);
+    rig_down(&r);
+}
+END_TEST
+
 typedef struct hook_log {
     uint64_t observed_bytes;
     int observed_calls;
@@ -235,6 +260,7 @@ int main(void)
     tcase_add_test(tc, local_read_one_chunk);
     tcase_add_test(tc, remote_read_zero_load_formula);
     tcase_add_test(tc, multi_chunk_and_llc);
+    tcase_add_test(tc, posted_write_costs_bandwidth);
     tcase_add_test(tc, hooks_redirect_and_observe);
     suite_add_tcase(s, tc);
     return ws_check_run(s);

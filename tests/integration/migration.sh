@@ -1,0 +1,160 @@
+#!/bin/sh
+# tests/integration/migration.sh — the migration units (options.migration,
+# doc/migration.md) on the tiny model (tests/fixtures/run/tiny.yaml: 4 MoE
+# layers, 16 experts of 3 x 1 MiB, top-2) on a 2 x 2 wafer, with traces of
+# perfectly repeated routing: request r picks experts {p, p+4} at every token
+# of every layer, p = (0 1 2 3 8 9 10 11)[r mod 8]. All 16 experts are busy,
+# so the even (Base) allocation puts expert e on tile e mod 4 every step, and
+# the contiguous placement homes it on tile e div 4: 12 of 16 reads per layer
+# are remote (all but experts 0, 5, 10, 15). Hand calculation, 4 decode steps:
+#   Base       192 remote expert reads = 192 x 3 MiB = 0.603979776 GB
+#   Pred Only  (profile from other requests of the same routing, top_n 20%)
+#              the heatmap row of p is {p, p+4}: the predicted set of a tile is
+#              exactly what it computes, every remote read is copied at step 1
+#              (48 copies, 0.150994944 GB written), read locally at steps 2-4
+#              (144 hits), remote reads drop to 48 x 3 MiB = 0.150994944 GB;
+#              precision 1 and recall 1 on every layer;
+#   top_n 1    row p and row p+4 both keep only p (equal counts, lower id):
+#              a tile predicts 2 of its 4 experts; copies only of predicted
+#              remote ones: 6 per layer, 24 in all, 72 hits; precision 1,
+#              recall 0.5;
+#   capacity   a 100 MiB HBM with 10% reserved holds 3 copies per tile; each
+#              tile copies 3 experts per layer, 12 per step, in a cycle: lru
+#              (and lfu, every copy having one use) evicts every copy before
+#              its reuse: 192 copies, 192 - 4 x 3 = 180 evictions, 0 hits;
+#   keep       the same 3 slots without replacement: each tile keeps its 3
+#              layer-0 copies of step 1 and predicts no copy it could not
+#              keep: 12 copies, 0 evictions, 3 x 12 = 36 hits;
+#   no room    with no reserved region no copy is made and every figure of
+#              the run equals Base's.
+# Also: the option off changes nothing; the profile must not be the
+# evaluated trace unless oracle is on; written bytes = HBM local writes.
+# Skipped (exit 77) in a build without the option.
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$TEST_TMPDIR" || exit 99
+
+if ! "$WAFERSIM" options --format csv | grep -q '^migration,yes,'; then
+    echo "SKIP: the migration option is compiled out (--disable-migration)"
+    exit 77
+fi
+
+TINY="$FIXTURES/run/tiny.yaml"
+# repeated-routing traces in the study's JSON layout: N requests, 5 decode steps
+make_trace() {   # DIR N
+    mkdir -p "$1/bench/s"
+    r=0
+    while [ "$r" -lt "$2" ]; do
+        set -- "$1" "$2" "$r"
+        p=$(echo "0 1 2 3 8 9 10 11" | awk -v i=$(( $3 % 8 + 1 )) '{ print $i }')
+        tok="{\"0\": [[$p,$((p + 4))]], \"1\": [[$p,$((p + 4))]], \"2\": [[$p,$((p + 4))]], \"3\": [[$p,$((p + 4))]]}"
+        printf '[%s, %s, %s, %s, %s, %s]\n' "$tok" "$tok" "$tok" "$tok" "$tok" "$tok" > "$1/bench/s/$3.json"
+        r=$((r + 1))
+    done
+}
+make_trace evalj 32
+make_trace profj 16
+run "$WAFERSIM" trace import -q evalj --model "$TINY" -o eval.wst
+expect_status 0
+run "$WAFERSIM" trace import -q profj --model "$TINY" -o prof.wst
+expect_status 0
+
+cat > exp.yaml <<EOF2
+preset: dojo
+model: $TINY
+hw:
+  grid: {x: 2, y: 2}
+workload:
+  trace: eval.wst
+  batch: 32
+  decode_steps: 4
+options:
+  migration: {enabled: true, profile_trace: prof.wst}
+variants:
+  - {name: Base, set: ["strategy.allocation=even", "options.migration.enabled=false"]}
+  - {name: Pred, set: ["strategy.allocation=even"]}
+  - {name: Top1, set: ["strategy.allocation=even", "options.migration.top_n=1"]}
+  - {name: LRU, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB"]}
+  - {name: LFU, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "options.migration.replacement=lfu"]}
+  - {name: KEEP, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "options.migration.replacement=keep"]}
+  - {name: NoRoom, set: ["strategy.allocation=even", "hw.tile.hbm.reserved=0%"]}
+baseline: Base
+EOF2
+run "$WAFERSIM" run -q --format csv --out res.csv --migration layers.csv exp.yaml
+expect_status 0
+grep -v '^#' res.csv > rows.csv
+col() { awk -F, -v name="$1" -v row="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == row { print $c }' rows.csv; }
+
+expect_eq "Base remote HBM reads (GB)" 0.603979776 "$(col hbm_remote_read_GB Base)"
+expect_eq "Base makes no copies (column empty)" "" "$(col migration_copies Base)"
+expect_eq "Pred copies" 48 "$(col migration_copies Pred)"
+expect_eq "Pred bytes written (GB)" 0.150994944 "$(col migration_write_GB Pred)"
+expect_eq "Pred written = HBM local writes" "$(col migration_write_GB Pred)" "$(col hbm_local_write_GB Pred)"
+expect_eq "Pred hits" 144 "$(col migration_copy_hits Pred)"
+expect_eq "Pred remote HBM reads (GB)" 0.150994944 "$(col hbm_remote_read_GB Pred)"
+expect_eq "Pred evictions" 0 "$(col migration_evictions Pred)"
+expect_eq "Pred precision" 1 "$(col predictor_precision Pred)"
+expect_eq "Pred recall" 1 "$(col predictor_recall Pred)"
+expect_eq "Pred top_n = 20% of 16" 4 "$(col predictor_top_n Pred)"
+expect_eq "Pred is faster than Base" yes \
+    "$(awk -v p="$(col decode_time_us Pred)" -v b="$(col decode_time_us Base)" 'BEGIN { print (p < b) ? "yes" : "no" }')"
+expect_eq "heatmap provenance printed" yes \
+    "$(col migration_heatmap Pred | grep -q 'profile from 16 requests' && echo yes || echo no)"
+expect_eq "top_n 1: copies of predicted experts only" 24 "$(col migration_copies Top1)"
+expect_eq "top_n 1: hits" 72 "$(col migration_copy_hits Top1)"
+expect_eq "top_n 1: precision" 1 "$(col predictor_precision Top1)"
+expect_eq "top_n 1: recall" 0.5 "$(col predictor_recall Top1)"
+for v in LRU LFU; do
+    expect_eq "$v: 3 slots per tile" 3 "$(col migration_slots_per_tile $v)"
+    expect_eq "$v: copies" 192 "$(col migration_copies $v)"
+    expect_eq "$v: evictions" 180 "$(col migration_evictions $v)"
+    expect_eq "$v: hits" 0 "$(col migration_copy_hits $v)"
+    expect_eq "$v: nothing refused" 0 "$(col migration_refused $v)"
+done
+expect_eq "keep: copies" 12 "$(col migration_copies KEEP)"
+expect_eq "keep: evictions" 0 "$(col migration_evictions KEEP)"
+expect_eq "keep: hits" 36 "$(col migration_copy_hits KEEP)"
+expect_eq "keep: nothing refused" 0 "$(col migration_refused KEEP)"
+expect_eq "no room: no copy" 0 "$(col migration_copies NoRoom)"
+grep '^Base,' rows.csv | cut -d, -f5-34 > base.cells
+grep '^NoRoom,' rows.csv | cut -d, -f5-34 > noroom.cells
+expect_same_file base.cells noroom.cells
+# per-layer file: Pred's 4 layers each 12 copies, precision 1
+expect_eq "per-layer: Pred layer copies" "12 12 12 12" \
+    "$(grep '^Pred,' layers.csv | cut -d, -f3 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "per-layer: Pred layer precision" "1 1 1 1" \
+    "$(grep '^Pred,' layers.csv | cut -d, -f10 | tr '\n' ' ' | sed 's/ $//')"
+
+# the option off: same figures as a config that never mentions it
+sed '/^options:/,/^variants:/{/^options:/d;/^  migration/d}' exp.yaml | sed '/^variants:/,$d' > plain.yaml
+run "$WAFERSIM" run -q --format csv --out plain.csv --set strategy.allocation=even plain.yaml
+expect_status 0
+grep -v '^#' plain.csv | sed -n 2p | cut -d, -f5- > plain.cells
+grep '^Base,' rows.csv | cut -d, -f5- > base.all
+expect_same_file base.all plain.cells
+
+# leakage: the evaluated trace as profile is refused unless oracle is on
+run "$WAFERSIM" run -q --format csv --set options.migration.profile_trace=eval.wst --set strategy.allocation=even \
+    --set 'variants=[]' --set baseline= exp.yaml
+expect_status 2
+expect_stderr_contains "options.migration.profile_trace"
+run "$WAFERSIM" run -q --format csv --out oracle.csv --set options.migration.oracle=true \
+    --set strategy.allocation=even --set 'variants=[]' --set baseline= exp.yaml
+expect_status 0
+expect_true "oracle run says ORACLE" grep -q ORACLE oracle.csv
+# a trace workload with no profile at all is bad input
+run "$WAFERSIM" run -q --format csv --set options.migration.profile_trace= --set 'variants=[]' --set baseline= exp.yaml
+expect_status 2
+expect_stderr_contains "needs a profile"
+
+# a heatmap file from `wafersim trace heatmap` gives the same run as profile_trace
+run "$WAFERSIM" trace heatmap -q prof.wst -o prof.whm
+expect_status 0
+run "$WAFERSIM" run -q --format csv --out hm.csv --set options.migration.heatmap=prof.whm \
+    --set options.migration.profile_trace= exp.yaml
+expect_status 0
+grep -v '^#' hm.csv | cut -d, -f1-3,5-52 > hm.rows
+cut -d, -f1-3,5-52 rows.csv > pt.rows
+expect_same_file pt.rows hm.rows
+
+finish
