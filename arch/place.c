@@ -25,6 +25,15 @@ int arch_place_by_table(const arch_place_ctx *ctx, mem_residency *res, const uin
     return 0;
 }
 
+int arch_place_check_profile(const arch_place_ctx *ctx, bool pairs, char *err, size_t err_len)
+{
+    if (ctx->profile && (!pairs || ctx->pairs))
+        return 0;
+    snprintf(err, err_len, "this placement needs a profile of expert frequencies%s (strategy.profile.source)",
+             pairs ? " and co-activations" : "");
+    return -1;
+}
+
 typedef struct ranked {
     uint32_t expert;
     double freq;
@@ -42,11 +51,8 @@ int arch_place_greedy(const arch_place_ctx *ctx, mem_residency *res, bool separa
                       size_t err_len)
 {
     uint32_t T = ctx->n_tiles, E = ctx->n_experts;
-    if (!ctx->profile || (separate_pairs && !ctx->pairs)) {
-        snprintf(err, err_len, "this placement needs a profile of expert frequencies%s (strategy.profile.source)",
-                 separate_pairs ? " and co-activations" : "");
+    if (arch_place_check_profile(ctx, separate_pairs, err, err_len) != 0)
         return -1;
-    }
     ranked *order = ws_xmalloc(E * sizeof *order);
     uint32_t *tile_of = ws_xmalloc(E * sizeof *tile_of), *room = ws_xmalloc(T * sizeof *room);
     double *load = ws_xmalloc(T * sizeof *load), *conflict = ws_xmalloc(T * sizeof *conflict);

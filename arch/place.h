@@ -66,6 +66,10 @@ int arch_place_by_table(const arch_place_ctx *ctx, mem_residency *res, const uin
 int arch_place_greedy(const arch_place_ctx *ctx, mem_residency *res, bool separate_pairs, char *err,
                       size_t err_len);
 
+/* 0 when ctx has a profile (and pair counts when `pairs`), else -1 with
+ * the message every profile-needing policy gives. */
+int arch_place_check_profile(const arch_place_ctx *ctx, bool pairs, char *err, size_t err_len);
+
 /* Home tile of expert e in the study's contiguous placement. */
 static inline uint32_t arch_place_contiguous_tile(uint32_t n_tiles, uint32_t n_experts, uint32_t e)
 {

@@ -43,9 +43,42 @@ static int count_decode(arch_place_profile *out, const wl_trace *t, const bool *
     return 0;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 0 when no request of t has the name of a request of the batch (requests
+ * with an empty name cannot be told apart and are not compared), else
+ * WS_EXIT_BAD_INPUT with the first shared name in err. */
+static int check_names(const wl_trace *t, const wl_batch *batch, const char *key, char *err, size_t err_len)
+{
+    uint64_t nb = wl_batch_size(batch), nt = wl_trace_get_info(t)->n_requests;
+    const char **names = ws_xmalloc((nb ? nb : 1) * sizeof *names);
+    for (uint64_t s = 0; s < nb; s++)
+        names[s] = wl_batch_request(batch, s)->name;
+    qsort(names, nb, sizeof *names, cmp_name);
+    int rc = 0;
+    for (uint64_t i = 0; i < nt && !rc; i++) {
+        wl_request r;
+        char terr[512];
+        if (wl_trace_get(t, i, &r, terr, sizeof terr) != 0) {
+            snprintf(err, err_len, "%s: %s", key, terr);
+            rc = WS_EXIT_BAD_INPUT;
+        } else if (*r.name && bsearch(&r.name, names, nb, sizeof *names, cmp_name)) {
+            snprintf(err, err_len, "%s: request %llu of the profile, \"%s\", is also in the evaluated batch: the "
+                     "profile must come from other requests (or use source oracle on purpose)", key,
+                     (unsigned long long)i, r.name);
+            rc = WS_EXIT_BAD_INPUT;
+        }
+    }
+    free(names);
+    return rc;
+}
+
 /* A profile trace: same shape as the evaluated one, other requests. */
 static int from_trace(arch_place_profile *out, const char *key, const char *path, const wl_trace *eval,
-                      char *err, size_t err_len)
+                      const wl_batch *batch, char *err, size_t err_len)
 {
     char terr[512];
     wl_trace *t = wl_trace_open(path, 0, terr, sizeof terr);
@@ -68,6 +101,8 @@ static int from_trace(arch_place_profile *out, const char *key, const char *path
                  (unsigned long long)pi->payload_checksum);
         rc = WS_EXIT_BAD_INPUT;
     }
+    if (!rc)
+        rc = check_names(t, batch, key, err, err_len);
     if (!rc) {
         init_counts(out, pi);
         rc = count_decode(out, t, NULL, terr, sizeof terr);
@@ -81,8 +116,8 @@ static int from_trace(arch_place_profile *out, const char *key, const char *path
     return rc;
 }
 
-static int from_synthetic(const ws_config *cfg, const wl_model *model, const wl_trace *eval, bool progress,
-                          arch_place_profile *out, char *err, size_t err_len)
+static int from_synthetic(const ws_config *cfg, const wl_model *model, const wl_trace *eval,
+                          const wl_batch *batch, bool progress, arch_place_profile *out, char *err, size_t err_len)
 {
     const ws_place_profile_config *p = &cfg->strategy.profile;
     if ((!cfg->workload.trace || !*cfg->workload.trace) && p->seed == cfg->sim.seed) {
@@ -97,7 +132,7 @@ static int from_synthetic(const ws_config *cfg, const wl_model *model, const wl_
                               sizeof path, err, err_len);
     if (rc)
         return rc;
-    rc = from_trace(out, "strategy.profile.seed", path, eval, err, err_len);
+    rc = from_trace(out, "strategy.profile.seed", path, eval, batch, err, err_len);
     unlink(path);
     if (!rc) {
         char prefix[600];
@@ -175,14 +210,14 @@ int arch_place_profile_build(const ws_config *cfg, const wl_model *model, const 
             snprintf(err, err_len, "strategy.profile.trace: source trace needs a trace file (it is empty)");
             return WS_EXIT_BAD_INPUT;
         }
-        rc = from_trace(out, "strategy.profile.trace", p->trace, eval, err, err_len);
+        rc = from_trace(out, "strategy.profile.trace", p->trace, eval, batch, err, err_len);
         if (!rc) {
             char prefix[4200];
             snprintf(prefix, sizeof prefix, "trace %s: ", p->trace);
             prepend(out, prefix);
         }
         break;
-    case WS_PROFILE_SYNTHETIC: rc = from_synthetic(cfg, model, eval, progress, out, err, err_len); break;
+    case WS_PROFILE_SYNTHETIC: rc = from_synthetic(cfg, model, eval, batch, progress, out, err, err_len); break;
     case WS_PROFILE_HELD_OUT: rc = from_held_out(eval, batch, out, err, err_len); break;
     case WS_PROFILE_PREFILL: from_batch(cfg, eval, batch, false, out); break;
     case WS_PROFILE_ORACLE: from_batch(cfg, eval, batch, true, out); break;

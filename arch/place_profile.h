@@ -19,7 +19,10 @@
  *                themselves (leakage on purpose; the provenance says
  *                ORACLE).
  *   Leakage guard: a trace or synthetic profile whose payload checksum is
- *   the evaluated trace's is refused, and so is a synthetic profile of a
+ *   the evaluated trace's is refused, so is one holding a request with
+ *   the name of a batch request (generated requests are named after their
+ *   generator profile, seed and number; imported ones after their file;
+ *   unnamed requests are not compared), and so is a synthetic profile of a
  *   synthetic workload with profile.seed = sim.seed (the generator's
  *   request i depends only on the seed: the profile would contain the
  *   evaluated requests even with another request count); a profile of

@@ -26,12 +26,13 @@
  *   placement time (a replicating placement policy) in the tile's HOME
  *   region, at its next free address, leaving the reserved region to the
  *   hardware (migration). It refuses (-1, message naming the tile, what is
- *   needed and what is free) a copy that does not fit the home region, or
- *   of an expert not placed yet. Static copies are permanent:
- *   mem_residency_remove_copy() never removes them, and add_copy() on a
- *   tile holding one charges nothing. mem_residency_static_copies() counts
- *   them per expert and mem_residency_static_used() their bytes per tile
- *   (included in mem_residency_home_used()).
+ *   needed and what is free) a copy that does not fit the home region, of
+ *   an expert not placed yet, or on a tile that already holds the expert.
+ *   Static copies are permanent: mem_residency_remove_copy() never removes
+ *   them, and add_copy() on a tile holding one charges nothing.
+ *   mem_residency_static_copies() counts them per expert and
+ *   mem_residency_static_used() their bytes per tile (included in
+ *   mem_residency_home_used()).
  *
  *   Addresses: mem_residency_address() gives the byte address of matrix m
  *   (0, 1, 2) of an expert in its home tile's HBM; matrices are contiguous

@@ -26,7 +26,6 @@
 #include "arch/place.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/xalloc.h"
@@ -74,10 +73,8 @@ static int replicate_layer(const arch_place_ctx *ctx, mem_residency *res, uint32
 static int hot_replication_place(const arch_place_ctx *ctx, mem_residency *res, char *err, size_t err_len)
 {
     uint32_t T = ctx->n_tiles, E = ctx->n_experts, L = ctx->n_layers;
-    if (!ctx->profile) {
-        snprintf(err, err_len, "this placement needs a profile of expert frequencies (strategy.profile.source)");
+    if (arch_place_check_profile(ctx, false, err, err_len) != 0)
         return -1;
-    }
     uint32_t *tile_of = ws_xmalloc(E * sizeof *tile_of);
     for (uint32_t e = 0; e < E; e++)
         tile_of[e] = arch_place_contiguous_tile(T, E, e);

@@ -15,7 +15,8 @@
 #   - profile_balance with the oracle profile beats contiguous on balance,
 #     and says ORACLE in its placement_profile column; coact_separation
 #     runs and conserves tokens;
-#   - no profile, a profile that is the evaluated trace, a synthetic
+#   - no profile, a profile that is the evaluated trace or a superset of
+#     it (request names), a synthetic
 #     profile with the workload's own seed and a held_out profile with no
 #     request left are bad input (exit 2) with messages naming the key.
 set -u
@@ -101,6 +102,11 @@ expect_stderr_contains "strategy.profile.source: none, and this placement needs 
 run "$WAFERSIM" run -q --set strategy.placement=coact_separation --set strategy.profile.trace=eval.wst exp.yaml
 expect_status 2
 expect_stderr_contains "the profile is the evaluated trace itself"
+run "$WAFERSIM" trace gen --model "$TINY" --requests 2100 --seed 3 --decode-tokens 4 -o super.wst -q
+expect_status 0
+run "$WAFERSIM" run -q --set strategy.placement=hot_replication --set strategy.profile.trace=super.wst exp.yaml
+expect_status 2
+expect_stderr_contains 'request 0 of the profile, "gen/default/seed3/0/topic'
 run "$WAFERSIM" run -q --set strategy.placement=profile_balance --set strategy.profile.source=synthetic \
     --set strategy.profile.seed=1 --set workload.trace= --set workload.batch=64 --set 'variants=[]' exp.yaml
 expect_status 2
