@@ -164,7 +164,8 @@ static int p2p_one(const ws_config *cfg, const arch_net_plan *plan, int from, in
     arch_d2d_read(d, 0, &q);
     ws_run_status st = ws_engine_run(e, WS_TICK_NEVER);
     int hops = arch_d2d_distance(d, from, to);
-    *request_leg = hops ? 2 + noc_network_zero_load_latency(net, hops, 1) + 1 : 1;
+    uint64_t request = (uint64_t)cfg->hw.remote_request_bytes;
+    *request_leg = hops ? 2 + noc_network_zero_load_latency_bytes(net, hops, request) + 1 : 1;
     int rc = 0;
     if (st == WS_RUN_NO_PROGRESS) {
         ws_engine_report_stall(e, stderr);

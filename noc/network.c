@@ -52,7 +52,7 @@ static ws_tick wheel_next(const noc_network *n, ws_tick now)
 
 /* ------------------------------------------------------------ packets */
 
-uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg)
+uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg, double tail_bytes)
 {
     uint32_t id;
     if (n->free_pkt != NOC_NONE) {
@@ -72,6 +72,7 @@ uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits
     p->hops = 0;
     p->measured = n->measuring;
     p->msg = msg;
+    p->tail_bytes = tail_bytes;
     p->created = now;
     p->injected = WS_TICK_NEVER;
     p->qnext = NOC_NONE;
@@ -402,13 +403,20 @@ static void drain_inbox(noc_network *n, ws_tick now)
             continue;
         }
         if (it->raw_flits) {
-            noc_packet_new(n, now, it->src, it->dst, (int)it->amount, NOC_NONE);
+            noc_packet_new(n, now, it->src, it->dst, (int)it->amount, NOC_NONE, n->flit_bytes);
             continue;
         }
         uint64_t flits = (uint64_t)ceil((double)it->amount / n->flit_bytes - 1e-9);
         if (flits == 0)
             flits = 1;
         uint64_t packets = (flits + (uint64_t)n->packet_flits - 1) / (uint64_t)n->packet_flits;
+        /* the last flit carries the rest: a partial flit when the message
+         * is not a multiple of the flit size (or smaller than one flit) */
+        double tail = (double)it->amount - (double)(flits - 1) * n->flit_bytes;
+        if (tail > n->flit_bytes)
+            tail = n->flit_bytes;
+        if (tail < 0)
+            tail = 0;
         uint32_t mid;
         if (n->free_msg != NOC_NONE) {
             mid = n->free_msg;
@@ -429,7 +437,7 @@ static void drain_inbox(noc_network *n, ws_tick now)
         for (uint64_t k = 0; k < packets; k++) {
             uint64_t left = flits - k * (uint64_t)n->packet_flits;
             int size = left < (uint64_t)n->packet_flits ? (int)left : n->packet_flits;
-            noc_packet_new(n, now, it->src, it->dst, size, mid);
+            noc_packet_new(n, now, it->src, it->dst, size, mid, k + 1 == packets ? tail : n->flit_bytes);
         }
     }
     n->n_inbox = keep;
@@ -445,7 +453,7 @@ static void component_evaluate(void *self, ws_tick now)
     if (n->traffic) {
         int src, dst, flits;
         while (noc_traffic_pop(n->traffic, now, &src, &dst, &flits))
-            noc_packet_new(n, now, src, dst, flits, NOC_NONE);
+            noc_packet_new(n, now, src, dst, flits, NOC_NONE, n->flit_bytes);
     }
     n->moved = false;
     noc_arrivals(n, now);
@@ -524,6 +532,8 @@ void noc_network_window_reset(noc_network *n, ws_tick now)
         memset(rt->w_busy, 0, sizeof rt->w_busy);
         memset(rt->w_peak, 0, sizeof rt->w_peak);
     }
+    for (size_t i = 0; i < n->n_links; i++)
+        n->links[i].w_short = 0;
 }
 
 void noc_network_window(noc_network *n, ws_tick now, noc_window *out)
@@ -550,7 +560,7 @@ void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
     out->to_y = b->y;
     out->direction = noc_port_name(l->from_p);
     out->flits = a->w_flits[l->from_p];
-    out->bytes = (double)a->w_flits[l->from_p] * n->flit_bytes;
+    out->bytes = (double)a->w_flits[l->from_p] * n->flit_bytes - l->w_short;
     out->busy_ticks = a->w_busy[l->from_p];
     out->peak_buffer_flits = b->w_peak[l->to_p];
     out->bytes_per_tick = l->bytes_per_tick;
@@ -558,12 +568,39 @@ void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
     out->serialization_ticks = l->ser;
 }
 
-ws_tick noc_network_zero_load_latency(const noc_network *n, int hops, int flits)
+/* doc/noc.md, "Zero-load latency": S flits, all of serialisation `ser`
+ * on every link but the last, of `ser_t`. */
+static ws_tick zero_load(const noc_network *n, int hops, int flits, ws_tick ser, ws_tick ser_t)
 {
     ws_tick P = n->rc_delay + n->va_delay + n->sa_delay + n->st_delay;
-    ws_tick ser = n->n_mesh_links ? n->links[0].ser : 1, lat = n->n_mesh_links ? n->links[0].lat : 0;
+    ws_tick lat = n->n_mesh_links ? n->links[0].lat : 0;
+    ws_tick head = flits == 1 ? ser_t : ser;
     ws_tick body = (ws_tick)(flits - 1), gap = body;
-    if (hops > 0 && body * ser > n->rc_delay + n->va_delay && body * ser - n->rc_delay - n->va_delay > body)
-        gap = body * ser - n->rc_delay - n->va_delay;
-    return 2 + (ws_tick)(hops + 1) * P + (ws_tick)hops * (ser + lat) + gap;
+    if (hops > 0 && flits > 1) {
+        ws_tick tail = (body - 1) * ser + ser_t;   /* the tail's arrival behind the head's, last router */
+        if (tail > n->rc_delay + n->va_delay && tail - n->rc_delay - n->va_delay > body)
+            gap = tail - n->rc_delay - n->va_delay;
+    }
+    return 2 + (ws_tick)(hops + 1) * P + (ws_tick)hops * (head + lat) + gap;
+}
+
+ws_tick noc_network_zero_load_latency(const noc_network *n, int hops, int flits)
+{
+    ws_tick ser = n->n_mesh_links ? n->links[0].ser : 1;
+    return zero_load(n, hops, flits, ser, ser);
+}
+
+ws_tick noc_network_zero_load_latency_bytes(const noc_network *n, int hops, uint64_t bytes)
+{
+    ws_tick ser = n->n_mesh_links ? n->links[0].ser : 1;
+    uint64_t flits = (uint64_t)ceil((double)bytes / n->flit_bytes - 1e-9);
+    if (flits == 0)
+        flits = 1;
+    double tail = (double)bytes - (double)(flits - 1) * n->flit_bytes;
+    ws_tick ser_t = ser;
+    if (n->n_mesh_links && tail < n->flit_bytes) {
+        double s = ceil((tail < 0 ? 0 : tail) / n->links[0].bytes_per_tick - 1e-9);
+        ser_t = s < 1 ? 1 : (ws_tick)s;
+    }
+    return zero_load(n, hops, (int)flits, ser, ser_t);
 }

@@ -7,8 +7,8 @@
  *   engine as ONE component named "noc". The component keeps its own set
  *   of active routers and updates them in a fixed internal order each tick;
  *   routers interact only through links (a flit sent at tick t arrives at
- *   t + sw_alloc + st + ceil(flit / link bytes per tick) + link latency >=
- *   t + 1) and credits (>= 1 tick), so that order cannot change results.
+ *   t + sw_alloc + st + ser + link latency >= t + 1, ser = ceil(its bytes /
+ *   link bytes per tick), at least 1) and credits (>= 1 tick), so that order cannot change results.
  *   (Half-duplex channels are arbitrated with alternating priority; the
  *   fixed order makes that deterministic too.) A router is active at the
  *   ticks where its step can change something: when a flit, a credit or a
@@ -35,8 +35,8 @@
  *   grant (separable round-robin allocator, input_speedup crossbar inputs
  *   per input port, one flit per output per tick, the output link free, a
  *   downstream credit), and a flit granted at s leaves on the link at s +
- *   sw_alloc_delay + st_delay, holding it for ceil(flit/bytes per tick)
- *   ticks. Wormhole frees an output VC when the tail is granted; virtual
+ *   sw_alloc_delay + st_delay, holding it for its ser ticks. Buffers and
+ *   credits count flits, whatever their payload. Wormhole frees an output VC when the tail is granted; virtual
  *   cut-through grants an output VC only with credits for the whole packet.
  *   Local ports carry one flit per tick with 1 tick of latency.
  *
@@ -44,7 +44,9 @@
  *   source queue (counted in packet latency); the head of the queue gets a
  *   free VC of the router's local input port and its flits are sent one per
  *   tick as credits allow. Messages (noc_network_send) are cut into
- *   ceil(bytes / flit_size) flits and packets of at most noc.packet_flits;
+ *   ceil(bytes / flit_size) flits, each of flit_size bytes but the last,
+ *   which carries the rest (a partial flit, serialised for its own bytes),
+ *   and packets of at most noc.packet_flits;
  *   a message given at tick t is queued at the NI at tick t + 1, and the
  *   owner's callback runs at the tick its last flit arrives.
  *
@@ -56,7 +58,7 @@
  *   measuring (noc_network_set_measuring), packets created are marked;
  *   their latencies are kept (noc_network_measured). Window counters
  *   (noc_network_window_reset): flits created and ejected per node, per
- *   link flits, busy ticks and peak buffer occupancy of the downstream
+ *   link flits, bytes carried, busy ticks and peak buffer occupancy of the downstream
  *   input port, and the time integral of packets in the system.
  *
  *   No global state; several networks can live in one process.
@@ -164,5 +166,8 @@ void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
 /* Zero-load latency (ticks) of a packet of `flits` flits over `hops` hops
  * with uniform links, from the formula of doc/noc.md. */
 ws_tick noc_network_zero_load_latency(const noc_network *n, int hops, int flits);
+/* The same for a message of `bytes` bytes that fits one packet (at most
+ * noc.packet_flits flits): its last flit may be partial. */
+ws_tick noc_network_zero_load_latency_bytes(const noc_network *n, int hops, uint64_t bytes);
 
 #endif

@@ -37,13 +37,17 @@
 #define NOC_NONE UINT32_MAX
 
 /* A flit carries what routers need of its packet, so that the packet
- * table is touched only by the network interfaces. 24 bytes. */
+ * table is touched only by the network interfaces, except for a partial
+ * flit (the last flit of a message whose size is not a multiple of the
+ * flit size): a router reads its payload, tail_bytes, from its packet to
+ * serialise it. 24 bytes. */
 typedef struct noc_flit {
     uint32_t pkt;
     uint16_t seq, size;    /* seq 0 = head, size - 1 = tail */
     uint16_t src, dst;     /* node ids */
     uint16_t hops;         /* mesh links crossed so far */
     uint8_t measured;
+    uint8_t partial;       /* carries pkts[pkt].tail_bytes < flit_size bytes */
     ws_tick inj;           /* tick it entered the network */
 } noc_flit;
 
@@ -76,6 +80,7 @@ typedef struct noc_link {
     double bytes_per_tick;
     ws_tick ser, lat;
     uint32_t chan;                /* shared by both directions in half duplex */
+    double w_short;               /* window: bytes partial flits lacked of flit_size (bytes = flits * flit_size - w_short) */
     ws_tick want;                 /* last tick its sender was refused the channel (read in half duplex) */
 } noc_link;
 
@@ -136,6 +141,7 @@ typedef struct noc_packet {
     uint16_t size, hops;
     bool measured;
     uint32_t msg;                 /* message id or NOC_NONE */
+    double tail_bytes;            /* payload of its last flit (flit_size unless the message ends in a partial flit) */
     uint32_t qnext;               /* source queue / free list */
     ws_tick created, injected;
 } noc_packet;
@@ -222,7 +228,8 @@ struct noc_network {
     double w_latency_sum;
 };
 
-uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg);
+/* tail_bytes: payload of the packet's last flit (<= flit_size). */
+uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg, double tail_bytes);
 void noc_packet_done(noc_network *n, uint32_t id, ws_tick now);
 void noc_area_update(noc_network *n, ws_tick now);
 void noc_inbox_push(noc_network *n, const noc_inbox_item *it);

@@ -64,7 +64,8 @@ static const ws_cfield noc_fields[] = {
       .def = "1 cycles", .min = 0, .max = WS_NO_LIMIT_MAX, .doc = "switch (crossbar) traversal stage" },
     { .key = "flit_size", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE, .offset = FIELD(ws_noc_config, flit_bytes),
       .def = "64 KiB", .min = 1, .max = 1e12,
-      .doc = "the unit routers arbitrate; occupies a link for ceil(flit_size / link bytes per cycle) cycles" },
+      .doc = "the unit routers arbitrate; a flit occupies a link for ceil(its bytes / link bytes per cycle) "
+             "cycles (a message's last flit carries the rest: it may be partial)" },
     { .key = "packet_flits", .type = WS_CT_INT, .offset = FIELD(ws_noc_config, packet_flits), .def = "16",
       .min = 1, .max = 65535, .doc = "largest packet, in flits, the network interface cuts a message into" },
     { .key = "switching", .type = WS_CT_ENUM, .offset = FIELD(ws_noc_config, switching), .names = switching_names,

@@ -5,6 +5,7 @@
  * report. Contract in noc/network.h (model) and noc/network_impl.h
  * (data). */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +218,8 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
     if (ni->cur != NOC_NONE && cr[ni->cur_vc] > 0) {
         noc_packet *p = &n->pkts[ni->cur];
         noc_flit f = { .pkt = ni->cur, .seq = ni->cur_seq, .size = p->size, .src = (uint16_t)p->src,
-                       .dst = (uint16_t)p->dst, .hops = 0, .measured = p->measured, .inj = now };
+                       .dst = (uint16_t)p->dst, .hops = 0, .measured = p->measured,
+                       .partial = ni->cur_seq + 1 == p->size && p->tail_bytes < n->flit_bytes, .inj = now };
         send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
@@ -414,6 +416,19 @@ static inline bool channel_free(noc_network *n, const noc_router *rt, int o, ws_
     return true;
 }
 
+/* The serialisation on link li of a partial flit of packet pkt: its
+ * payload (pkts[pkt].tail_bytes) over the link's bytes per tick, rounded
+ * up, at least 1 tick (the rule of full flits, noc_link.ser). Also counts
+ * the bytes it lacks of a full flit in the link's window counter. */
+static ws_tick partial_ser(noc_network *n, int li, uint32_t pkt)
+{
+    noc_link *l = &n->links[li];
+    double b = n->pkts[pkt].tail_bytes;
+    l->w_short += n->flit_bytes - b;
+    double s = ceil(b / l->bytes_per_tick - 1e-9);
+    return s < 1 ? 1 : (ws_tick)s;
+}
+
 /* Returns whether the flit was a tail (it freed its output VC). */
 static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
 {
@@ -429,18 +444,24 @@ static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
     wheel_push(n, now + rt->cr_delay[p], rt->cr_ev[p] | ((uint32_t)v << 1));
 
     int w = iv->out_vc;
+    ws_tick ser = rt->out_ser[o], delay = rt->out_delay[o];
+    if (f.partial) {
+        ws_tick s = partial_ser(n, rt->out_link[o], f.pkt);
+        delay -= ser - s;
+        ser = s;
+    }
     if (o != NOC_PORT_LOCAL) {
         n->credits[(size_t)r * n->PV + (size_t)o * n->V + w]--;
         f.hops++;
-        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + rt->out_delay[o]);
+        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + delay);
     } else {
-        send_eject(n, &f, now + rt->out_delay[o]);
+        send_eject(n, &f, now + delay);
     }
     noc_chan *c = &n->chans[rt->out_chan[o]];
-    c->busy_until = now + rt->out_ser[o];
+    c->busy_until = now + ser;
     c->last_user = rt->out_link[o];
     rt->w_flits[o]++;
-    rt->w_busy[o] += rt->out_ser[o];
+    rt->w_busy[o] += ser;
     bool tail = f.seq + 1 == f.size;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);

@@ -4,11 +4,12 @@
  *       ready = 1 + ceil(max channel share / channel rate) + hbm latency
  *               + llc miss penalty
  *   remote read of one chunk over H hops:
- *       request at holder  a = 1 (controller) + 1 (NI) + T0(H, 1 flit)
+ *       request at holder  a = 1 (controller) + 1 (NI) + T0(H, request bytes)
  *       served at          a + 1
  *       chunk ready        r = a + 1 + HBM(chunk) + miss penalty
- *       delivered          r + 1 (NI) + T0(H, F flits) + 1 (controller)
- *   with T0 the network's zero-load latency (doc/noc.md). Also: statistics
+ *       delivered          r + 1 (NI) + T0(H, chunk bytes) + 1 (controller)
+ *   with T0 the network's zero-load latency of a message (doc/noc.md; its
+ *   last flit may be partial: the 16 B request is one flit of 16 B). Also: statistics
  *   (hops, byte-hops, HBM local/remote bytes), LLC hits on a second read,
  *   multi-chunk reads delivering every byte once, the translate and
  *   observe hooks, and a posted write delaying a read of the same HBM by
@@ -127,11 +128,9 @@ static void remote_case(int requester, int holder, uint64_t bytes)
     arch_d2d_read(r.d, 0, &q);
     ck_assert_int_eq(ws_engine_run(r.e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     ck_assert_uint_eq(r.s.n, 1);
-    double flit = r.cfg.noc.flit_bytes;
-    int flits = (int)ceil((double)bytes / flit);
-    ws_tick a = 1 + 1 + noc_network_zero_load_latency(r.net, hops, 1);
+    ws_tick a = 1 + 1 + noc_network_zero_load_latency_bytes(r.net, hops, (uint64_t)r.cfg.hw.remote_request_bytes);
     ws_tick ready = a + 1 + hbm_alone(&r.cfg, bytes) + 110;
-    ws_tick expect = ready + 1 + noc_network_zero_load_latency(r.net, hops, flits) + 1;
+    ws_tick expect = ready + 1 + noc_network_zero_load_latency_bytes(r.net, hops, bytes) + 1;
     ck_assert_msg(r.s.got[0].at == expect, "%d hops, %llu B: delivered at %llu, formula %llu", hops,
                   (unsigned long long)bytes, (unsigned long long)r.s.got[0].at, (unsigned long long)expect);
     const arch_d2d_stats *st = arch_d2d_stats_get(r.d);

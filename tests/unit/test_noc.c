@@ -15,6 +15,10 @@
  *   - the test-only ring routing deadlocks and the watchdog names the VCs;
  *   - adaptive routings stay minimal and deliver everything; half-duplex
  *     links share their bandwidth; messages are reassembled;
+ *   - partial flits (a message's last flit, or a message smaller than a
+ *     flit) hold each link for ceil(their bytes / bytes per cycle): lone
+ *     messages arrive at hand-calculated ticks and per-link bytes equal
+ *     the message's bytes;
  *   - event-driven time: a router left alone until its wake tick would
  *     have done nothing at the ticks skipped (noc_network_check_wakes
  *     steps it anyway at every tick and aborts otherwise), on variants
@@ -452,10 +456,12 @@ static void on_delivery(void *owner, ws_tick at, int src, int dst, uint64_t byte
 }
 static const ws_component_ops sender_ops = { .evaluate = sender_eval, .next_due = sender_next };
 
-static void run_with_sender(ws_visit_order order, bool skipping, uint64_t engine_seed, sender *out)
+/* check: noc_network_check_wakes (with skipping off) */
+static void run_with_sender_on(const char *const *sets, size_t n_sets, ws_visit_order order, bool skipping,
+                               bool check, uint64_t engine_seed, sender *out)
 {
     ws_config cfg;
-    load(&cfg, FIXTURE("mesh.yaml"), NULL, 0);
+    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
     ws_engine *e = ws_engine_new(engine_seed);
     ws_engine_set_visit_order(e, order);
     ws_engine_set_skipping(e, skipping);
@@ -465,6 +471,7 @@ static void run_with_sender(ws_visit_order order, bool skipping, uint64_t engine
     /* the sender registered on both sides of the network */
     ws_engine_add(e, "sender", &s, &sender_ops);
     s.net = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    noc_network_check_wakes(s.net, check);
     noc_network_on_delivery(s.net, on_delivery, &s);
     ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     *out = s;
@@ -475,6 +482,11 @@ static void run_with_sender(ws_visit_order order, bool skipping, uint64_t engine
     noc_network_free(s.net);
     ws_engine_free(e);
     ws_config_free(&cfg);
+}
+
+static void run_with_sender(ws_visit_order order, bool skipping, uint64_t engine_seed, sender *out)
+{
+    run_with_sender_on(NULL, 0, order, skipping, false, engine_seed, out);
 }
 
 START_TEST(visit_order_and_messages)
@@ -512,6 +524,133 @@ START_TEST(message_reassembly_time)
     noc_network_free(s.net);
     ws_engine_free(e);
     ws_config_free(&cfg);
+}
+END_TEST
+
+/* ------------------------------------------------------------ partial flits */
+
+typedef struct lone_msg {
+    ws_tick at;                  /* delivery tick */
+    uint64_t bytes;              /* delivered */
+    ws_tick formula;             /* noc_network_zero_load_latency_bytes */
+    int links;                   /* mesh links that carried flits */
+    double link_bytes;           /* each of them (all equal, else -1) */
+    uint64_t link_flits, link_busy;
+} lone_msg;
+
+static void lone_delivery(void *owner, ws_tick at, int src, int dst, uint64_t bytes, void *cookie)
+{
+    lone_msg *m = owner;
+    (void)src;
+    (void)dst;
+    (void)cookie;
+    m->at = at;
+    m->bytes += bytes;
+}
+
+/* One message of `bytes` from src to dst given at tick 0 (queued at the
+ * NI at tick 1), alone in the 4 x 4 fixture mesh, and the links it used. */
+static void lone_message(const char *const *sets, size_t n_sets, int src, int dst, uint64_t bytes, lone_msg *out)
+{
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
+    ws_engine *e = ws_engine_new(1);
+    char err[128];
+    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+    ck_assert_msg(n != NULL, "%s", err);
+    memset(out, 0, sizeof *out);
+    noc_network_on_delivery(n, lone_delivery, out);
+    noc_network_send(n, 0, src, dst, bytes, NULL);
+    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    int H = abs(src % 4 - dst % 4) + abs(src / 4 - dst / 4);
+    out->formula = noc_network_zero_load_latency_bytes(n, H, bytes);
+    out->link_bytes = 0;
+    for (size_t i = 0; i < noc_network_link_count(n); i++) {
+        noc_link_stats l;
+        noc_network_link_stats(n, i, &l);
+        if (!l.flits)
+            continue;
+        if (out->links++ && (l.bytes != out->link_bytes || l.flits != out->link_flits || l.busy_ticks != out->link_busy))
+            out->link_bytes = -1;
+        else if (out->links == 1) {
+            out->link_bytes = l.bytes;
+            out->link_flits = l.flits;
+            out->link_busy = l.busy_ticks;
+        }
+    }
+    noc_network_free(n);
+    ws_engine_free(e);
+    ws_config_free(&cfg);
+}
+
+/* A message's last flit carries the rest of its bytes and holds each link
+ * for ceil(rest / bytes per cycle) cycles; per-link bytes are the real
+ * bytes. Expected ticks by hand from doc/noc.md: delivery = 1 + T0, with
+ * T0 = 2 + (H+1) P + H (ser_head + L) + Ts, Ts = max((S-2) ser + ser_tail -
+ * (Rd + Vd), S - 1) for S >= 2 flits over H > 0 hops; here P = 4, Rd + Vd
+ * = 2, L = 1. */
+START_TEST(partial_flits_serialise_their_bytes)
+{
+    static const struct {
+        const char *sets[3];
+        size_t n;
+        int src, dst;
+        uint64_t bytes;
+        ws_tick at;            /* delivery tick, by hand */
+        uint64_t flits, busy;  /* per link used, by hand */
+        int links;
+    } cases[] = {
+        /* a 16 B request in a 4 MiB flit over one 1700 B/cycle link:
+         * ser 1, 1 + 2 + 2*4 + (1 + 1) = 13 (a whole flit: ser
+         * ceil(4194304 / 1700) = 2468, 1 + 2 + 8 + 2469 = 2480) */
+        { { "hw.link.bandwidth=1700 B/cycle", "noc.flit_size=4 MiB" }, 2, 0, 1, 16, 13, 1, 1, 1 },
+        { { "hw.link.bandwidth=1700 B/cycle", "noc.flit_size=4 MiB" }, 2, 0, 1, 4194304, 2480, 1, 2468, 1 },
+        /* 5000 B: ser ceil(5000 / 1700) = 3, two hops: 1 + 2 + 3*4 + 2*(3 + 1) = 23 */
+        { { "hw.link.bandwidth=1700 B/cycle", "noc.flit_size=4 MiB" }, 2, 0, 8, 5000, 23, 1, 3, 2 },
+        /* 160 B flits over 16 B/cycle: ser 10. 1.5 flits (240 B, tail 80 B,
+         * ser 5) over 3 hops: Ts = max(0 + 5 - 2, 1) = 3, 1 + 2 + 16 + 3*11 + 3 = 55;
+         * each link busy 10 + 5 */
+        { { "noc.flit_size=160 B" }, 1, 0, 3, 240, 55, 2, 15, 3 },
+        /* 3.5 flits (560 B): Ts = max(2*10 + 5 - 2, 3) = 23, 1 + 51 + 23 = 75; busy 3*10 + 5 */
+        { { "noc.flit_size=160 B" }, 1, 0, 3, 560, 75, 4, 35, 3 },
+        /* from a node to itself: no mesh link, Ts = S - 1: 1 + 2 + 4 + 1 = 8 */
+        { { "noc.flit_size=160 B" }, 1, 5, 5, 240, 8, 0, 0, 0 },
+        /* horizontal links at half width (8 B/cycle): ser 20, the 80 B
+         * tail 10: 1 + 2 + 16 + 3*21 + max(10 - 2, 1) = 90 */
+        { { "noc.flit_size=160 B", "noc.link_overrides=[{select: horizontal, width_scale: 0.5}]" }, 2, 0, 3, 240,
+          90, 2, 30, 3 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        lone_msg m;
+        lone_message(cases[c].sets, cases[c].n, cases[c].src, cases[c].dst, cases[c].bytes, &m);
+        ck_assert_msg(m.at == cases[c].at, "case %zu: delivered at %llu, by hand %llu", c, (unsigned long long)m.at,
+                      (unsigned long long)cases[c].at);
+        ck_assert_uint_eq(m.bytes, cases[c].bytes);
+        if (c != 6)   /* the formula assumes uniform links */
+            ck_assert_uint_eq(m.formula + 1, cases[c].at);
+        ck_assert_int_eq(m.links, cases[c].links);
+        if (!m.links)
+            continue;
+        ck_assert_msg(m.link_bytes == (double)cases[c].bytes, "case %zu: %g bytes per link", c, m.link_bytes);
+        ck_assert_uint_eq(m.link_flits, cases[c].flits);
+        ck_assert_uint_eq(m.link_busy, cases[c].busy);
+    }
+}
+END_TEST
+
+/* Messages of 1-400 B in 160 B flits over 16 B/cycle links: their last
+ * flits hold links for 1-10 cycles. A router left alone until its wake
+ * would have done nothing (noc_network_check_wakes), and the results equal
+ * those of an unchecked run with activity skipping. */
+START_TEST(partial_flit_wakes_are_exact)
+{
+    const char *sets[] = { "noc.flit_size=160 B", "hw.link.latency=3 cycles" };
+    sender a, b;
+    run_with_sender_on(sets, 2, WS_VISIT_REGISTRATION, false, true, 1, &a);
+    run_with_sender_on(sets, 2, WS_VISIT_REGISTRATION, true, false, 1, &b);
+    ck_assert_uint_eq(a.delivered, 300);
+    ck_assert_uint_eq(a.bytes, b.bytes);
+    ck_assert_uint_eq(a.tick_sum, b.tick_sum);
 }
 END_TEST
 
@@ -789,6 +928,8 @@ static Suite *noc_suite(void)
     tcase_add_test(tc, deterministic_per_seed);
     tcase_add_test(tc, visit_order_and_messages);
     tcase_add_test(tc, message_reassembly_time);
+    tcase_add_test(tc, partial_flits_serialise_their_bytes);
+    tcase_add_test(tc, partial_flit_wakes_are_exact);
     tcase_add_test(tc, test_routing_deadlocks_and_watchdog_names_vcs);
     tcase_add_test(tc, adaptive_and_variants_deliver_everything);
     tcase_add_test(tc, adaptive_routes_are_minimal);
