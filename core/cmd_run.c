@@ -29,7 +29,7 @@ static const char *const columns[] = {
  * sizes are wafer totals (every tile's prediction table and ATU). */
 static const char *const migration_columns[] = {
     "migration_copies", "migration_write_GB", "migration_copy_hits", "migration_copy_reads_remote",
-    "migration_evictions", "migration_refused", "migration_slots_per_tile", "predictor_top_n",
+    "migration_evictions", "migration_refused", "migration_prefetches", "migration_slots_per_tile", "predictor_top_n",
     "predictor_precision", "predictor_recall", "prediction_tables_B", "atu_B", "distribution_table_B",
     "heatmap_cache_B", "migration_area_mm2", "migration_power_mW", "migration_area_fraction",
     "migration_power_fraction", "migration_heatmap",
@@ -121,6 +121,7 @@ static void migration_cells(row_sink *t, size_t r, size_t c, const arch_run_metr
     sink_int(t, r, c++, (int64_t)g->total.copy_reads_remote);
     sink_int(t, r, c++, (int64_t)g->total.evictions);
     sink_int(t, r, c++, (int64_t)g->total.refused);
+    sink_int(t, r, c++, (int64_t)g->total.prefetches);
     sink_int(t, r, c++, g->slots_per_tile);
     sink_int(t, r, c++, g->top_n);
     sink_double(t, r, c++, g->precision);
