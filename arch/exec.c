@@ -22,6 +22,14 @@ typedef struct read_rec {
     uint64_t received;
 } read_rec;
 
+/* A fetch asked by the prefetch hook: reads cookie PF_BIT | (3 x index + matrix). */
+#define PF_BIT 0x80000000u
+typedef struct prefetch_rec {
+    arch_task item;
+    uint32_t layer, done;
+    uint64_t received[3];
+} prefetch_rec;
+
 typedef struct arrival {
     ws_tick at;
     uint32_t read;
@@ -51,6 +59,8 @@ struct arch_exec {
     arch_plan plan;
     double *task_matrix_ticks;    /* [task] gemm time of one matrix */
     bool *copy;                   /* [task] hooks: data also written locally */
+    prefetch_rec *pf;             /* hooks: prefetches of the run */
+    size_t n_pf, cap_pf;
     uint8_t *copy_done;           /* [task] matrices of a copied task fully arrived */
     read_rec *reads;
     size_t n_reads, cap_reads, reads_open;
@@ -200,11 +210,27 @@ static void copy_chunk(arch_exec *x, ws_tick now, const read_rec *rd, const arri
         x->s.hooks->copied(x->s.hooks->ctx, x->layer, task);
 }
 
+/* A prefetched chunk: written into the tile's reserved region. */
+static void prefetch_chunk(arch_exec *x, ws_tick now, const arrival *a)
+{
+    uint32_t code = a->read & ~PF_BIT, mat = code % 3;
+    prefetch_rec *p = &x->pf[code / 3];
+    uint64_t addr = mem_residency_home_capacity(x->s.residency) + mat * x->s.model->matrix_bytes + p->received[mat];
+    p->received[mat] += a->bytes;
+    arch_d2d_write(x->d2d, now, (int)p->item.tile, addr, a->bytes);
+    if (a->last && ++p->done == 3 && x->s.hooks->copied)
+        x->s.hooks->copied(x->s.hooks->ctx, p->layer, &p->item);
+}
+
 static void consume_arrivals(arch_exec *x, ws_tick now)
 {
     const wl_model *m = x->s.model;
     for (size_t i = 0; i < x->n_inbox; i++) {
         const arrival *a = &x->inbox[i];
+        if (a->read & PF_BIT) {
+            prefetch_chunk(x, now, a);
+            continue;
+        }
         read_rec *rd = &x->reads[a->read];
         const arch_task *task = &x->plan.tasks[rd->task];
         die *d = &x->dies[task->tile];
@@ -232,10 +258,41 @@ static void consume_arrivals(arch_exec *x, ws_tick now)
     x->n_inbox = 0;
 }
 
+/* The prefetch hook's items: three reads each from the nearest holder. */
+static void issue_prefetch(arch_exec *x, ws_tick now)
+{
+    const arch_exec_hooks *h = x->s.hooks;
+    const arch_task *items;
+    size_t n = h->prefetch(h->ctx, x->iteration, x->layer, now - x->layer_start, &items);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t holder = nearest_holder(x, x->layer, items[i].expert, items[i].tile);
+        if (holder == items[i].tile)
+            continue;
+        if (x->n_pf == x->cap_pf) {
+            x->cap_pf = x->cap_pf ? 2 * x->cap_pf : 64;
+            x->pf = ws_xrealloc(x->pf, x->cap_pf * sizeof *x->pf);
+        }
+        size_t pi = x->n_pf++;
+        x->pf[pi] = (prefetch_rec){ .item = items[i], .layer = x->layer };
+        for (uint32_t mat = 0; mat < 3; mat++) {
+            arch_d2d_read_req q = {
+                .requester = (int)items[i].tile, .holder = (int)holder,
+                .addr = mem_residency_address(x->s.residency, x->layer, items[i].expert, mat),
+                .bytes = x->s.model->matrix_bytes,
+                .object = ((uint64_t)x->layer << 40) | ((uint64_t)items[i].expert << 8) | mat,
+                .cookie = (void *)(uintptr_t)(PF_BIT | (uint32_t)(3 * pi + mat)),
+            };
+            arch_d2d_read(x->d2d, now, &q);
+        }
+    }
+}
+
 static void finish_layer(arch_exec *x, ws_tick now)
 {
     if (x->s.hooks && x->s.hooks->layer_end)
         x->s.hooks->layer_end(x->s.hooks->ctx, x->iteration, x->layer);
+    if (x->s.hooks && x->s.hooks->prefetch)
+        issue_prefetch(x, now);
     x->r.layers_run++;
     double max = 0, sum = 0;
     for (uint32_t t = 0; t < x->tiles; t++) {
@@ -400,6 +457,7 @@ void arch_exec_free(arch_exec *x)
     arch_plan_free(&x->plan);
     free(x->task_matrix_ticks);
     free(x->copy);
+    free(x->pf);
     free(x->copy_done);
     free(x->reads);
     free(x->inbox);

@@ -38,7 +38,13 @@
  *     copied     when the last chunk of all three matrices of a task
  *                marked for copy has arrived (each chunk was written to
  *                the tile's HBM with arch_d2d_write as it arrived);
- *     layer_end  after the layer's barrier, before the next plan.
+ *     layer_end  after the layer's barrier, before the next plan;
+ *     prefetch   right after layer_end: (tile, expert) items of this
+ *                layer to fetch now, given the layer's time in ticks; each
+ *                expert not already on its tile is read from its nearest
+ *                holder (three matrices, not waited for by any barrier),
+ *                every chunk written to the tile's HBM as it arrives, and
+ *                `copied` is called (with this layer) once all of it has.
  *
  *   The component is busy until the last layer ends; every chunk and layer
  *   notes progress. Results (arch_exec_results) are read after the engine
@@ -68,6 +74,7 @@ typedef struct arch_exec_hooks {
     void (*read)(void *ctx, uint32_t layer, const arch_task *task, uint32_t holder);
     void (*copied)(void *ctx, uint32_t layer, const arch_task *task);
     void (*layer_end)(void *ctx, uint32_t iteration, uint32_t layer);
+    size_t (*prefetch)(void *ctx, uint32_t iteration, uint32_t layer, ws_tick layer_ticks, const arch_task **items);
 } arch_exec_hooks;
 
 typedef struct arch_exec_setup {

@@ -428,7 +428,7 @@ static void fill_picture(const ws_config *cfg, run_state *s, const char *variant
 
 const char *const arch_run_migration_columns[] = { "variant", "moe_layer", "copies", "evictions", "copy_hits",
                                                    "copy_reads_remote", "predicted", "correct", "actual",
-                                                   "precision", "recall" };
+                                                   "precision", "recall", "prefetches" };
 const size_t arch_run_migration_column_count =
     sizeof arch_run_migration_columns / sizeof arch_run_migration_columns[0];
 
@@ -449,6 +449,7 @@ static void add_migration_layers(const arch_migration_report *mr, const char *va
         ws_table_set_int(t, r, c++, (int64_t)L->actual);
         ws_table_set_double(t, r, c++, L->predicted ? (double)L->correct / (double)L->predicted : 0);
         ws_table_set_double(t, r, c++, L->actual ? (double)L->correct / (double)L->actual : 0);
+        ws_table_set_int(t, r, c++, (int64_t)L->prefetches);
     }
 }
 #endif

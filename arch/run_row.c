@@ -21,7 +21,7 @@ const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
     "placement_hbm_used_GB_max_per_tile", "placement_profile",
     /* migration units (empty when options.migration is off); table sizes are wafer totals */
     "migration_copies", "migration_write_GB", "migration_copy_hits", "migration_copy_reads_remote",
-    "migration_evictions", "migration_refused", "migration_slots_per_tile", "predictor_top_n",
+    "migration_evictions", "migration_refused", "migration_prefetches", "migration_slots_per_tile", "predictor_top_n",
     "predictor_precision", "predictor_recall", "prediction_tables_B", "atu_B", "distribution_table_B",
     "heatmap_cache_B", "migration_area_mm2", "migration_power_mW", "migration_area_fraction",
     "migration_power_fraction", "migration_heatmap",
@@ -49,6 +49,7 @@ static void migration_cells(ws_cell *c, const arch_run_metrics *m)
     c[k++] = count(g->total.copy_reads_remote);
     c[k++] = count(g->total.evictions);
     c[k++] = count(g->total.refused);
+    c[k++] = count(g->total.prefetches);
     c[k++] = count(g->slots_per_tile);
     c[k++] = count(g->top_n);
     c[k++] = num(g->precision);

@@ -32,7 +32,7 @@
 #include "core/config.h"
 #include "core/output.h"
 
-#define ARCH_RUN_ROW_MIGRATION_COLUMNS 19
+#define ARCH_RUN_ROW_MIGRATION_COLUMNS 20
 #define ARCH_RUN_ROW_COLUMNS (48 + ARCH_RUN_ROW_MIGRATION_COLUMNS)
 #define ARCH_RUN_ROW_THROUGHPUT 8
 #define ARCH_RUN_ROW_SPEEDUP 9

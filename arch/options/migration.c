@@ -46,6 +46,11 @@ static const ws_cfield migration_fields[] = {
       .min = 0, .max = 1e6, .doc = "cost: power of one table bit, uW (leakage and access)" },
     { .key = "tile_area_mm2", .type = WS_CT_FLOAT, .offset = F(tile_area_mm2), .def = "814", .min = 1e-6,
       .max = 1e6, .doc = "cost: area of one tile, mm^2, for the wafer fraction (H100: 814)" },
+    { .key = "prefetch", .type = WS_CT_BOOL, .offset = F(prefetch), .def = "false",
+      .doc = "beyond the study: after each layer, also fetch predicted experts a tile did not read" },
+    { .key = "prefetch_bandwidth", .type = WS_CT_QTY, .unit = WS_UNIT_BANDWIDTH,
+      .offset = F(prefetch_bandwidth_bytes_per_s), .def = "100 GB/s", .min = 1, .max = 1e15,
+      .doc = "prefetch cap per tile: bytes fetched after a layer <= this x the layer's time" },
     { .key = "tile_power_W", .type = WS_CT_FLOAT, .offset = F(tile_power_W), .def = "700", .min = 1e-6,
       .max = 1e6, .doc = "cost: power of one tile, W, for the wafer fraction (H100 SXM: 700)" },
 };
@@ -78,6 +83,11 @@ struct arch_migration {
     uint32_t *pred_iteration;      /* [layer], UINT32_MAX = none */
     uint64_t *scratch_pred, *scratch_actual, *marked;   /* [tile] bitsets */
     uint32_t *marked_count;        /* [tile] cp_en bits set in this layer */
+    uint64_t *inflight;            /* [layer][tile] bitsets of prefetches under way */
+    uint32_t *inflight_count;      /* [tile] */
+    arch_task *items;              /* prefetch items handed to the executor */
+    size_t cap_items;
+    double prefetch_bytes_per_tick;
     /* copies made in the current layer, inserted after its barrier */
     uint32_t *pending;             /* pairs (tile, expert) */
     size_t n_pending, cap_pending;
@@ -220,7 +230,7 @@ static void on_plan(void *ctx, uint32_t iteration, uint32_t layer, const arch_pl
         uint64_t *mk = bitset(u->marked, u->words, t->tile);
         if (bit_get(bitset(u->scratch_pred, u->words, t->tile), t->expert) && !bit_get(mk, t->expert) &&
             !mem_residency_present(u->res, layer, t->expert, t->tile) &&
-            mem_copy_cache_accepts(u->cache, t->tile, u->marked_count[t->tile])) {
+            mem_copy_cache_accepts(u->cache, t->tile, u->marked_count[t->tile] + u->inflight_count[t->tile])) {
             bit_set(mk, t->expert);
             u->marked_count[t->tile]++;
             copy[k] = true;
@@ -244,13 +254,18 @@ static void on_read(void *ctx, uint32_t layer, const arch_task *task, uint32_t h
 static void on_copied(void *ctx, uint32_t layer, const arch_task *task)
 {
     arch_migration *u = ctx;
-    (void)layer;
-    if (u->n_pending + 2 > u->cap_pending) {
+    uint64_t *fl = bitset(u->inflight, u->words, (size_t)layer * u->tiles + task->tile);
+    if (bit_get(fl, task->expert)) {
+        fl[task->expert / 64] &= ~(1ULL << (task->expert % 64));
+        u->inflight_count[task->tile]--;
+    }
+    if (u->n_pending + 3 > u->cap_pending) {
         u->cap_pending = u->cap_pending ? 2 * u->cap_pending : 256;
         u->pending = ws_xrealloc(u->pending, u->cap_pending * sizeof *u->pending);
     }
     u->pending[u->n_pending++] = task->tile;
     u->pending[u->n_pending++] = task->expert;
+    u->pending[u->n_pending++] = layer;
     u->bytes_written += (double)u->expert_bytes;
 }
 
@@ -260,23 +275,56 @@ static void on_layer_end(void *ctx, uint32_t iteration, uint32_t layer)
 {
     arch_migration *u = ctx;
     (void)iteration;
-    arch_migration_layer *L = &u->layers[layer];
-    for (size_t i = 0; i < u->n_pending; i += 2) {
-        uint32_t tile = u->pending[i], expert = u->pending[i + 1];
-        uint64_t key = (uint64_t)layer * u->experts + expert, victim;
+    (void)layer;
+    for (size_t i = 0; i < u->n_pending; i += 3) {
+        uint32_t tile = u->pending[i], expert = u->pending[i + 1], cl = u->pending[i + 2];
+        arch_migration_layer *L = &u->layers[cl];
+        uint64_t key = (uint64_t)cl * u->experts + expert, victim;
         L->copies++;
         int rc = mem_copy_cache_insert(u->cache, tile, key, &victim);
         if (rc == 1) {
             L->evictions++;
             mem_residency_remove_copy(u->res, (unsigned)(victim / u->experts), (unsigned)(victim % u->experts), tile);
         }
-        if (rc < 0 || mem_residency_add_copy(u->res, layer, expert, tile) != 0) {
+        if (rc < 0 || mem_residency_add_copy(u->res, cl, expert, tile) != 0) {
             if (rc >= 0)
                 mem_copy_cache_remove(u->cache, tile, key);
             L->refused++;
         }
     }
     u->n_pending = 0;
+}
+
+/* Prefetch: per tile, the predicted experts not there and not under way,
+ * in id order, within the budget and while the copy cache accepts them. */
+static size_t on_prefetch(void *ctx, uint32_t iteration, uint32_t layer, ws_tick layer_ticks,
+                          const arch_task **items)
+{
+    arch_migration *u = ctx;
+    (void)iteration;
+    size_t n = 0;
+    double budget = u->prefetch_bytes_per_tick * (double)layer_ticks;
+    for (uint32_t t = 0; t < u->tiles; t++) {
+        const uint64_t *p = bitset(u->pred, u->words, (size_t)layer * u->tiles + t);
+        uint64_t *fl = bitset(u->inflight, u->words, (size_t)layer * u->tiles + t);
+        double left = budget;
+        for (uint32_t e = 0; e < u->experts && left >= (double)u->expert_bytes; e++) {
+            if (!bit_get(p, e) || bit_get(fl, e) || mem_residency_present(u->res, layer, e, t) ||
+                !mem_copy_cache_accepts(u->cache, t, u->inflight_count[t]))
+                continue;
+            if (n == u->cap_items) {
+                u->cap_items = u->cap_items ? 2 * u->cap_items : 64;
+                u->items = ws_xrealloc(u->items, u->cap_items * sizeof *u->items);
+            }
+            u->items[n++] = (arch_task){ .expert = e, .tile = t, .tokens = 0 };
+            bit_set(fl, e);
+            u->inflight_count[t]++;
+            u->layers[layer].prefetches++;
+            left -= (double)u->expert_bytes;
+        }
+    }
+    *items = u->items;
+    return n;
 }
 
 int arch_migration_new(const ws_config *cfg, const wl_model *m, const wl_trace *eval, const char *profile_path,
@@ -312,6 +360,9 @@ int arch_migration_new(const ws_config *cfg, const wl_model *m, const wl_trace *
     u->scratch_actual = ws_xcalloc(sets, sizeof *u->scratch_actual);
     u->marked = ws_xcalloc(sets, sizeof *u->marked);
     u->marked_count = ws_xcalloc(u->tiles, sizeof *u->marked_count);
+    u->inflight = ws_xcalloc(sets * u->n_moe, sizeof *u->inflight);
+    u->inflight_count = ws_xcalloc(u->tiles, sizeof *u->inflight_count);
+    u->prefetch_bytes_per_tick = ws_config_bytes_per_tick(cfg, u->p->prefetch_bandwidth_bytes_per_s);
     u->layers = ws_xcalloc(u->n_moe, sizeof *u->layers);
     *out = u;
     return 0;
@@ -330,6 +381,9 @@ void arch_migration_free(arch_migration *u)
     free(u->scratch_actual);
     free(u->marked);
     free(u->marked_count);
+    free(u->inflight);
+    free(u->inflight_count);
+    free(u->items);
     free(u->pending);
     free(u->layers);
     free(u);
@@ -338,7 +392,7 @@ void arch_migration_free(arch_migration *u)
 void arch_migration_hooks(arch_migration *u, arch_exec_hooks *out)
 {
     *out = (arch_exec_hooks){ .ctx = u, .plan = on_plan, .read = on_read, .copied = on_copied,
-                              .layer_end = on_layer_end };
+                              .layer_end = on_layer_end, .prefetch = u->p->prefetch ? on_prefetch : NULL };
 }
 
 void arch_migration_report_get(const arch_migration *u, arch_migration_report *r)
@@ -351,6 +405,7 @@ void arch_migration_report_get(const arch_migration *u, arch_migration_report *r
         r->total.hits += L->hits;
         r->total.copy_reads_remote += L->copy_reads_remote;
         r->total.refused += L->refused;
+        r->total.prefetches += L->prefetches;
         r->total.predicted += L->predicted;
         r->total.actual += L->actual;
         r->total.correct += L->correct;

@@ -35,6 +35,14 @@
  *            table first, then the new copy's presence bit is set
  *            (mem_residency_add_copy), so the next token's reads of that
  *            expert on t are local and affine allocation sees a holder.
+ *   Prefetch (beyond the study; options.migration.prefetch) right after a
+ *            layer's table update, tile t also fetches the experts of
+ *            P_t not on t and not already being prefetched, in id order,
+ *            while its budget lasts (prefetch_bandwidth x the layer's time,
+ *            whole experts) and its copy cache accepts them; they travel
+ *            with the next layers' reads (no priority), every chunk is
+ *            written like a cp_en chunk, and the copy enters the table
+ *            after the first barrier following its arrival.
  *   Hits     a task whose data comes from a copy on its own tile is a hit
  *            (the copy's use is recorded for the policy); a read served by
  *            another tile's copy is counted separately.
@@ -80,6 +88,8 @@ typedef struct ws_opt_migration_params {
     int64_t address_bits;
     double sram_area_um2_per_bit, sram_power_uW_per_bit;
     double tile_area_mm2, tile_power_W;
+    bool prefetch;
+    double prefetch_bandwidth_bytes_per_s;
 } ws_opt_migration_params;
 
 extern const ws_hwopt ws_hwopt_migration;
@@ -87,7 +97,7 @@ extern const ws_cschema ws_opt_migration_schema;
 
 /* Per MoE layer figures, and the run's totals. */
 typedef struct arch_migration_layer {
-    uint64_t copies, evictions, hits, copy_reads_remote, refused;
+    uint64_t copies, evictions, hits, copy_reads_remote, refused, prefetches;
     uint64_t predicted, actual, correct;   /* precision = correct / predicted */
 } arch_migration_layer;
 

@@ -27,6 +27,7 @@
 #              keep: 12 copies, 0 evictions, 3 x 12 = 36 hits;
 #   no room    with no reserved region no copy is made and every figure of
 #              the run equals Base's.
+#   prefetch   see the alternating trace at the end.
 # Also: the option off changes nothing; the profile must not be the
 # evaluated trace unless oracle is on; written bytes = HBM local writes.
 # Skipped (exit 77) in a build without the option.
@@ -153,8 +154,77 @@ expect_status 0
 run "$WAFERSIM" run -q --format csv --out hm.csv --set options.migration.heatmap=prof.whm \
     --set options.migration.profile_trace= exp.yaml
 expect_status 0
-grep -v '^#' hm.csv | cut -d, -f1-3,5-52 > hm.rows
-cut -d, -f1-3,5-52 rows.csv > pt.rows
+grep -v '^#' hm.csv | cut -d, -f1-3,5-53 > hm.rows
+cut -d, -f1-3,5-53 rows.csv > pt.rows
 expect_same_file pt.rows hm.rows
+
+# prefetch (beyond the study): every request picks {0, 1} at odd decode
+# steps and {2, 3} at even ones (all homed on tile 0). Even allocation puts
+# 0 and 2 on tile 0, 1 and 3 on tile 1. The heatmap rows of 0 and 1 are
+# {2, 3} and of 2 and 3 are {0, 1}: a tile's prediction is never what it
+# reads now, so cp_en copies nothing (precision 1/2: tile 1 predicts {2, 3}
+# and computes 3; recall 1). With prefetch, tile 1 fetches {2, 3} after each
+# layer of step 1 and {0, 1} after step 2 (tile 0 holds them all): 4
+# prefetches per layer, 16 copies (0.050331648 GB written), hits at steps
+# 2, 3, 4: 12. Remote reads (1 hop, 3 chunks of 1 MiB per expert): Base 16
+# experts = 48 data hops; with prefetch 4 demand (step 1) + 16 prefetched =
+# 60 data hops, and HBM remote reads 4 + 12 = 16 experts (0.050331648 GB):
+# expert 0's prefetch after step 2 is served by tile 0's LLC, which its own
+# read of expert 0 at step 1 filled. Faster than Base. A cap too small for
+# one expert per layer prefetches nothing.
+mkdir -p altj/bench/s altp/bench/s
+odd='{"0": [[0,1]], "1": [[0,1]], "2": [[0,1]], "3": [[0,1]]}'
+even='{"0": [[2,3]], "1": [[2,3]], "2": [[2,3]], "3": [[2,3]]}'
+i=0
+while [ $i -lt 32 ]; do
+    printf '[%s, %s, %s, %s, %s, %s]\n' "$even" "$odd" "$even" "$odd" "$even" "$odd" > altj/bench/s/$i.json
+    [ $i -lt 16 ] && cp altj/bench/s/$i.json altp/bench/s/$i.json
+    i=$((i + 1))
+done
+run "$WAFERSIM" trace import -q altj --model "$TINY" -o alt.wst
+expect_status 0
+run "$WAFERSIM" trace import -q altp --model "$TINY" -o altp.wst
+expect_status 0
+cat > alt.yaml <<EOF2
+preset: dojo
+model: $TINY
+hw:
+  grid: {x: 2, y: 2}
+workload:
+  trace: alt.wst
+  batch: 32
+  decode_steps: 4
+strategy:
+  allocation: even
+options:
+  migration: {enabled: true, profile_trace: altp.wst}
+variants:
+  - {name: Base, set: ["options.migration.enabled=false"]}
+  - {name: Pred}
+  - {name: Prefetch, set: ["options.migration.prefetch=true", "options.migration.prefetch_bandwidth=10 TB/s"]}
+  - {name: Capped, set: ["options.migration.prefetch=true", "options.migration.prefetch_bandwidth=1 GB/s"]}
+baseline: Base
+EOF2
+run "$WAFERSIM" run -q --format csv --out alt.csv alt.yaml
+expect_status 0
+grep -v '^#' alt.csv > rows.csv
+expect_eq "alternating: Pred copies" 0 "$(col migration_copies Pred)"
+expect_eq "alternating: Pred precision" 0.5 "$(col predictor_precision Pred)"
+expect_eq "alternating: Pred recall" 1 "$(col predictor_recall Pred)"
+expect_eq "alternating: Base remote reads (GB)" 0.050331648 "$(col hbm_remote_read_GB Base)"
+expect_eq "prefetch: prefetches" 16 "$(col migration_prefetches Prefetch)"
+expect_eq "prefetch: copies" 16 "$(col migration_copies Prefetch)"
+expect_eq "prefetch: written (GB)" 0.050331648 "$(col migration_write_GB Prefetch)"
+expect_eq "prefetch: written = HBM local writes" 0.050331648 "$(col hbm_local_write_GB Prefetch)"
+expect_eq "prefetch: hits" 12 "$(col migration_copy_hits Prefetch)"
+expect_eq "alternating: Base data hops" 48 "$(col data_hops Base)"
+expect_eq "prefetch: data hops" 60 "$(col data_hops Prefetch)"
+expect_eq "prefetch: HBM remote reads (GB)" 0.050331648 "$(col hbm_remote_read_GB Prefetch)"
+expect_eq "prefetch is faster than Base" yes \
+    "$(awk -v p="$(col decode_time_us Prefetch)" -v b="$(col decode_time_us Base)" 'BEGIN { print (p < b) ? "yes" : "no" }')"
+expect_eq "capped: no prefetch" 0 "$(col migration_prefetches Capped)"
+grep '^Pred,' rows.csv | cut -d, -f5-34 > pred.cells
+grep '^Capped,' rows.csv | cut -d, -f5-34 > capped.cells
+expect_same_file pred.cells capped.cells
 
 finish
