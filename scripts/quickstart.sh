@@ -28,8 +28,10 @@ echo
 echo "results/quickstart.csv (every column, with provenance); the main ones:"
 grep -v '^#' "$top/results/quickstart.csv" | awk -F, '
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
-              printf "%-10s %-10s %16s %14s %10s %18s\n", "variant", "allocation", "decode_time_us",
-                     "tokens_per_s", "speedup", "byte_hops_GBxhop"; next }
-    { printf "%-10s %-10s %16.0f %14.0f %10.2f %18.0f\n", $col["variant"], $col["allocation"],
+              printf "%-10s %-10s %15s %13s %8s %17s %15s %12s %11s\n", "variant", "allocation",
+                     "decode_time_us", "tokens_per_s", "speedup", "byte_hops_GBxhop", "remote_reads_GB",
+                     "mJ_per_token", "copy_hits"; next }
+    { printf "%-10s %-10s %15.0f %13.0f %8.2f %17.0f %15.0f %12.1f %11s\n", $col["variant"], $col["allocation"],
              $col["decode_time_us"], $col["throughput_tokens_per_s"], $col["speedup_vs_baseline"],
-             $col["data_byte_hops_GBxhop"] }'
+             $col["data_byte_hops_GBxhop"], $col["hbm_remote_read_GB"], $col["energy_per_token_mJ"],
+             $col["migration_copy_hits"] == "" ? "-" : $col["migration_copy_hits"] }'
