@@ -63,6 +63,18 @@ ws_atomic_file *ws_atomic_open(const char *path, char *err, size_t err_len)
         free(f);
         return NULL;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a device or a pipe (/dev/null, a FIFO): written in place, never
+         * replaced by a rename */
+        f->fp = fopen(path, "w");
+        if (f->fp == NULL) {
+            set_err(err, err_len, "cannot open '%s': %s", path, strerror(errno));
+            free(f);
+            return NULL;
+        }
+        return f;
+    }
 
     size_t len = strlen(path);
     f->final_path = malloc(len + 1);
@@ -103,13 +115,19 @@ int ws_atomic_commit(ws_atomic_file *f, char *err, size_t err_len)
         return -1;
     }
 
-    if (f->temp_path == NULL) {                 /* stdout: only flush */
+    if (f->temp_path == NULL) {                 /* stdout or a device: flush (and close) */
         int rc = 0;
+        bool dev = f->fp != stdout;
         if (fflush(f->fp) != 0) {
-            set_err(err, err_len, "cannot write to standard output: %s", strerror(errno));
+            set_err(err, err_len, "cannot write to %s: %s", dev ? "the output device" : "standard output",
+                    strerror(errno));
             rc = -1;
         } else if (ferror(f->fp)) {
-            set_err(err, err_len, "cannot write to standard output: I/O error");
+            set_err(err, err_len, "cannot write to %s: I/O error", dev ? "the output device" : "standard output");
+            rc = -1;
+        }
+        if (dev && fclose(f->fp) != 0 && rc == 0) {
+            set_err(err, err_len, "cannot close the output device: %s", strerror(errno));
             rc = -1;
         }
         free_handle(f);
@@ -171,6 +189,8 @@ void ws_atomic_abort(ws_atomic_file *f)
         if (f->fp != NULL)
             fclose(f->fp);
         unlink(f->temp_path);
+    } else if (f->fp != NULL && f->fp != stdout) {
+        fclose(f->fp);                          /* a device: nothing to remove */
     }
     free_handle(f);
 }

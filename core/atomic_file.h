@@ -11,6 +11,9 @@
  *   free the handle. On failure a one-line reason (with strerror) is written
  *   to err and NULL / -1 is returned; the temporary never survives a failure.
  *   A path of "-" means stdout: commit only flushes, abort does nothing.
+ *   A path that exists and is not a regular file (/dev/null, a FIFO, a
+ *   terminal) is written in place and never renamed over (a rename would
+ *   replace the device by a regular file); over a directory, commit fails.
  */
 #ifndef WS_ATOMIC_FILE_H
 #define WS_ATOMIC_FILE_H

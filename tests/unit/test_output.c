@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -774,6 +775,52 @@ START_TEST(test_atomic_stdout)
 }
 END_TEST
 
+/* A FIFO (like /dev/null, not a regular file) is written in place: a reader
+ * gets the whole rendering and the FIFO is still a FIFO afterwards (a
+ * temp + rename would have replaced it by a regular file). */
+START_TEST(test_atomic_device_written_in_place)
+{
+    make_tmp_dir();
+    const char *fifo = in_tmp("pipe");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    int res[2];
+    ck_assert_int_eq(pipe(res), 0);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {   /* the reader: counts the bytes, reports them */
+        FILE *in = fopen(fifo, "r");
+        long n = 0;
+        while (in && fgetc(in) != EOF)
+            n++;
+        if (write(res[1], &n, sizeof n) != (ssize_t)sizeof n)
+            _exit(1);
+        _exit(0);
+    }
+    ws_table *t = demo_table();
+    ws_provenance p = demo_provenance();
+    char err[256] = "";
+    ck_assert_int_eq(ws_table_write(t, &p, WS_FORMAT_CSV, fifo, err, sizeof err), 0);
+    long got = -1;
+    ck_assert_int_eq(read(res[0], &got, sizeof got), (ssize_t)sizeof got);
+    int status;
+    waitpid(child, &status, 0);
+    char *want = render(t, &p, WS_FORMAT_CSV);
+    ck_assert_int_eq(got, (long)strlen(want));
+    struct stat st;
+    ck_assert_int_eq(stat(fifo, &st), 0);
+    ck_assert_msg(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    int n_tmp;
+    ck_assert_int_eq(count_entries(&n_tmp), 1);
+    ck_assert_int_eq(n_tmp, 0);
+    unlink(fifo);
+    close(res[0]);
+    close(res[1]);
+    free(want);
+    ws_table_free(t);
+    remove_tmp_dir();
+}
+END_TEST
+
 /* ------------------------------------------------------------ runner */
 
 static Suite *output_suite(void)
@@ -816,6 +863,7 @@ static Suite *output_suite(void)
     tcase_add_test(tc, test_atomic_second_write_replaces);
     tcase_add_test(tc, test_atomic_commit_failure_removes_temp);
     tcase_add_test(tc, test_atomic_stdout);
+    tcase_add_test(tc, test_atomic_device_written_in_place);
     suite_add_tcase(s, tc);
     return s;
 }
