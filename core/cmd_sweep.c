@@ -31,6 +31,8 @@
 #include "core/hash.h"
 #include "core/progress.h"
 #include "core/sweep.h"
+#include "core/sweep_slurm.h"
+#include "core/atomic_file.h"
 #include "core/table_read.h"
 #include "core/xalloc.h"
 
@@ -498,8 +500,28 @@ static int run_all(const plan *p, const char *dir, long jobs, bool quiet)
     return rc ? rc : mrc;
 }
 
-static int run_one(const plan *p, const char *dir, const char *id, bool quiet)
+/* Parses a non-negative integer option; -1 when malformed. */
+static long long parse_count(const char *opt, const char *text, long long min, long long max)
 {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max) {
+        fprintf(stderr, "wafersim sweep: %s: expected an integer from %lld to %lld, found \"%s\"\n", opt, min, max,
+                text);
+        return -1;
+    }
+    return v;
+}
+
+static int run_one(const plan *p, const char *dir, const char *id, const char *index, bool quiet)
+{
+    if (index) {
+        long long k = parse_count("--index", index, 0, p->n ? (long long)p->n - 1 : 0);
+        if (k < 0 || p->n == 0)
+            return WS_EXIT_BAD_INPUT;
+        id = p->pts[k].id;
+    }
     for (size_t i = 0; i < p->n; i++)
         if (!strcmp(p->pts[i].id, id)) {
             if (point_done(p, i, dir)) {
@@ -514,17 +536,78 @@ static int run_one(const plan *p, const char *dir, const char *id, bool quiet)
     return WS_EXIT_BAD_INPUT;
 }
 
+typedef struct emit_opts {
+    const char *chunk, *partition, *time, *mem;
+} emit_opts;
+
+/* Writes DIR/sweep.slurm (core/sweep_slurm.h). */
+static int emit_slurm(const plan *p, const ws_cli_opts *o, const emit_opts *e)
+{
+    long long chunk = e->chunk ? parse_count("--chunk", e->chunk, 1, 1000000) : 1;
+    if (chunk < 0)
+        return WS_EXIT_BAD_INPUT;
+    char exe[4096], cwd[4096], err[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "wafersim sweep: --emit slurm: cannot find the program's path or the working directory\n");
+        return WS_EXIT_RUNTIME;
+    }
+    exe[n] = '\0';
+    ws_sweep_slurm sl = { .wafersim = exe, .workdir = cwd, .experiment = p->path, .dir = o->out,
+                          .sets = o->sets, .n_sets = o->n_sets, .n_points = p->n, .chunk = (size_t)chunk,
+                          .partition = e->partition, .time = e->time, .mem = e->mem };
+    if (ws_sweep_slurm_check(&sl, err, sizeof err) != 0) {
+        fprintf(stderr, "wafersim sweep: %s\n", err);
+        return WS_EXIT_BAD_INPUT;
+    }
+    int rc = make_dirs(o->out);
+    char *logs = dir_file(o->out, "slurm");
+    if (!rc && mkdir(logs, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "wafersim sweep: cannot create %s: %s\n", logs, strerror(errno));
+        rc = WS_EXIT_RUNTIME;
+    }
+    free(logs);
+    if (!rc)
+        rc = write_manifest(p, o->out);
+    if (rc)
+        return rc;
+    char *script = dir_file(o->out, "sweep.slurm");
+    ws_atomic_file *f = ws_atomic_open(script, err, sizeof err);
+    if (f) {
+        ws_sweep_slurm_write(&sl, f->fp);
+        if (ws_atomic_commit(f, err, sizeof err) != 0)
+            f = NULL;
+    }
+    if (!f) {
+        fprintf(stderr, "wafersim sweep: %s\n", err);
+        rc = WS_EXIT_RUNTIME;
+    } else {
+        chmod(script, 0755);
+        printf("%s: %zu points in %zu array tasks; submit with: sbatch %s\n", script, p->n,
+               (p->n + (size_t)chunk - 1) / (size_t)chunk, script);
+    }
+    free(script);
+    return rc;
+}
+
 int ws_cmd_sweep(int argc, char **argv)
 {
     const ws_command *cmd = ws_command_find("sweep");
     ws_cli_opts o;
     bool list = false;
-    const char *jobs_text = NULL, *point = NULL, *merge_dir = NULL;
+    const char *jobs_text = NULL, *point = NULL, *index = NULL, *merge_dir = NULL, *emit = NULL;
+    emit_opts e = { 0 };
     const ws_cli_extra extra[] = {
         { .name = "list", .flag = &list },
         { .name = "jobs", .value = &jobs_text, .short_name = 'j' },
         { .name = "point", .value = &point },
+        { .name = "index", .value = &index },
         { .name = "merge", .value = &merge_dir },
+        { .name = "emit", .value = &emit },
+        { .name = "chunk", .value = &e.chunk },
+        { .name = "partition", .value = &e.partition },
+        { .name = "time", .value = &e.time },
+        { .name = "mem", .value = &e.mem },
     };
     int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra,
                              sizeof extra / sizeof extra[0], &o);
@@ -543,7 +626,7 @@ int ws_cmd_sweep(int argc, char **argv)
         }
     }
     if (merge_dir) {
-        if (o.n_args || list || point || jobs_text || o.n_sets) {
+        if (o.n_args || list || point || index || emit || jobs_text || o.n_sets) {
             fprintf(stderr, "wafersim sweep: --merge DIR takes no experiment file and no other option\n");
             ws_cli_opts_free(&o);
             return WS_EXIT_BAD_INPUT;
@@ -554,6 +637,16 @@ int ws_cmd_sweep(int argc, char **argv)
     }
     if (o.n_args != 1) {
         fprintf(stderr, "wafersim sweep: expected exactly one experiment file, found %zu\n", o.n_args);
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
+    if (emit && strcmp(emit, "slurm")) {
+        fprintf(stderr, "wafersim sweep: --emit: expected \"slurm\", found \"%s\"\n", emit);
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
+    if (!emit && (e.chunk || e.partition || e.time || e.mem)) {
+        fprintf(stderr, "wafersim sweep: --chunk, --partition, --time and --mem go with --emit slurm\n");
         ws_cli_opts_free(&o);
         return WS_EXIT_BAD_INPUT;
     }
@@ -578,12 +671,14 @@ int ws_cmd_sweep(int argc, char **argv)
             rc = WS_EXIT_RUNTIME;
         }
         ws_table_free(t);
+    } else if (emit) {
+        rc = emit_slurm(&p, &o, &e);
     } else {
         rc = make_dirs(o.out);
         if (!rc)
             rc = write_manifest(&p, o.out);
         if (!rc)
-            rc = point ? run_one(&p, o.out, point, o.quiet) : run_all(&p, o.out, jobs, o.quiet);
+            rc = point || index ? run_one(&p, o.out, point, index, o.quiet) : run_all(&p, o.out, jobs, o.quiet);
     }
     plan_free(&p);
     ws_cli_opts_free(&o);
