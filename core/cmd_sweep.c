@@ -650,6 +650,12 @@ int ws_cmd_sweep(int argc, char **argv)
         ws_cli_opts_free(&o);
         return WS_EXIT_BAD_INPUT;
     }
+    if ((point && index) || ((point || index) && (list || emit)) || (list && emit) ||
+        (jobs_text && (point || index || list || emit))) {
+        fprintf(stderr, "wafersim sweep: --list, --emit, --point/--index and -j do not go together\n");
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
     if (!list && !o.out) {
         fprintf(stderr, "wafersim sweep: --out DIR is needed to run (or --list to list the points)\n");
         ws_cli_opts_free(&o);

@@ -195,4 +195,7 @@ expect_status 2
 run "$WAFERSIM" sweep exp.yaml
 expect_status 2
 expect_stderr_contains "--out DIR"
+run "$WAFERSIM" sweep --point 000000000000 --index 0 --out d1 exp.yaml
+expect_status 2
+expect_stderr_contains "do not go together"
 finish
