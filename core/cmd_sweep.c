@@ -68,26 +68,6 @@ static void plan_free(plan *p)
     ws_config_free(&p->base);
 }
 
-/* Adds the messages of `from` not already in `to` (every point repeats
- * the errors of the values it shares with others). */
-static void diag_merge_unique(ws_diag *to, const ws_diag *from)
-{
-    for (size_t i = 0; i < from->n_stored; i++) {
-        const ws_diag_msg *m = &from->msgs[i];
-        bool seen = false;
-        for (size_t k = 0; k < to->n_stored && !seen; k++) {
-            const ws_diag_msg *t = &to->msgs[k];
-            seen = t->line == m->line && t->column == m->column && !strcmp(t->text, m->text) &&
-                   !strcmp(t->file ? t->file : "", m->file ? m->file : "") &&
-                   !strcmp(t->key_path ? t->key_path : "", m->key_path ? m->key_path : "");
-        }
-        if (!seen) {
-            ws_pos pos = { m->file, m->line, m->column };
-            ws_diag_error(to, pos, m->key_path, "%s", m->text);
-        }
-    }
-}
-
 /* Loads the experiment, its sweep and every point's config; on bad input
  * prints every error and returns WS_EXIT_BAD_INPUT. */
 static int plan_load(plan *p, const char *path, const ws_cli_opts *o)
@@ -110,22 +90,15 @@ static int plan_load(plan *p, const char *path, const ws_cli_opts *o)
     }
     ws_diag d;
     ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
-    if (ws_sweep_load(&p->sweep, path, &d) == 0 && ws_sweep_expand(&p->sweep, &p->base, &p->pts, &p->n, &d) == 0) {
-        p->cfgs = ws_xcalloc(p->n + 1, sizeof *p->cfgs);
-        p->hash = ws_xcalloc(p->n + 1, sizeof *p->hash);
-        for (size_t i = 0; i < p->n; i++) {
-            ws_diag local;
-            ws_diag_init(&local, WS_DIAG_DEFAULT_LIMIT);
-            if (ws_sweep_point_config(&p->sweep, &p->base, &p->pts[i], o->sets, o->n_sets, &p->cfgs[i], &local) == 0)
-                ws_hash64_hex(ws_config_hash(&p->cfgs[i]), p->hash[i]);
-            diag_merge_unique(&d, &local);
-            ws_diag_free(&local);
-        }
-    }
-    rc = ws_diag_count(&d) ? WS_EXIT_BAD_INPUT : 0;
-    if (rc) {
+    rc = 0;
+    if (ws_sweep_load_all(&p->sweep, path, &p->base, o->sets, o->n_sets, &p->pts, &p->n, &p->cfgs, &d) != 0) {
         ws_diag_print(&d, stderr);
-        plan_free(p);
+        ws_config_free(&p->base);
+        rc = WS_EXIT_BAD_INPUT;
+    } else {
+        p->hash = ws_xcalloc(p->n + 1, sizeof *p->hash);
+        for (size_t i = 0; i < p->n; i++)
+            ws_hash64_hex(ws_config_hash(&p->cfgs[i]), p->hash[i]);
     }
     ws_diag_free(&d);
     return rc;

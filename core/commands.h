@@ -25,8 +25,9 @@ int ws_cmd_sweep(int argc, char **argv);
       "and the configure switch that controls it.\n")                                              \
     X("validate", ws_cmd_validate, "check config files without running anything",                   \
       "usage: wafersim validate [--set KEY.PATH=VALUE]... [--no-skip] FILE...\n"                    \
-      "Loads each FILE with its preset and the overrides, reports every error\n"                    \
-      "with file:line:column, and exits 2 if any file is invalid.\n")                               \
+      "Loads each FILE with its preset and the overrides (and each of its variants\n"              \
+      "and sweep points), reports every error with file:line:column, and exits 2\n"              \
+      "if any file is invalid.\n")                                                                \
     X("config", ws_cmd_config, "show the resolved config, or the reference of every key",           \
       "usage: wafersim config show [--set KEY.PATH=VALUE]... [--no-skip] [--out PATH] FILE\n"       \
       "       wafersim config keys [--out PATH]\n"                                                  \

@@ -187,6 +187,9 @@ run "$WAFERSIM" sweep -q -j 2 --out dbad bad.yaml
 expect_status 2
 expect_stderr_line_starts "bad.yaml:5:21: error: workload.bach: unknown key \"bach\""
 expect_file_absent dbad
+run "$WAFERSIM" validate bad.yaml
+expect_status 2
+expect_stderr_line_starts "bad.yaml:5:21: error: workload.bach: unknown key \"bach\""
 run "$WAFERSIM" sweep --point 000000000000 --out d1 exp.yaml
 expect_status 2
 expect_stderr_contains "no point \"000000000000\""
