@@ -154,6 +154,15 @@ expect_stderr_contains "--time: expected a Slurm time"
 expect_file_absent dt
 run "$WAFERSIM" sweep --index 16 --out ds exp.yaml
 expect_status 2
+run "$WAFERSIM" sweep --emit slurm --mem 4X --out dt exp.yaml
+expect_status 2
+expect_stderr_contains "--mem: expected a Slurm memory size"
+run "$WAFERSIM" sweep --emit slurm --partition 'a;b' --out dt exp.yaml
+expect_status 2
+expect_stderr_contains "--partition: expected a partition name"
+run "$WAFERSIM" sweep --time 1:00 --out dt exp.yaml
+expect_status 2
+expect_stderr_contains "go with --emit slurm"
 
 # ---------------------------------------------------------------- a failing point
 cat > fail.yaml <<EOF2
