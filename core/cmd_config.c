@@ -8,6 +8,7 @@
 #include "core/commands.h"
 #include "core/config.h"
 #include "core/hash.h"
+#include "core/sweep.h"
 
 int ws_cmd_validate(int argc, char **argv)
 {
@@ -25,7 +26,19 @@ int ws_cmd_validate(int argc, char **argv)
         ws_diag d;
         ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
         ws_config cfg;
-        if (ws_config_load(&cfg, o.args[i], o.sets, o.n_sets, &d) != 0) {
+        ws_sweep sweep;
+        ws_sweep_point *points = NULL;
+        size_t n_points = 0;
+        int bad = ws_config_load(&cfg, o.args[i], o.sets, o.n_sets, &d) != 0;
+        /* the variants and the sweep's points too (core/sweep.h) */
+        if (!bad && ws_sweep_load_all(&sweep, o.args[i], &cfg, o.sets, o.n_sets, &points, &n_points, NULL, &d)) {
+            ws_config_free(&cfg);
+            bad = 1;
+        } else if (!bad) {
+            ws_sweep_points_free(points, n_points);
+            ws_sweep_free(&sweep);
+        }
+        if (bad) {
             ws_diag_print(&d, stderr);
             fprintf(stderr, "%s: invalid (%zu error%s)\n", o.args[i], ws_diag_count(&d),
                     ws_diag_count(&d) == 1 ? "" : "s");

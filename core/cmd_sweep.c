@@ -1,18 +1,8 @@
 /* core/cmd_sweep.c — `wafersim sweep`: the points of an experiment's
  * `sweep:` section (core/sweep.h) listed, run in worker processes into a
- * directory (resumable), run one at a time, and merged. doc/sweep.md.
- *
- * The directory DIR:
- *   DIR/sweep.json      the manifest: one row per point in expansion order
- *                       (id, swept values, variant, repetition, seed, group,
- *                       baseline, resolved-config hash), rewritten by every
- *                       run; what --merge reads;
- *   DIR/points/ID.json  one finished point (status ok or failed, its
- *                       error, its results row), written atomically by the
- *                       worker that ran it;
- *   DIR/results.csv, DIR/results.json   the merge, in manifest order, with
- *                       speedups over the baseline variant of each group.
- */
+ * directory (resumable; layout and merge in core/sweep_merge.h), run one
+ * at a time, or emitted as a Slurm job array (core/sweep_slurm.h).
+ * doc/sweep.md, doc/cluster.md. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdint.h>
@@ -31,18 +21,15 @@
 #include "core/hash.h"
 #include "core/progress.h"
 #include "core/sweep.h"
+#include "core/sweep_merge.h"
+#include "core/sweep_slurm.h"
+#include "core/atomic_file.h"
 #include "core/table_read.h"
 #include "core/xalloc.h"
-
-#define TITLE "MoE decode sweep (GB = 1e9 B; times of decode iterations only)"
 
 /* Manifest columns: "point", the swept key paths, then these. */
 static const char *const manifest_tail[] = { "variant", "repetition", "seed", "group", "baseline", "config_hash" };
 #define N_MANIFEST_TAIL (sizeof manifest_tail / sizeof manifest_tail[0])
-/* Results columns: these, the swept key paths, "repetition", "seed", then
- * the run row (arch/run_row.h). */
-static const char *const result_head[] = { "point", "status", "error" };
-#define N_RESULT_HEAD 3
 
 typedef struct plan {
     const char *path;
@@ -64,26 +51,6 @@ static void plan_free(plan *p)
     ws_sweep_points_free(p->pts, p->n);
     ws_sweep_free(&p->sweep);
     ws_config_free(&p->base);
-}
-
-/* Adds the messages of `from` not already in `to` (every point repeats
- * the errors of the values it shares with others). */
-static void diag_merge_unique(ws_diag *to, const ws_diag *from)
-{
-    for (size_t i = 0; i < from->n_stored; i++) {
-        const ws_diag_msg *m = &from->msgs[i];
-        bool seen = false;
-        for (size_t k = 0; k < to->n_stored && !seen; k++) {
-            const ws_diag_msg *t = &to->msgs[k];
-            seen = t->line == m->line && t->column == m->column && !strcmp(t->text, m->text) &&
-                   !strcmp(t->file ? t->file : "", m->file ? m->file : "") &&
-                   !strcmp(t->key_path ? t->key_path : "", m->key_path ? m->key_path : "");
-        }
-        if (!seen) {
-            ws_pos pos = { m->file, m->line, m->column };
-            ws_diag_error(to, pos, m->key_path, "%s", m->text);
-        }
-    }
 }
 
 /* Loads the experiment, its sweep and every point's config; on bad input
@@ -108,22 +75,15 @@ static int plan_load(plan *p, const char *path, const ws_cli_opts *o)
     }
     ws_diag d;
     ws_diag_init(&d, WS_DIAG_DEFAULT_LIMIT);
-    if (ws_sweep_load(&p->sweep, path, &d) == 0 && ws_sweep_expand(&p->sweep, &p->base, &p->pts, &p->n, &d) == 0) {
-        p->cfgs = ws_xcalloc(p->n + 1, sizeof *p->cfgs);
-        p->hash = ws_xcalloc(p->n + 1, sizeof *p->hash);
-        for (size_t i = 0; i < p->n; i++) {
-            ws_diag local;
-            ws_diag_init(&local, WS_DIAG_DEFAULT_LIMIT);
-            if (ws_sweep_point_config(&p->sweep, &p->base, &p->pts[i], o->sets, o->n_sets, &p->cfgs[i], &local) == 0)
-                ws_hash64_hex(ws_config_hash(&p->cfgs[i]), p->hash[i]);
-            diag_merge_unique(&d, &local);
-            ws_diag_free(&local);
-        }
-    }
-    rc = ws_diag_count(&d) ? WS_EXIT_BAD_INPUT : 0;
-    if (rc) {
+    rc = 0;
+    if (ws_sweep_load_all(&p->sweep, path, &p->base, o->sets, o->n_sets, &p->pts, &p->n, &p->cfgs, &d) != 0) {
         ws_diag_print(&d, stderr);
-        plan_free(p);
+        ws_config_free(&p->base);
+        rc = WS_EXIT_BAD_INPUT;
+    } else {
+        p->hash = ws_xcalloc(p->n + 1, sizeof *p->hash);
+        for (size_t i = 0; i < p->n; i++)
+            ws_hash64_hex(ws_config_hash(&p->cfgs[i]), p->hash[i]);
     }
     ws_diag_free(&d);
     return rc;
@@ -156,39 +116,6 @@ static ws_table *manifest_table(const plan *p)
     return t;
 }
 
-/* The results columns for swept keys axes[0..na). */
-static const char **result_columns(const char *const *axes, size_t na, size_t *nc)
-{
-    *nc = N_RESULT_HEAD + na + 2 + ARCH_RUN_ROW_COLUMNS;
-    const char **cols = ws_xmalloc(*nc * sizeof *cols);
-    size_t c = 0;
-    for (size_t k = 0; k < N_RESULT_HEAD; k++)
-        cols[c++] = result_head[k];
-    for (size_t a = 0; a < na; a++)
-        cols[c++] = axes[a];
-    cols[c++] = "repetition";
-    cols[c++] = "seed";
-    for (size_t k = 0; k < ARCH_RUN_ROW_COLUMNS; k++)
-        cols[c++] = arch_run_row_columns[k];
-    return cols;
-}
-
-static char *point_file(const char *dir, const char *id)
-{
-    size_t n = strlen(dir) + strlen(id) + 32;
-    char *f = ws_xmalloc(n);
-    snprintf(f, n, "%s/points/%s.json", dir, id);
-    return f;
-}
-
-static char *dir_file(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *f = ws_xmalloc(n);
-    snprintf(f, n, "%s/%s", dir, name);
-    return f;
-}
-
 /* Writes point i's file: its results row (status ok with the metrics, or
  * failed with `error`). */
 static int write_point(const plan *p, size_t i, const char *dir, const arch_run_metrics *m, const char *error)
@@ -198,8 +125,8 @@ static int write_point(const plan *p, size_t i, const char *dir, const arch_run_
     const char **axes = ws_xmalloc((na + 1) * sizeof *axes);
     for (size_t a = 0; a < na; a++)
         axes[a] = p->sweep.axes[a].key;
-    const char **cols = result_columns(axes, na, &nc);
-    ws_table *t = ws_table_new(TITLE, nc, cols);
+    const char **cols = ws_sweep_result_columns(axes, na, &nc);
+    ws_table *t = ws_table_new(WS_SWEEP_TITLE, nc, cols);
     size_t r = ws_table_add_row(t), c = 0;
     ws_table_set_str(t, r, c++, pt->id);
     ws_table_set_str(t, r, c++, m ? "ok" : "failed");
@@ -219,7 +146,7 @@ static int write_point(const plan *p, size_t i, const char *dir, const arch_run_
     }
     ws_provenance prov;
     ws_cli_provenance_config(&prov, "wafersim sweep", p->path, &p->cfgs[i]);
-    char *file = point_file(dir, pt->id), err[512];
+    char *file = ws_sweep_point_path(dir, pt->id), err[512];
     int rc = ws_table_write(t, &prov, WS_FORMAT_JSON, file, err, sizeof err);
     if (rc)
         fprintf(stderr, "wafersim sweep: %s\n", err);
@@ -250,7 +177,7 @@ static int run_point(const plan *p, size_t i, const char *dir)
  * config. */
 static bool point_done(const plan *p, size_t i, const char *dir)
 {
-    char *file = point_file(dir, p->pts[i].id), err[512];
+    char *file = ws_sweep_point_path(dir, p->pts[i].id), err[512];
     ws_table_data t;
     bool done = false;
     if (access(file, F_OK) == 0 && ws_table_read_json(file, &t, err, sizeof err) == 0) {
@@ -267,7 +194,7 @@ static bool point_done(const plan *p, size_t i, const char *dir)
 
 static int make_dirs(const char *dir)
 {
-    char *points = dir_file(dir, "points");
+    char *points = ws_sweep_path(dir, "points");
     int rc = 0;
     if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || (mkdir(points, 0777) != 0 && errno != EEXIST)) {
         fprintf(stderr, "wafersim sweep: cannot create %s: %s\n", points, strerror(errno));
@@ -282,133 +209,13 @@ static int write_manifest(const plan *p, const char *dir)
     ws_table *t = manifest_table(p);
     ws_provenance prov;
     ws_cli_provenance_config(&prov, "wafersim sweep", p->path, &p->base);
-    char *file = dir_file(dir, "sweep.json"), err[512];
+    char *file = ws_sweep_path(dir, "sweep.json"), err[512];
     int rc = ws_table_write(t, &prov, WS_FORMAT_JSON, file, err, sizeof err);
     if (rc)
         fprintf(stderr, "wafersim sweep: %s\n", err);
     free(file);
     ws_table_free(t);
     return rc ? WS_EXIT_RUNTIME : 0;
-}
-
-/* ------------------------------------------------------------ merge */
-
-static const char *cell_str(const ws_table_data *t, size_t row, const char *col)
-{
-    ssize_t c = ws_table_data_column(t, col);
-    const ws_cell *v = c >= 0 ? ws_table_data_cell(t, row, (size_t)c) : NULL;
-    return v && v->kind == WS_CELL_STR ? v->s : NULL;
-}
-
-static int64_t cell_int(const ws_table_data *t, size_t row, const char *col)
-{
-    ssize_t c = ws_table_data_column(t, col);
-    const ws_cell *v = c >= 0 ? ws_table_data_cell(t, row, (size_t)c) : NULL;
-    return v && v->kind == WS_CELL_INT ? v->i : -1;
-}
-
-static int merge(const char *dir, bool quiet)
-{
-    char *mfile = dir_file(dir, "sweep.json"), err[512];
-    ws_table_data man;
-    if (ws_table_read_json(mfile, &man, err, sizeof err) != 0) {
-        fprintf(stderr, "wafersim sweep: %s (is %s a sweep directory?)\n", err, dir);
-        free(mfile);
-        return WS_EXIT_BAD_INPUT;
-    }
-    free(mfile);
-    ssize_t vcol = ws_table_data_column(&man, "variant");
-    if (vcol < 1 || ws_table_data_column(&man, "point") != 0 || ws_table_data_column(&man, "config_hash") < 0) {
-        fprintf(stderr, "wafersim sweep: %s/sweep.json: not a sweep manifest\n", dir);
-        ws_table_data_free(&man);
-        return WS_EXIT_BAD_INPUT;
-    }
-    size_t na = (size_t)vcol - 1, nc;
-    const char **cols = result_columns((const char *const *)man.columns + 1, na, &nc);
-    ws_table *t = ws_table_new(TITLE, nc, cols);
-    size_t thr_col = N_RESULT_HEAD + na + 2 + ARCH_RUN_ROW_THROUGHPUT, sp_col = N_RESULT_HEAD + na + 2 + ARCH_RUN_ROW_SPEEDUP;
-    double *thr = ws_xcalloc(man.n_rows + 1, sizeof *thr);
-    bool *ok = ws_xcalloc(man.n_rows + 1, sizeof *ok);
-    size_t n_ok = 0, n_failed = 0, n_missing = 0;
-    for (size_t i = 0; i < man.n_rows; i++) {
-        size_t r = ws_table_add_row(t);
-        const char *id = cell_str(&man, i, "point"), *hash = cell_str(&man, i, "config_hash");
-        ws_table_set_str(t, r, 0, id ? id : "");
-        for (size_t a = 0; a < na; a++)
-            ws_table_set_cell(t, r, N_RESULT_HEAD + a, ws_table_data_cell(&man, i, 1 + a));
-        ws_table_set_int(t, r, N_RESULT_HEAD + na, cell_int(&man, i, "repetition"));
-        ws_table_set_int(t, r, N_RESULT_HEAD + na + 1, cell_int(&man, i, "seed"));
-        ws_table_set_str(t, r, N_RESULT_HEAD + na + 2, cell_str(&man, i, "variant") ? cell_str(&man, i, "variant") : "");
-        ws_table_data pt;
-        char *file = point_file(dir, id ? id : "?");
-        bool have = access(file, F_OK) == 0 && ws_table_read_json(file, &pt, err, sizeof err) == 0;
-        free(file);
-        const char *ph = have ? ws_table_data_prov(&pt, "config_hash") : NULL;
-        if (!have || pt.n_rows != 1 || !ph || !hash || strcmp(ph, hash)) {
-            ws_table_set_str(t, r, 1, "missing");
-            n_missing++;
-        } else {
-            for (size_t c = 1; c < nc; c++) {
-                ssize_t pc = ws_table_data_column(&pt, cols[c]);
-                if (pc >= 0 && c != sp_col)
-                    ws_table_set_cell(t, r, c, ws_table_data_cell(&pt, 0, (size_t)pc));
-            }
-            const char *st = cell_str(&pt, 0, "status");
-            ok[i] = st && !strcmp(st, "ok");
-            ssize_t tc = ws_table_data_column(&pt, cols[thr_col]);
-            const ws_cell *tv = tc >= 0 ? ws_table_data_cell(&pt, 0, (size_t)tc) : NULL;
-            thr[i] = tv && tv->kind == WS_CELL_DOUBLE ? tv->d : tv && tv->kind == WS_CELL_INT ? (double)tv->i : 0;
-            n_ok += ok[i];
-            n_failed += !ok[i];
-        }
-        if (have)
-            ws_table_data_free(&pt);
-    }
-    /* speedups over the baseline variant of each group (groups are
-     * numbered 0 .. points-1) */
-    size_t *base_of = ws_xmalloc((man.n_rows + 1) * sizeof *base_of);
-    for (size_t i = 0; i < man.n_rows; i++)
-        base_of[i] = SIZE_MAX;
-    for (size_t b = 0; b < man.n_rows; b++) {
-        const char *isb = cell_str(&man, b, "baseline");
-        int64_t g = cell_int(&man, b, "group");
-        if (isb && !strcmp(isb, "yes") && g >= 0 && (size_t)g < man.n_rows)
-            base_of[g] = b;
-    }
-    for (size_t i = 0; i < man.n_rows; i++) {
-        int64_t g = cell_int(&man, i, "group");
-        size_t b = g >= 0 && (size_t)g < man.n_rows ? base_of[g] : SIZE_MAX;
-        if (ok[i] && b != SIZE_MAX && ok[b])
-            ws_table_set_double(t, i, sp_col, thr[b] > 0 ? thr[i] / thr[b] : 0);
-    }
-    free(base_of);
-    ws_provenance prov;
-    ws_provenance_init(&prov, "wafersim sweep");
-    prov.config_path = ws_table_data_prov(&man, "config");
-    const char *mh = ws_table_data_prov(&man, "config_hash"), *ms = ws_table_data_prov(&man, "seed");
-    snprintf(prov.config_hash, sizeof prov.config_hash, "%s", mh ? mh : "");
-    prov.has_seed = ms != NULL;
-    prov.seed = ms ? strtoull(ms, NULL, 10) : 0;
-    char *csv = dir_file(dir, "results.csv"), *json = dir_file(dir, "results.json");
-    int rc = 0;
-    if (ws_table_write(t, &prov, WS_FORMAT_CSV, csv, err, sizeof err) != 0 ||
-        ws_table_write(t, &prov, WS_FORMAT_JSON, json, err, sizeof err) != 0) {
-        fprintf(stderr, "wafersim sweep: %s\n", err);
-        rc = WS_EXIT_RUNTIME;
-    }
-    if (!quiet || n_failed || n_missing)
-        fprintf(stderr, "wafersim sweep: %zu points: %zu ok, %zu failed, %zu missing; merged into %s and %s\n",
-                man.n_rows, n_ok, n_failed, n_missing, csv, json);
-    if (!rc && (n_failed || n_missing))
-        rc = WS_EXIT_RUNTIME;
-    free(csv);
-    free(json);
-    free(thr);
-    free(ok);
-    ws_table_free(t);
-    free(cols);
-    ws_table_data_free(&man);
-    return rc;
 }
 
 /* ------------------------------------------------------------ running */
@@ -423,7 +230,7 @@ static void record_lost_worker(const plan *p, size_t i, const char *dir, int sta
 {
     if (WIFEXITED(status) && point_done(p, i, dir))
         return;
-    char *file = point_file(dir, p->pts[i].id);
+    char *file = ws_sweep_point_path(dir, p->pts[i].id);
     bool written = access(file, F_OK) == 0;
     free(file);
     if (WIFEXITED(status) && written)
@@ -495,12 +302,32 @@ static int run_all(const plan *p, const char *dir, long jobs, bool quiet)
     ws_progress_end(&pr);
     free(w);
     free(todo);
-    int mrc = merge(dir, quiet);
+    int mrc = ws_sweep_merge(dir, quiet);
     return rc ? rc : mrc;
 }
 
-static int run_one(const plan *p, const char *dir, const char *id, bool quiet)
+/* Parses a non-negative integer option; -1 when malformed. */
+static long long parse_count(const char *opt, const char *text, long long min, long long max)
 {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max) {
+        fprintf(stderr, "wafersim sweep: %s: expected an integer from %lld to %lld, found \"%s\"\n", opt, min, max,
+                text);
+        return -1;
+    }
+    return v;
+}
+
+static int run_one(const plan *p, const char *dir, const char *id, const char *index, bool quiet)
+{
+    if (index) {
+        long long k = parse_count("--index", index, 0, p->n ? (long long)p->n - 1 : 0);
+        if (k < 0 || p->n == 0)
+            return WS_EXIT_BAD_INPUT;
+        id = p->pts[k].id;
+    }
     for (size_t i = 0; i < p->n; i++)
         if (!strcmp(p->pts[i].id, id)) {
             if (point_done(p, i, dir)) {
@@ -515,17 +342,78 @@ static int run_one(const plan *p, const char *dir, const char *id, bool quiet)
     return WS_EXIT_BAD_INPUT;
 }
 
+typedef struct emit_opts {
+    const char *chunk, *partition, *time, *mem;
+} emit_opts;
+
+/* Writes DIR/sweep.slurm (core/sweep_slurm.h). */
+static int emit_slurm(const plan *p, const ws_cli_opts *o, const emit_opts *e)
+{
+    long long chunk = e->chunk ? parse_count("--chunk", e->chunk, 1, 1000000) : 1;
+    if (chunk < 0)
+        return WS_EXIT_BAD_INPUT;
+    char exe[4096], cwd[4096], err[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "wafersim sweep: --emit slurm: cannot find the program's path or the working directory\n");
+        return WS_EXIT_RUNTIME;
+    }
+    exe[n] = '\0';
+    ws_sweep_slurm sl = { .wafersim = exe, .workdir = cwd, .experiment = p->path, .dir = o->out,
+                          .sets = o->sets, .n_sets = o->n_sets, .n_points = p->n, .chunk = (size_t)chunk,
+                          .partition = e->partition, .time = e->time, .mem = e->mem };
+    if (ws_sweep_slurm_check(&sl, err, sizeof err) != 0) {
+        fprintf(stderr, "wafersim sweep: %s\n", err);
+        return WS_EXIT_BAD_INPUT;
+    }
+    int rc = make_dirs(o->out);
+    char *logs = ws_sweep_path(o->out, "slurm");
+    if (!rc && mkdir(logs, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "wafersim sweep: cannot create %s: %s\n", logs, strerror(errno));
+        rc = WS_EXIT_RUNTIME;
+    }
+    free(logs);
+    if (!rc)
+        rc = write_manifest(p, o->out);
+    if (rc)
+        return rc;
+    char *script = ws_sweep_path(o->out, "sweep.slurm");
+    ws_atomic_file *f = ws_atomic_open(script, err, sizeof err);
+    if (f) {
+        ws_sweep_slurm_write(&sl, f->fp);
+        if (ws_atomic_commit(f, err, sizeof err) != 0)
+            f = NULL;
+    }
+    if (!f) {
+        fprintf(stderr, "wafersim sweep: %s\n", err);
+        rc = WS_EXIT_RUNTIME;
+    } else {
+        chmod(script, 0755);
+        printf("%s: %zu points in %zu array tasks; submit with: sbatch %s\n", script, p->n,
+               (p->n + (size_t)chunk - 1) / (size_t)chunk, script);
+    }
+    free(script);
+    return rc;
+}
+
 int ws_cmd_sweep(int argc, char **argv)
 {
     const ws_command *cmd = ws_command_find("sweep");
     ws_cli_opts o;
     bool list = false;
-    const char *jobs_text = NULL, *point = NULL, *merge_dir = NULL;
+    const char *jobs_text = NULL, *point = NULL, *index = NULL, *merge_dir = NULL, *emit = NULL;
+    emit_opts e = { 0 };
     const ws_cli_extra extra[] = {
         { .name = "list", .flag = &list },
         { .name = "jobs", .value = &jobs_text, .short_name = 'j' },
         { .name = "point", .value = &point },
+        { .name = "index", .value = &index },
         { .name = "merge", .value = &merge_dir },
+        { .name = "emit", .value = &emit },
+        { .name = "chunk", .value = &e.chunk },
+        { .name = "partition", .value = &e.partition },
+        { .name = "time", .value = &e.time },
+        { .name = "mem", .value = &e.mem },
     };
     int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra,
                              sizeof extra / sizeof extra[0], &o);
@@ -544,17 +432,33 @@ int ws_cmd_sweep(int argc, char **argv)
         }
     }
     if (merge_dir) {
-        if (o.n_args || list || point || jobs_text || o.n_sets) {
+        if (o.n_args || list || point || index || emit || jobs_text || o.n_sets) {
             fprintf(stderr, "wafersim sweep: --merge DIR takes no experiment file and no other option\n");
             ws_cli_opts_free(&o);
             return WS_EXIT_BAD_INPUT;
         }
         bool quiet = o.quiet;
         ws_cli_opts_free(&o);
-        return merge(merge_dir, quiet);
+        return ws_sweep_merge(merge_dir, quiet);
     }
     if (o.n_args != 1) {
         fprintf(stderr, "wafersim sweep: expected exactly one experiment file, found %zu\n", o.n_args);
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
+    if (emit && strcmp(emit, "slurm")) {
+        fprintf(stderr, "wafersim sweep: --emit: expected \"slurm\", found \"%s\"\n", emit);
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
+    if (!emit && (e.chunk || e.partition || e.time || e.mem)) {
+        fprintf(stderr, "wafersim sweep: --chunk, --partition, --time and --mem go with --emit slurm\n");
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
+    if ((point && index) || ((point || index) && (list || emit)) || (list && emit) ||
+        (jobs_text && (point || index || list || emit))) {
+        fprintf(stderr, "wafersim sweep: --list, --emit, --point/--index and -j do not go together\n");
         ws_cli_opts_free(&o);
         return WS_EXIT_BAD_INPUT;
     }
@@ -579,12 +483,14 @@ int ws_cmd_sweep(int argc, char **argv)
             rc = WS_EXIT_RUNTIME;
         }
         ws_table_free(t);
+    } else if (emit) {
+        rc = emit_slurm(&p, &o, &e);
     } else {
         rc = make_dirs(o.out);
         if (!rc)
             rc = write_manifest(&p, o.out);
         if (!rc)
-            rc = point ? run_one(&p, o.out, point, o.quiet) : run_all(&p, o.out, jobs, o.quiet);
+            rc = point || index ? run_one(&p, o.out, point, index, o.quiet) : run_all(&p, o.out, jobs, o.quiet);
     }
     plan_free(&p);
     ws_cli_opts_free(&o);

@@ -25,8 +25,9 @@ int ws_cmd_sweep(int argc, char **argv);
       "and the configure switch that controls it.\n")                                              \
     X("validate", ws_cmd_validate, "check config files without running anything",                   \
       "usage: wafersim validate [--set KEY.PATH=VALUE]... [--no-skip] FILE...\n"                    \
-      "Loads each FILE with its preset and the overrides, reports every error\n"                    \
-      "with file:line:column, and exits 2 if any file is invalid.\n")                               \
+      "Loads each FILE with its preset and the overrides (and each of its variants\n"              \
+      "and sweep points), reports every error with file:line:column, and exits 2\n"              \
+      "if any file is invalid.\n")                                                                \
     X("config", ws_cmd_config, "show the resolved config, or the reference of every key",           \
       "usage: wafersim config show [--set KEY.PATH=VALUE]... [--no-skip] [--out PATH] FILE\n"       \
       "       wafersim config keys [--out PATH]\n"                                                  \
@@ -98,14 +99,18 @@ int ws_cmd_sweep(int argc, char **argv);
     X("sweep", ws_cmd_sweep, "run the points of an experiment's sweep in worker processes, resumably", \
       "usage: wafersim sweep --list [--set KEY.PATH=VALUE]... [--format table|csv|json] [--out PATH] EXP.yaml\n" \
       "       wafersim sweep [--set ...]... [-j N] [-q] --out DIR EXP.yaml\n"                     \
-      "       wafersim sweep [--set ...]... --point ID [-q] --out DIR EXP.yaml\n"                  \
+      "       wafersim sweep [--set ...]... --point ID|--index I [-q] --out DIR EXP.yaml\n"       \
+      "       wafersim sweep [--set ...]... --emit slurm [--chunk K] [--partition P] [--time T]\n" \
+      "                      [--mem M] --out DIR EXP.yaml\n"                                     \
       "       wafersim sweep --merge DIR [-q]\n"                                                    \
       "--list: the points of EXP's sweep: section (grid, zip, seeds) and variants,\n"             \
       "  with their stable ids. Running: each point in its own worker process (-j N\n"           \
       "  at once), written atomically to DIR/points/ID.json; points already done with\n"        \
       "  the same resolved config are skipped (resumable); then the merge. --point ID:\n"       \
-      "  run one point only (cluster arrays). --merge DIR: merge the finished points\n"         \
+      "  run one point only (--index I: the I-th, from 0). --emit slurm: write\n"              \
+      "  DIR/sweep.slurm, a job array of K points per task. --merge DIR: merge the points\n"   \
       "  into DIR/results.csv and DIR/results.json, with speedups over the baseline\n"          \
-      "  variant. Exit 1 when a point failed or is missing. See doc/sweep.md.\n")
+      "  variant. Exit 1 when a point failed or is missing. See doc/sweep.md,\n"               \
+      "  doc/cluster.md.\n")
 
 #endif

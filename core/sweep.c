@@ -368,3 +368,61 @@ int ws_sweep_point_config(const ws_sweep *s, const ws_config *base, const ws_swe
     cfg->baseline = ws_xstrdup("");
     return 0;
 }
+
+/* Adds the messages of `from` not already in `to`. */
+static void diag_merge_unique(ws_diag *to, const ws_diag *from)
+{
+    for (size_t i = 0; i < from->n_stored; i++) {
+        const ws_diag_msg *m = &from->msgs[i];
+        bool seen = false;
+        for (size_t k = 0; k < to->n_stored && !seen; k++) {
+            const ws_diag_msg *t = &to->msgs[k];
+            seen = t->line == m->line && t->column == m->column && !strcmp(t->text, m->text) &&
+                   !strcmp(t->file ? t->file : "", m->file ? m->file : "") &&
+                   !strcmp(t->key_path ? t->key_path : "", m->key_path ? m->key_path : "");
+        }
+        if (!seen) {
+            ws_pos pos = { m->file, m->line, m->column };
+            ws_diag_error(to, pos, m->key_path, "%s", m->text);
+        }
+    }
+}
+
+int ws_sweep_load_all(ws_sweep *s, const char *path, const ws_config *base, const char *const *sets,
+                      size_t n_sets, ws_sweep_point **points, size_t *n, ws_config **cfgs, ws_diag *d)
+{
+    size_t errors_before = ws_diag_count(d);
+    if (ws_sweep_load(s, path, d) != 0)
+        return -1;
+    if (ws_sweep_expand(s, base, points, n, d) != 0) {
+        ws_sweep_free(s);
+        return -1;
+    }
+    ws_config *all = cfgs ? ws_xcalloc(*n + 1, sizeof *all) : NULL;
+    for (size_t i = 0; i < *n; i++) {
+        ws_diag local;
+        ws_diag_init(&local, WS_DIAG_DEFAULT_LIMIT);
+        ws_config c;
+        if (ws_sweep_point_config(s, base, &(*points)[i], sets, n_sets, &c, &local) == 0) {
+            if (all)
+                all[i] = c;
+            else
+                ws_config_free(&c);
+        }
+        diag_merge_unique(d, &local);
+        ws_diag_free(&local);
+    }
+    if (ws_diag_count(d) > errors_before) {
+        for (size_t i = 0; all && i < *n; i++)
+            ws_config_free(&all[i]);
+        free(all);
+        ws_sweep_points_free(*points, *n);
+        *points = NULL;
+        *n = 0;
+        ws_sweep_free(s);
+        return -1;
+    }
+    if (cfgs)
+        *cfgs = all;
+    return 0;
+}

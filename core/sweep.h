@@ -99,6 +99,14 @@ const char *ws_sweep_variant_name(const ws_config *base, const ws_sweep_point *p
 int ws_sweep_point_config(const ws_sweep *s, const ws_config *base, const ws_sweep_point *p,
                           const char *const *sets, size_t n_sets, ws_config *cfg, ws_diag *d);
 
+/* Everything above at once: loads the sweep of base's file `path` into s,
+ * expands it into *points / *n, and loads every point's config into
+ * (*cfgs)[i] (cfgs NULL: only checked, as `wafersim validate` does), each
+ * error reported once although points share values. Returns 0, or -1 with
+ * the errors in d and nothing to free. */
+int ws_sweep_load_all(ws_sweep *s, const char *path, const ws_config *base, const char *const *sets,
+                      size_t n_sets, ws_sweep_point **points, size_t *n, ws_config **cfgs, ws_diag *d);
+
 /* Writes n as one line of YAML flow text ("1 TB/s", "[1, 2]", "{x: 4, y: 4}"). */
 char *ws_sweep_value_text(const ws_ynode *n);
 

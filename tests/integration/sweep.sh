@@ -9,6 +9,8 @@
 #     every point alone (--point) and merging (--merge);
 #   - a rerun skips the finished points; a SIGKILL of the whole sweep loses
 #     no finished point and the rerun completes it to the same results;
+#   - --emit slurm: the job-array script, run by hand task by task, then
+#     --merge, equals the sweep;
 #   - a failing point records its error, the others complete, exit 1;
 #   - bad key paths in the sweep are bad input (file:line:column, exit 2)
 #     and nothing is created.
@@ -132,6 +134,36 @@ expect_stderr_contains "40 points, $done_before already done"
 expect_same_file ref/results.csv killed/results.csv
 expect_same_file ref/results.json killed/results.json
 
+# ---------------------------------------------------------------- Slurm job array
+# the script run by hand, one array task after the other, then merged
+run "$WAFERSIM" sweep --emit slurm --chunk 5 --partition debug --time 0:10:00 --mem 1G --out ds exp.yaml
+expect_status 0
+expect_stdout_contains "16 points in 4 array tasks"
+expect_eq "array of ceil(16 / 5) tasks" 1 "$(grep -c '^#SBATCH --array=0-3$' ds/sweep.slurm)"
+expect_eq "partition, time, memory" 3 "$(grep -c '^#SBATCH --\(partition=debug\|time=0:10:00\|mem=1G\)$' ds/sweep.slurm)"
+for t in 0 1 2 3; do
+    SLURM_ARRAY_TASK_ID=$t sh ds/sweep.slurm || fail "array task $t"
+done
+expect_eq "16 point files from 4 tasks" 16 "$(ls ds/points | grep -c '\.json$')"
+run "$WAFERSIM" sweep -q --merge ds
+expect_status 0
+expect_same_file d2/results.csv ds/results.csv
+run "$WAFERSIM" sweep --emit slurm --time 1h --out dt exp.yaml
+expect_status 2
+expect_stderr_contains "--time: expected a Slurm time"
+expect_file_absent dt
+run "$WAFERSIM" sweep --index 16 --out ds exp.yaml
+expect_status 2
+run "$WAFERSIM" sweep --emit slurm --mem 4X --out dt exp.yaml
+expect_status 2
+expect_stderr_contains "--mem: expected a Slurm memory size"
+run "$WAFERSIM" sweep --emit slurm --partition 'a;b' --out dt exp.yaml
+expect_status 2
+expect_stderr_contains "--partition: expected a partition name"
+run "$WAFERSIM" sweep --time 1:00 --out dt exp.yaml
+expect_status 2
+expect_stderr_contains "go with --emit slurm"
+
 # ---------------------------------------------------------------- a failing point
 cat > fail.yaml <<EOF2
 preset: dojo
@@ -164,6 +196,9 @@ run "$WAFERSIM" sweep -q -j 2 --out dbad bad.yaml
 expect_status 2
 expect_stderr_line_starts "bad.yaml:5:21: error: workload.bach: unknown key \"bach\""
 expect_file_absent dbad
+run "$WAFERSIM" validate bad.yaml
+expect_status 2
+expect_stderr_line_starts "bad.yaml:5:21: error: workload.bach: unknown key \"bach\""
 run "$WAFERSIM" sweep --point 000000000000 --out d1 exp.yaml
 expect_status 2
 expect_stderr_contains "no point \"000000000000\""
@@ -172,4 +207,7 @@ expect_status 2
 run "$WAFERSIM" sweep exp.yaml
 expect_status 2
 expect_stderr_contains "--out DIR"
+run "$WAFERSIM" sweep --point 000000000000 --index 0 --out d1 exp.yaml
+expect_status 2
+expect_stderr_contains "do not go together"
 finish
