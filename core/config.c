@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arch/hwopt.h"
@@ -230,10 +231,33 @@ static const ws_cfield config_fields[] = {
       .doc = "the variant speedups are normalised to (\"\" = the first)" },
 };
 
+/* Variant names are unique (the baseline and the results name them) and
+ * the baseline, if written, is one of them. */
+static void variants_check(const ws_config *cfg, const ws_ccheck *c)
+{
+    const ws_variant_config *v = cfg->variants.items;
+    for (size_t i = 0; i < cfg->variants.n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(v[i].name, v[j].name)) {
+                ws_ccheck_error(c, "variants", "variants %zu and %zu are both named \"%s\"; names must "
+                                "be unique", j, i, v[i].name);
+                return;
+            }
+    if (!cfg->baseline || !*cfg->baseline)
+        return;
+    for (size_t i = 0; i < cfg->variants.n; i++)
+        if (!strcmp(v[i].name, cfg->baseline))
+            return;
+    ws_ccheck_error(c, "baseline", "no variant named \"%s\"%s", cfg->baseline,
+                    cfg->variants.n ? "" : " (the experiment has no variants)");
+}
+
 static void config_check(void *obj, const ws_ccheck *c)
 {
+    variants_check(obj, c);
     if (ws_diag_count(c->diag) == 0)   /* no cascades from values already reported */
         noc_config_cross_check(obj, c);
+
 }
 const ws_cschema ws_config_schema = { "config", sizeof(ws_config), config_fields,
                                       sizeof config_fields / sizeof config_fields[0], config_check };
@@ -283,6 +307,13 @@ static int apply_preset(ws_ynode **tree, const char *path, ws_diag *d)
         return -1;
     }
     char *ppath = preset_path(pn->text, path);
+    struct stat st;
+    if (stat(ppath, &st) == 0 && S_ISDIR(st.st_mode)) {
+        ws_diag_error(d, ws_ynode_pos(pn), "preset", "\"%s\" is a directory (%s), not a preset file",
+                      pn->text, ppath);
+        free(ppath);
+        return -1;
+    }
     if (access(ppath, R_OK) != 0) {
         ws_diag_error(d, ws_ynode_pos(pn), "preset",
                       "no hardware preset \"%s\" (looked for %s); shipped presets: dojo, tsmc-sow, "
@@ -379,12 +410,11 @@ static double resolved_clock(const ws_ynode *tree)
     return DEFAULT_CLOCK_HZ;
 }
 
-int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
-                   size_t n_overrides, ws_diag *d)
+/* Steps 1-3 of the contract on a parsed file (`tree`, freed here, may be
+ * NULL after a parse error already reported). */
+static int load_tree(ws_config *cfg, ws_ynode *tree, const char *path, const char *const *overrides,
+                     size_t n_overrides, ws_diag *d, size_t errors_before)
 {
-    memset(cfg, 0, sizeof *cfg);
-    size_t errors_before = ws_diag_count(d);
-    ws_ynode *tree = ws_yaml_load_file(path, d);
     if (!tree)
         return -1;
     if (tree->kind != WS_YMAPPING) {
@@ -410,6 +440,23 @@ int ws_config_load(ws_config *cfg, const char *path, const char *const *override
         cfg->preset = NULL;
     }
     return 0;
+}
+
+int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
+                   size_t n_overrides, ws_diag *d)
+{
+    memset(cfg, 0, sizeof *cfg);
+    size_t errors_before = ws_diag_count(d);
+    return load_tree(cfg, ws_yaml_load_file(path, d), path, overrides, n_overrides, d, errors_before);
+}
+
+int ws_config_load_buffer(ws_config *cfg, const char *text, size_t len, const char *name,
+                          const char *const *overrides, size_t n_overrides, ws_diag *d)
+{
+    memset(cfg, 0, sizeof *cfg);
+    size_t errors_before = ws_diag_count(d);
+    return load_tree(cfg, ws_yaml_load_buffer(text, len, name, 0, d), name, overrides, n_overrides, d,
+                     errors_before);
 }
 
 void ws_config_free(ws_config *cfg)

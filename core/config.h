@@ -27,6 +27,11 @@
  *   only 0 s is 0 ticks), and ws_config_bytes_per_tick() a bandwidth to
  *   bytes per tick.
  *
+ *   ws_config_load_buffer() is the same for `len` bytes of YAML held in
+ *   memory (the fuzzing harness fuzz/fuzz_config.c); `name` stands for the
+ *   file in positions and a relative preset path is taken from the current
+ *   directory.
+ *
  *   ws_config_write() prints the fully resolved config as YAML with units
  *   normalised (`wafersim config show`); ws_config_hash() is the FNV-1a hash
  *   of exactly that text (preset name and description included), so two
@@ -248,6 +253,8 @@ extern const ws_cschema ws_config_schema;
 
 int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
                    size_t n_overrides, ws_diag *d);
+int ws_config_load_buffer(ws_config *cfg, const char *text, size_t len, const char *name,
+                          const char *const *overrides, size_t n_overrides, ws_diag *d);
 void ws_config_free(ws_config *cfg);
 
 void ws_config_write(const ws_config *cfg, FILE *out);
