@@ -43,6 +43,8 @@ static const ws_cfield sim_fields[] = {
       .doc = "stop with exit status 3 when work is outstanding and nothing moved for this long" },
     { .key = "activity_skipping", .type = WS_CT_BOOL, .offset = FIELD(ws_sim_config, activity_skipping),
       .def = "true", .doc = "jump over ticks where no component is due (results are identical either way)" },
+    { .key = "limits", .type = WS_CT_SECTION, .offset = FIELD(ws_sim_config, limits), .sub = &ws_limits_schema,
+      .doc = "resource limits: configs needing more are refused up front (doc/robustness.md)" },
 };
 static const ws_cschema sim_schema = { "sim", sizeof(ws_sim_config), sim_fields,
                                        sizeof sim_fields / sizeof sim_fields[0], NULL };
@@ -257,7 +259,8 @@ static void config_check(void *obj, const ws_ccheck *c)
     variants_check(obj, c);
     if (ws_diag_count(c->diag) == 0)   /* no cascades from values already reported */
         noc_config_cross_check(obj, c);
-
+    if (ws_diag_count(c->diag) == 0)
+        ws_limits_check(obj, c);
 }
 const ws_cschema ws_config_schema = { "config", sizeof(ws_config), config_fields,
                                       sizeof config_fields / sizeof config_fields[0], config_check };

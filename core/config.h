@@ -53,6 +53,7 @@
 #include "arch/options/migration.h"
 #include "core/config_schema.h"
 #include "core/diag.h"
+#include "core/limits.h"
 #include "noc/pattern_list.h"
 #include "noc/routing_list.h"
 
@@ -61,6 +62,7 @@ typedef struct ws_sim_config {
     int64_t seed;             /* master seed of every random stream */
     double watchdog_s;        /* no-progress window */
     bool activity_skipping;   /* jump over idle ticks (results identical) */
+    ws_limits_config limits;  /* resource limits (core/limits.h) */
 } ws_sim_config;
 
 typedef struct ws_grid_config {
