@@ -45,6 +45,9 @@ static const ws_cfield sim_fields[] = {
       .def = "true", .doc = "jump over ticks where no component is due (results are identical either way)" },
     { .key = "limits", .type = WS_CT_SECTION, .offset = FIELD(ws_sim_config, limits), .sub = &ws_limits_schema,
       .doc = "resource limits: configs needing more are refused up front (doc/robustness.md)" },
+    { .key = "test_drop_message", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, test_drop_message),
+      .def = "0", .min = 0, .max = 1e15,
+      .doc = "TEST ONLY: the D2D controllers lose the Nth network message (0 = none), to test the watchdog" },
 };
 static const ws_cschema sim_schema = { "sim", sizeof(ws_sim_config), sim_fields,
                                        sizeof sim_fields / sizeof sim_fields[0], NULL };

@@ -63,6 +63,7 @@ typedef struct ws_sim_config {
     double watchdog_s;        /* no-progress window */
     bool activity_skipping;   /* jump over idle ticks (results identical) */
     ws_limits_config limits;  /* resource limits (core/limits.h) */
+    int64_t test_drop_message;  /* TEST ONLY: D2D loses the Nth message (arch/d2d.h) */
 } ws_sim_config;
 
 typedef struct ws_grid_config {
