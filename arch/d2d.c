@@ -52,6 +52,7 @@ typedef struct transfer {
     bool write;                /* a posted write into the requester's HBM (arch_d2d_write) */
     uint32_t n_chunks, delivered;
     int32_t next_free;
+    bool live;                 /* not on the free list (for stall reports) */
 } transfer_rec;
 
 typedef struct waiting_chunk {
@@ -71,6 +72,7 @@ struct arch_d2d {
     size_t id;
     noc_network *net;
     int kx, ky, tiles;
+    uint64_t drop_nth, delivered;   /* TEST ONLY: sim.test_drop_message */
     tile_side *tile;
     uint64_t chunk_bytes, request_bytes;
     ws_tick llc_hit, llc_miss;
@@ -144,6 +146,7 @@ static uint32_t transfer_new(arch_d2d *d, const arch_d2d_read_req *req)
     t->delivered = 0;
     t->write = false;
     t->next_free = -1;
+    t->live = true;
     d->live_transfers++;
     return i;
 }
@@ -151,6 +154,7 @@ static uint32_t transfer_new(arch_d2d *d, const arch_d2d_read_req *req)
 static void transfer_release(arch_d2d *d, uint32_t i)
 {
     d->transfers[i].next_free = d->free_transfer;
+    d->transfers[i].live = false;
     d->free_transfer = (int32_t)i;
     d->live_transfers--;
 }
@@ -353,6 +357,19 @@ static void d2d_describe(const void *self, FILE *out)
     const arch_d2d *d = self;
     fprintf(out, "%llu reads in flight, %llu chunks waiting for HBM, %zu events scheduled",
             (unsigned long long)d->live_transfers, (unsigned long long)d->waiting_chunks, d->cal.n);
+    size_t shown = 0;
+    for (size_t i = 0; i < d->n_transfers && shown < 4; i++) {
+        const transfer_rec *t = &d->transfers[i];
+        if (!t->live)
+            continue;
+        fprintf(out, "%s tile %d waits for object %llu (%llu B) from tile %d%s: %u of %u chunks delivered",
+                shown ? ";" : ":", t->req.requester, (unsigned long long)t->req.object,
+                (unsigned long long)t->req.bytes, t->server, t->remote ? " over the network" : "",
+                t->delivered, t->n_chunks);
+        shown++;
+    }
+    if (d->live_transfers > shown)
+        fprintf(out, "; ...");
 }
 
 static const ws_component_ops d2d_ops = {
@@ -363,6 +380,8 @@ static const ws_component_ops d2d_ops = {
 static void on_network_delivery(void *owner, ws_tick at, int src, int dst, uint64_t bytes, void *cookie)
 {
     arch_d2d *d = owner;
+    if (d->drop_nth && ++d->delivered == d->drop_nth)
+        return;   /* TEST ONLY: this message is lost; its read never completes */
     bool data;
     uint32_t ti, chunk;
     unpack_cookie(cookie, &data, &ti, &chunk);
@@ -394,6 +413,7 @@ arch_d2d *arch_d2d_new(ws_engine *e, noc_network *net, const ws_config *cfg, arc
     d->free_transfer = -1;
     d->chunk_bytes = (uint64_t)cfg->hw.read_chunk_bytes;
     d->request_bytes = (uint64_t)cfg->hw.remote_request_bytes;
+    d->drop_nth = (uint64_t)cfg->sim.test_drop_message;
     const ws_llc_config *l = &cfg->hw.tile.llc;
     d->llc_hit = ws_config_ticks(cfg, l->hit_latency_s);
     d->llc_miss = ws_config_ticks(cfg, l->miss_penalty_s);

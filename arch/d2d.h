@@ -45,6 +45,12 @@
  *   observe(ctx, at, requester, holder, object, bytes) sees every remote
  *   chunk as it is delivered. Both optional.
  *
+ *   TEST ONLY: with sim.test_drop_message = N > 0 the controllers ignore
+ *   the Nth network message delivered to them (counting requests and data
+ *   alike), as if the network had lost it: the read it belongs to never
+ *   completes, so the watchdog's handling of a tile waiting forever can be
+ *   tested (tests/integration/watchdog.sh).
+ *
  *   Statistics (arch_d2d_stats): reads local and remote, request messages,
  *   bytes read locally and remotely, HBM bytes per kind (via the HBMs),
  *   LLC hits and misses, hops of request legs and of data legs (Manhattan

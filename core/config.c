@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arch/energy.h"
@@ -43,6 +44,11 @@ static const ws_cfield sim_fields[] = {
       .doc = "stop with exit status 3 when work is outstanding and nothing moved for this long" },
     { .key = "activity_skipping", .type = WS_CT_BOOL, .offset = FIELD(ws_sim_config, activity_skipping),
       .def = "true", .doc = "jump over ticks where no component is due (results are identical either way)" },
+    { .key = "limits", .type = WS_CT_SECTION, .offset = FIELD(ws_sim_config, limits), .sub = &ws_limits_schema,
+      .doc = "resource limits: configs needing more are refused up front (doc/robustness.md)" },
+    { .key = "test_drop_message", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, test_drop_message),
+      .def = "0", .min = 0, .max = 1e15,
+      .doc = "TEST ONLY: the D2D controllers lose the Nth network message (0 = none), to test the watchdog" },
 };
 static const ws_cschema sim_schema = { "sim", sizeof(ws_sim_config), sim_fields,
                                        sizeof sim_fields / sizeof sim_fields[0], NULL };
@@ -235,10 +241,34 @@ static const ws_cfield config_fields[] = {
       .doc = "points of `wafersim sweep`: grid, zip, seeds (doc/sweep.md); ignored by the other commands" },
 };
 
+/* Variant names are unique (the baseline and the results name them) and
+ * the baseline, if written, is one of them. */
+static void variants_check(const ws_config *cfg, const ws_ccheck *c)
+{
+    const ws_variant_config *v = cfg->variants.items;
+    for (size_t i = 0; i < cfg->variants.n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(v[i].name, v[j].name)) {
+                ws_ccheck_error(c, "variants", "variants %zu and %zu are both named \"%s\"; names must "
+                                "be unique", j, i, v[i].name);
+                return;
+            }
+    if (!cfg->baseline || !*cfg->baseline)
+        return;
+    for (size_t i = 0; i < cfg->variants.n; i++)
+        if (!strcmp(v[i].name, cfg->baseline))
+            return;
+    ws_ccheck_error(c, "baseline", "no variant named \"%s\"%s", cfg->baseline,
+                    cfg->variants.n ? "" : " (the experiment has no variants)");
+}
+
 static void config_check(void *obj, const ws_ccheck *c)
 {
+    variants_check(obj, c);
     if (ws_diag_count(c->diag) == 0)   /* no cascades from values already reported */
         noc_config_cross_check(obj, c);
+    if (ws_diag_count(c->diag) == 0)
+        ws_limits_check(obj, c);
 }
 const ws_cschema ws_config_schema = { "config", sizeof(ws_config), config_fields,
                                       sizeof config_fields / sizeof config_fields[0], config_check };
@@ -288,6 +318,13 @@ static int apply_preset(ws_ynode **tree, const char *path, ws_diag *d)
         return -1;
     }
     char *ppath = preset_path(pn->text, path);
+    struct stat st;
+    if (stat(ppath, &st) == 0 && S_ISDIR(st.st_mode)) {
+        ws_diag_error(d, ws_ynode_pos(pn), "preset", "\"%s\" is a directory (%s), not a preset file",
+                      pn->text, ppath);
+        free(ppath);
+        return -1;
+    }
     if (access(ppath, R_OK) != 0) {
         ws_diag_error(d, ws_ynode_pos(pn), "preset",
                       "no hardware preset \"%s\" (looked for %s); shipped presets: dojo, tsmc-sow, "
@@ -401,18 +438,12 @@ static void apply_node(ws_ynode *tree, const ws_config_node_set *s, ws_diag *d)
         ws_diag_error(d, pos, s->key, "cannot set: a part of this key path is not a mapping");
 }
 
-int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
-                   size_t n_overrides, ws_diag *d)
+/* Steps 1-3 of the contract on a parsed file (`tree`, freed here, may be
+ * NULL after a parse error already reported). */
+static int load_tree(ws_config *cfg, ws_ynode *tree, const char *path, const ws_config_node_set *nodes,
+                     size_t n_nodes, const char *const *overrides, size_t n_overrides, ws_diag *d,
+                     size_t errors_before)
 {
-    return ws_config_load_nodes(cfg, path, NULL, 0, overrides, n_overrides, d);
-}
-
-int ws_config_load_nodes(ws_config *cfg, const char *path, const ws_config_node_set *nodes, size_t n_nodes,
-                         const char *const *overrides, size_t n_overrides, ws_diag *d)
-{
-    memset(cfg, 0, sizeof *cfg);
-    size_t errors_before = ws_diag_count(d);
-    ws_ynode *tree = ws_yaml_load_file(path, d);
     if (!tree)
         return -1;
     if (tree->kind != WS_YMAPPING) {
@@ -440,6 +471,30 @@ int ws_config_load_nodes(ws_config *cfg, const char *path, const ws_config_node_
         cfg->preset = NULL;
     }
     return 0;
+}
+
+int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
+                   size_t n_overrides, ws_diag *d)
+{
+    return ws_config_load_nodes(cfg, path, NULL, 0, overrides, n_overrides, d);
+}
+
+int ws_config_load_nodes(ws_config *cfg, const char *path, const ws_config_node_set *nodes, size_t n_nodes,
+                         const char *const *overrides, size_t n_overrides, ws_diag *d)
+{
+    memset(cfg, 0, sizeof *cfg);
+    size_t errors_before = ws_diag_count(d);
+    return load_tree(cfg, ws_yaml_load_file(path, d), path, nodes, n_nodes, overrides, n_overrides, d,
+                     errors_before);
+}
+
+int ws_config_load_buffer(ws_config *cfg, const char *text, size_t len, const char *name,
+                          const char *const *overrides, size_t n_overrides, ws_diag *d)
+{
+    memset(cfg, 0, sizeof *cfg);
+    size_t errors_before = ws_diag_count(d);
+    return load_tree(cfg, ws_yaml_load_buffer(text, len, name, 0, d), name, NULL, 0, overrides, n_overrides, d,
+                     errors_before);
 }
 
 void ws_config_free(ws_config *cfg)

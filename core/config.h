@@ -27,6 +27,11 @@
  *   only 0 s is 0 ticks), and ws_config_bytes_per_tick() a bandwidth to
  *   bytes per tick.
  *
+ *   ws_config_load_buffer() is the same for `len` bytes of YAML held in
+ *   memory (the fuzzing harness fuzz/fuzz_config.c); `name` stands for the
+ *   file in positions and a relative preset path is taken from the current
+ *   directory.
+ *
  *   ws_config_write() prints the fully resolved config as YAML with units
  *   normalised (`wafersim config show`); ws_config_hash() is the FNV-1a hash
  *   of exactly that text (preset name and description included), so two
@@ -56,6 +61,7 @@
 #include "arch/options/migration.h"
 #include "core/config_schema.h"
 #include "core/diag.h"
+#include "core/limits.h"
 #include "noc/pattern_list.h"
 #include "noc/routing_list.h"
 
@@ -64,6 +70,8 @@ typedef struct ws_sim_config {
     int64_t seed;             /* master seed of every random stream */
     double watchdog_s;        /* no-progress window */
     bool activity_skipping;   /* jump over idle ticks (results identical) */
+    ws_limits_config limits;  /* resource limits (core/limits.h) */
+    int64_t test_drop_message;  /* TEST ONLY: D2D loses the Nth message (arch/d2d.h) */
 } ws_sim_config;
 
 typedef struct ws_grid_config {
@@ -282,6 +290,8 @@ extern const ws_cschema ws_config_schema;
 
 int ws_config_load(ws_config *cfg, const char *path, const char *const *overrides,
                    size_t n_overrides, ws_diag *d);
+int ws_config_load_buffer(ws_config *cfg, const char *text, size_t len, const char *name,
+                          const char *const *overrides, size_t n_overrides, ws_diag *d);
 void ws_config_free(ws_config *cfg);
 
 typedef struct ws_config_node_set {

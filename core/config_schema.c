@@ -368,8 +368,10 @@ static void read_section(const reader *r, const ws_cschema *s, const ws_ynode *m
             if (!map->items[i]->used)
                 report_unknown_key(r, s, map, i, path);
     /* cross-field checks only make sense on a section whose fields read
-     * cleanly (no cascades from a missing or malformed key) */
-    if (s->check && ws_diag_count(r->diag) == errors_before) {
+     * cleanly (no cascades from a missing or malformed key), and not when
+     * the section only stands in for a value of the wrong kind (its
+     * required keys were never read) */
+    if (s->check && report_missing && ws_diag_count(r->diag) == errors_before) {
         ws_ccheck c = { r->diag, map, path };
         s->check(obj, &c);
     }

@@ -669,6 +669,12 @@ ws_ynode *ws_ynode_copy(const ws_ynode *n)
     return node_copy(n);
 }
 
+ws_ynode *ws_yaml_load_buffer(const char *text, size_t len, const char *name, unsigned column_offset,
+                              ws_diag *d)
+{
+    return load_text(text, len, name, column_offset, d);
+}
+
 ws_ynode *ws_ynode_map_get(const ws_ynode *map, const char *key)
 {
     if (!map || map->kind != WS_YMAPPING)

@@ -25,6 +25,8 @@
  *   what positions report as the file, and `column_offset` is added to the
  *   columns of the first line (used for "--set key=value" overrides, so the
  *   column points into the command-line argument).
+ *   ws_yaml_load_buffer() is the same for `len` bytes that need not end in a
+ *   NUL (a NUL inside is reported like any other, as above).
  *
  *   The tree owns all its strings. Each node has a `used` flag that schema
  *   readers set, so that keys nobody read can be reported as unknown.
@@ -71,6 +73,8 @@ struct ws_ynode {
 
 ws_ynode *ws_yaml_load_file(const char *path, ws_diag *d);
 ws_ynode *ws_yaml_load_string(const char *text, const char *name, unsigned column_offset,
+                              ws_diag *d);
+ws_ynode *ws_yaml_load_buffer(const char *text, size_t len, const char *name, unsigned column_offset,
                               ws_diag *d);
 void ws_ynode_free(ws_ynode *n);
 

@@ -5,9 +5,9 @@
 #   libraries: libgsl-dev (GSL), libyaml-dev (libyaml), libyajl-dev (JSON
 #   trace import), check (unit tests)
 #   tests: python3 (JSON validation in the integration tests), git (source
-#   revision in provenance)
+#   revision in provenance), valgrind (memcheck run in .ci/run)
 set -eu
-PACKAGES="gcc make autoconf automake libtool pkg-config libgsl-dev libyaml-dev libyajl-dev check python3 git"
+PACKAGES="gcc make autoconf automake libtool pkg-config libgsl-dev libyaml-dev libyajl-dev check python3 git valgrind"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
