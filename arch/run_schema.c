@@ -94,6 +94,27 @@ static const ws_cfield replication_fields[] = {
 static const ws_cschema replication_schema = { "replication", sizeof(ws_replication_config), replication_fields,
                                                sizeof replication_fields / sizeof replication_fields[0], NULL };
 
+static const char *const request_placement_names[] = { "round_robin", "contiguous", "one_tile", NULL };
+
+static const ws_cfield dispatch_fields[] = {
+    { .key = "enabled", .type = WS_CT_BOOL, .offset = FIELD(ws_dispatch_config, enabled), .def = "false",
+      .doc = "move each token's activation to the tiles computing its experts and the outputs back (not in the "
+             "study; doc/run.md)" },
+    { .key = "request_placement", .type = WS_CT_ENUM, .offset = FIELD(ws_dispatch_config, request_placement),
+      .names = request_placement_names, .def = "round_robin",
+      .doc = "home tile of batch slot s (where its attention runs): s mod tiles, contiguous equal blocks "
+             "(s x tiles / batch), or every request on request_tile" },
+    { .key = "request_tile", .type = WS_CT_INT, .offset = FIELD(ws_dispatch_config, request_tile), .def = "0",
+      .min = 0, .max = 65535, .doc = "one_tile: the home tile of every request (y x grid.x + x)" },
+    { .key = "activation_bytes", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
+      .offset = FIELD(ws_dispatch_config, activation_bytes), .def = "2 B", .min = 0.125, .max = 64,
+      .doc = "bytes per hidden element of a token's activation (2 B = BF16); a token moves hidden x this" },
+    { .key = "shared_experts", .type = WS_CT_BOOL, .offset = FIELD(ws_dispatch_config, shared_experts),
+      .def = "true", .doc = "compute the model's shared experts on each token's home tile (weights local)" },
+};
+static const ws_cschema dispatch_schema = { "dispatch", sizeof(ws_dispatch_config), dispatch_fields,
+                                            sizeof dispatch_fields / sizeof dispatch_fields[0], NULL };
+
 static const ws_cfield strategy_fields[] = {
     { .key = "allocation", .type = WS_CT_ENUM, .offset = FIELD(ws_strategy_config, allocation),
       .names = arch_alloc_names, .def = "even", .doc = "allocation policy (arch/alloc_list.h)" },
@@ -109,6 +130,8 @@ static const ws_cfield strategy_fields[] = {
       .sub = &profile_schema, .doc = "the profile of profile-aware placements (doc/run.md)" },
     { .key = "replication", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, replication),
       .sub = &replication_schema, .doc = "parameters of the hot_replication placement" },
+    { .key = "dispatch", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, dispatch),
+      .sub = &dispatch_schema, .doc = "token dispatch and combine (off: the study's model)" },
 };
 const ws_cschema arch_strategy_schema = { "strategy", sizeof(ws_strategy_config), strategy_fields,
                                           sizeof strategy_fields / sizeof strategy_fields[0], NULL };
