@@ -8,7 +8,8 @@
 #     combine bytes equal them;
 #   - EP with dispatch moves activations but no weight byte;
 #   - dispatch makes a layer slower, never faster (same plan, more work);
-#   - off, its parameters change nothing and its columns are empty;
+#   - off, its parameters change nothing and its columns are empty, and
+#     run.sh's experiment gives the figures it gave before dispatch existed;
 #   - shared experts (a copy of tiny with one) add exactly their compute to
 #     the tiles' busy time (conservation of work);
 #   - a request tile outside the grid is bad input (exit 2).
@@ -90,6 +91,35 @@ expect_eq "no shared experts computed when off" 0 "$(col shared_expert_busy_us N
 expect_eq "tiles' busy time grows by exactly the shared experts' compute" ok \
     "$(awk -v s="$(col tile_busy_mean_us S)" -v n="$(col tile_busy_mean_us N)" -v sh="$(col shared_expert_busy_us S)" \
        'BEGIN { d = (s - n) * 9 - sh; print (sh > 0 && d < 1e-6 * sh && d > -1e-6 * sh) ? "ok" : "off by " d }')"
+
+# off = the study's model, unchanged: tests/integration/run.sh's experiment
+# gives the decode times and hops of the branch point before dispatch
+# existed (commit beb11a0: 89.554, 61.549, 84.879 us; 522, 0, 294 hops)
+run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o run.wst -q
+expect_status 0
+cat > run_exp.yaml <<EOF2
+preset: dojo
+model: $TINY
+hw:
+  grid: {x: 2, y: 2}
+workload:
+  trace: run.wst
+  batch: 32
+  decode_steps: 3
+options:
+  expert_affine: {enabled: true}
+variants:
+  - {name: Base, set: ["strategy.allocation=even"]}
+  - {name: EP, set: ["strategy.allocation=home"]}
+  - {name: Allo, set: ["strategy.allocation=affine"]}
+baseline: Base
+EOF2
+run "$WAFERSIM" run -q --format csv --out off.csv run_exp.yaml
+expect_status 0
+grep -v '^#' off.csv > rows.csv
+expect_eq "off: decode times of the branch point" "89.554 61.549 84.879" \
+    "$(col decode_time_us Base) $(col decode_time_us EP) $(col decode_time_us Allo)"
+expect_eq "off: data hops of the branch point" "522 0 294" "$(col data_hops Base) $(col data_hops EP) $(col data_hops Allo)"
 
 run "$WAFERSIM" run -q --set strategy.dispatch.request_tile=9 exp.yaml
 expect_status 2
