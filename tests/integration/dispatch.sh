@@ -8,6 +8,7 @@
 #     combine bytes equal them;
 #   - EP with dispatch moves activations but no weight byte;
 #   - dispatch makes a layer slower, never faster (same plan, more work);
+#   - results are the same with activity skipping off;
 #   - off, its parameters change nothing and its columns are empty, and
 #     run.sh's experiment gives the figures it gave before dispatch existed;
 #   - shared experts (a copy of tiny with one) add exactly their compute to
@@ -63,6 +64,12 @@ expect_eq "EP round robin: fewer bytes than all-remote" yes \
 expect_eq "off: dispatch columns empty" ",,,,,,," "$(awk -F, '$1 == "EP-off"' rows.csv | cut -d, -f69-)"
 expect_eq "off: its parameters change nothing" \
     "$(awk -F, '$1 == "EP-off"' rows.csv | cut -d, -f2,3,5-)" "$(awk -F, '$1 == "EP-off2"' rows.csv | sed 's/^EP-off2/EP-off/' | cut -d, -f2,3,5-)"
+
+# activity skipping off gives the same results (the config hash aside)
+run "$WAFERSIM" run -q --format csv --no-skip --out noskip.csv exp.yaml
+expect_status 0
+expect_eq "same results with activity skipping off" "$(grep -v '^#' res.csv | cut -d, -f1-3,5-)" \
+    "$(grep -v '^#' noskip.csv | cut -d, -f1-3,5-)"
 
 # shared experts: their compute is added to the tiles' work, nothing else
 cat > shared_exp.yaml <<EOF2
