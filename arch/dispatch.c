@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/request_place.h"
 #include "core/xalloc.h"
 
 struct arch_dispatch {
@@ -19,15 +20,6 @@ struct arch_dispatch {
     size_t cap_next;
 };
 
-static uint32_t home_of(const ws_dispatch_config *c, uint32_t tiles, uint64_t batch, uint64_t slot)
-{
-    switch (c->request_placement) {
-    case WS_REQ_CONTIGUOUS: return (uint32_t)(slot * tiles / batch);
-    case WS_REQ_ONE_TILE: return (uint32_t)c->request_tile;
-    default: return (uint32_t)(slot % tiles);
-    }
-}
-
 arch_dispatch *arch_dispatch_new(const ws_dispatch_config *c, uint32_t tiles, const wl_batch *b,
                                  uint32_t n_experts, uint32_t top_k)
 {
@@ -38,8 +30,10 @@ arch_dispatch *arch_dispatch_new(const ws_dispatch_config *c, uint32_t tiles, co
     d->batch = b;
     uint64_t n = wl_batch_size(b);
     d->home = ws_xmalloc((n ? n : 1) * sizeof *d->home);
+    const arch_request_place_policy *p = arch_request_place_registry[c->request_placement];
+    arch_request_place_ctx ctx = { .n_tiles = tiles, .batch = n, .request_tile = (uint32_t)c->request_tile };
     for (uint64_t s = 0; s < n; s++)
-        d->home[s] = home_of(c, tiles, n, s);
+        d->home[s] = p->home(&ctx, s);
     d->home_tokens = ws_xcalloc(tiles, sizeof *d->home_tokens);
     d->cur = ws_xcalloc(n_experts, sizeof *d->cur);
     d->left = ws_xcalloc(n_experts, sizeof *d->left);

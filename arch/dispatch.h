@@ -2,12 +2,10 @@
  * lives on, and whose tokens each task of a plan computes.
  *
  * Contract
- *   Home tiles (strategy.dispatch.request_placement): batch slot s of a
- *   batch of B requests on T tiles lives on
- *     round_robin  s mod T
- *     contiguous   floor(s x T / B)   (equal blocks of slots, in tile order)
- *     one_tile     strategy.dispatch.request_tile
- *   Its attention, hence its tokens' activations, are there.
+ *   Home tiles: the request placement policy named by
+ *   strategy.dispatch.request_placement (arch/request_place.h) gives each
+ *   batch slot its tile (request_tile must be a tile of the grid); its
+ *   attention, hence its tokens' activations, are there.
  *
  *   Token -> task mapping (deterministic): expert e's token list is every
  *   (slot, token) of the iteration that chose e at the layer, in slot order

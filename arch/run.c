@@ -211,7 +211,7 @@ static int check_policy(const ws_config *cfg, char *err, size_t err_len)
         return WS_EXIT_BAD_INPUT;
     }
     const ws_dispatch_config *dc = &cfg->strategy.dispatch;
-    if (dc->enabled && dc->request_placement == WS_REQ_ONE_TILE && dc->request_tile >= cfg->hw.grid.x * cfg->hw.grid.y) {
+    if (dc->enabled && dc->request_tile >= cfg->hw.grid.x * cfg->hw.grid.y) {
         snprintf(err, err_len, "strategy.dispatch.request_tile: %lld is not a tile of the %lld x %lld grid (0 .. %lld)",
                  (long long)dc->request_tile, (long long)cfg->hw.grid.x, (long long)cfg->hw.grid.y,
                  (long long)(cfg->hw.grid.x * cfg->hw.grid.y - 1));

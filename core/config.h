@@ -238,13 +238,9 @@ typedef struct ws_replication_config {
 } ws_replication_config;
 
 /* token dispatch and combine (arch/dispatch.h; not in the study) */
-typedef enum ws_request_placement {
-    WS_REQ_ROUND_ROBIN, WS_REQ_CONTIGUOUS, WS_REQ_ONE_TILE
-} ws_request_placement;
-
 typedef struct ws_dispatch_config {
     bool enabled;
-    int request_placement;          /* ws_request_placement */
+    int request_placement;          /* index in arch/request_place_list.h */
     int64_t request_tile;           /* one_tile: the tile of every request */
     double activation_bytes;        /* bytes per hidden element of an activation */
     bool shared_experts;            /* compute the model's shared experts on the home tile */

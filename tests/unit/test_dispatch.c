@@ -8,9 +8,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "arch/dispatch.h"
+#include "arch/request_place.h"
 #include "tests/unit/check_main.h"
 #include "workload/model.h"
 #include "workload/trace_writer.h"
@@ -58,6 +60,16 @@ static void fixture_down(fixture *f)
     wl_model_free(&f->model);
 }
 
+/* The registry index of a request placement policy. */
+static int policy(const char *name)
+{
+    for (size_t i = 0; i < arch_request_place_count; i++)
+        if (!strcmp(arch_request_place_registry[i]->name, name))
+            return (int)i;
+    ck_abort_msg("no request placement %s", name);
+    return -1;
+}
+
 static void hand_plan(arch_plan *p)
 {
     *p = (arch_plan){ 0 };
@@ -70,7 +82,7 @@ START_TEST(round_robin_mapping)
 {
     fixture f;
     fixture_up(&f);
-    ws_dispatch_config c = { .enabled = true, .request_placement = WS_REQ_ROUND_ROBIN };
+    ws_dispatch_config c = { .enabled = true, .request_placement = policy("round_robin") };
     arch_dispatch *d = arch_dispatch_new(&c, 4, f.batch, 4, 1);
     for (uint64_t s = 0; s < 4; s++)
         ck_assert_uint_eq(arch_dispatch_home(d, s), s);
@@ -100,7 +112,7 @@ START_TEST(contiguous_and_one_tile_homes)
 {
     fixture f;
     fixture_up(&f);
-    ws_dispatch_config c = { .enabled = true, .request_placement = WS_REQ_CONTIGUOUS };
+    ws_dispatch_config c = { .enabled = true, .request_placement = policy("contiguous") };
     arch_dispatch *d = arch_dispatch_new(&c, 3, f.batch, 4, 1);   /* 4 slots on 3 tiles: 0, 0, 1, 2 */
     const uint32_t want[4] = { 0, 0, 1, 2 };
     for (uint64_t s = 0; s < 4; s++)
@@ -113,7 +125,7 @@ START_TEST(contiguous_and_one_tile_homes)
     ck_assert_uint_eq(th[1 * 3 + 1], 1);   /* slot 2 on tile 1 */
     ck_assert_uint_eq(th[2 * 3 + 2], 1);   /* slot 3 on tile 2 */
     arch_dispatch_free(d);
-    c = (ws_dispatch_config){ .enabled = true, .request_placement = WS_REQ_ONE_TILE, .request_tile = 2 };
+    c = (ws_dispatch_config){ .enabled = true, .request_placement = policy("one_tile"), .request_tile = 2 };
     d = arch_dispatch_new(&c, 4, f.batch, 4, 1);
     ck_assert_int_eq(arch_dispatch_map(d, 1, 0, &p), 0);
     ck_assert_uint_eq(arch_dispatch_home_tokens(d)[2], 4);
