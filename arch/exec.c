@@ -173,6 +173,14 @@ static void plan_layer(arch_exec *x, ws_tick now)
         x->ph = PH_FAILED;
         return;
     }
+    /* message ids: task x tiles + home (combine), src x tiles + dst (dispatch) */
+    if (x->disp && (uint64_t)((x->plan.n > x->tiles ? x->plan.n : x->tiles) + 1) * x->tiles > CODE_MASK) {
+        snprintf(x->failure, sizeof x->failure, "iteration %u, MoE layer %u: %zu tasks on %u tiles are too many "
+                 "for token dispatch's message ids (at most %u task x tile pairs)", x->iteration, x->layer,
+                 x->plan.n, x->tiles, CODE_MASK);
+        x->ph = PH_FAILED;
+        return;
+    }
     if (x->disp && arch_dispatch_map(x->disp, x->iteration, x->layer, &x->plan) != 0) {
         snprintf(x->failure, sizeof x->failure, "iteration %u, MoE layer %u: the batch's routes do not cover "
                  "the plan (token dispatch)", x->iteration, x->layer);
