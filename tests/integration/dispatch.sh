@@ -12,7 +12,8 @@
 #   - off, its parameters change nothing and its columns are empty, and
 #     run.sh's experiment gives the figures it gave before dispatch existed;
 #   - shared experts (a copy of tiny with one) add exactly their compute to
-#     the tiles' busy time (conservation of work);
+#     the tiles' busy time (conservation of work) and their FLOPs to the
+#     compute energy;
 #   - a request tile outside the grid is bad input (exit 2).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -98,6 +99,12 @@ expect_eq "no shared experts computed when off" 0 "$(col shared_expert_busy_us N
 expect_eq "tiles' busy time grows by exactly the shared experts' compute" ok \
     "$(awk -v s="$(col tile_busy_mean_us S)" -v n="$(col tile_busy_mean_us N)" -v sh="$(col shared_expert_busy_us S)" \
        'BEGIN { d = (s - n) * 9 - sh; print (sh > 0 && d < 1e-6 * sh && d > -1e-6 * sh) ? "ok" : "off by " d }')"
+
+# compute energy counts the shared expert's FLOPs: 12 tokens x 4 layers
+# (x 1 shared) on top of 12 x 2 x 4 routed = 1.5 x
+expect_eq "compute energy with the shared expert = 1.5 x without" ok \
+    "$(awk -v s="$(col energy_compute_J S)" -v n="$(col energy_compute_J N)" \
+       'BEGIN { d = s / n - 1.5; print (d < 1e-9 && d > -1e-9) ? "ok" : "ratio " s / n }')"
 
 # off = the study's model, unchanged: tests/integration/run.sh's experiment
 # gives the decode times and hops of the branch point before dispatch
