@@ -50,6 +50,7 @@ typedef struct transfer {
     uint64_t serve_addr;
     bool remote;               /* data crosses the network */
     bool write;                /* a posted write into the requester's HBM (arch_d2d_write) */
+    bool send;                 /* a plain message holder -> requester (arch_d2d_send) */
     uint32_t n_chunks, delivered;
     int32_t next_free;
     bool live;                 /* not on the free list (for stall reports) */
@@ -145,6 +146,7 @@ static uint32_t transfer_new(arch_d2d *d, const arch_d2d_read_req *req)
         t->n_chunks = 1;
     t->delivered = 0;
     t->write = false;
+    t->send = false;
     t->next_free = -1;
     t->live = true;
     d->live_transfers++;
@@ -234,7 +236,7 @@ static void deliver(arch_d2d *d, ws_tick now, uint32_t ti, uint32_t chunk)
 {
     transfer_rec *t = &d->transfers[ti];
     uint64_t bytes = chunk_len(d, t, chunk);
-    if (t->remote && d->hooks.observe)
+    if (t->remote && !t->send && d->hooks.observe)
         d->hooks.observe(d->hooks.ctx, now, t->req.requester, t->req.holder, t->req.object, bytes);
     bool last = ++t->delivered == t->n_chunks;
     void *cookie = t->req.cookie;
@@ -261,12 +263,38 @@ static void start_write(arch_d2d *d, ws_tick now, uint32_t ti)
     drain_fifo(d, now, t->server);
 }
 
+/* A plain message: every chunk leaves at once (no memory involved). */
+static void start_send(arch_d2d *d, ws_tick now, uint32_t ti)
+{
+    transfer_rec *t = &d->transfers[ti];
+    int src = t->req.holder, dst = t->req.requester;
+    t->remote = src != dst;
+    d->stats.sends++;
+    d->stats.send_bytes += t->req.bytes;
+    int hops = arch_d2d_distance(d, src, dst);
+    for (uint32_t c = 0, n = t->n_chunks; c < n; c++) {
+        if (!t->remote) {
+            deliver(d, now, ti, c);   /* may release the transfer on the last chunk */
+            continue;
+        }
+        uint64_t bytes = chunk_len(d, t, c);
+        d->stats.send_messages++;
+        d->stats.send_hops += (uint64_t)hops;
+        d->stats.send_byte_hops += (double)bytes * hops;
+        noc_network_send(d->net, now, src, dst, bytes, pack_cookie(true, ti, c));
+    }
+}
+
 static void start(arch_d2d *d, ws_tick now, uint32_t ti)
 {
     transfer_rec *t = &d->transfers[ti];
     uint64_t local_addr;
     if (t->write) {
         start_write(d, now, ti);
+        return;
+    }
+    if (t->send) {
+        start_send(d, now, ti);
         return;
     }
     t->remote = t->req.holder != t->req.requester;
@@ -469,6 +497,15 @@ void arch_d2d_write(arch_d2d *d, ws_tick now, int tile, uint64_t addr, uint64_t 
     uint32_t ti = transfer_new(d, &req);
     d->transfers[ti].write = true;
     ev_push(d, now + 1, EV_START, (uint32_t)tile, ti, 0);
+    ws_engine_wake(d->engine, d->id, now + 1);
+}
+
+void arch_d2d_send(arch_d2d *d, ws_tick now, int src, int dst, uint64_t bytes, void *cookie)
+{
+    arch_d2d_read_req req = { .requester = dst, .holder = src, .bytes = bytes, .cookie = cookie };
+    uint32_t ti = transfer_new(d, &req);
+    d->transfers[ti].send = true;
+    ev_push(d, now + 1, EV_START, (uint32_t)src, ti, 0);
     ws_engine_wake(d->engine, d->id, now + 1);
 }
 

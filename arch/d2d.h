@@ -50,6 +50,8 @@
  *   alike), as if the network had lost it: the read it belongs to never
  *   completes, so the watchdog's handling of a tile waiting forever can be
  *   tested (tests/integration/watchdog.sh).
+ *   arch_d2d_send() carries plain messages (token activations) the same
+ *   way, without touching memory (below).
  *
  *   Statistics (arch_d2d_stats): reads local and remote, request messages,
  *   bytes read locally and remotely, HBM bytes per kind (via the HBMs),
@@ -94,6 +96,8 @@ typedef struct arch_d2d_stats {
     double data_byte_hops;
     uint64_t llc_hit_chunks, llc_miss_chunks;
     uint64_t writes, bytes_written;     /* arch_d2d_write */
+    uint64_t sends, send_messages, send_bytes, send_hops;   /* arch_d2d_send */
+    double send_byte_hops;
 } arch_d2d_stats;
 
 arch_d2d *arch_d2d_new(ws_engine *e, noc_network *net, const ws_config *cfg, arch_d2d_data_fn fn,
@@ -108,6 +112,17 @@ void arch_d2d_read(arch_d2d *d, ws_tick now, const arch_d2d_read_req *req);
  * (MEM_HBM_WRITE_LOCAL), no LLC lookup and nothing delivered; the
  * controller stays busy until the last chunk is written. */
 void arch_d2d_write(arch_d2d *d, ws_tick now, int tile, uint64_t addr, uint64_t bytes);
+/* A plain message of `bytes` from tile `src` to tile `dst` (token
+ * activations: already in the sender's on-die memory, so no LLC or HBM is
+ * involved): handled at now + 1 and cut into chunks of hw.read_chunk bytes
+ * like a read; every chunk is one network message sent that tick and
+ * delivered (fn with `cookie`, `last` on the final chunk) one tick after
+ * its message arrived, i.e. at now + 3 + zero-load latency when the
+ * network is idle. src == dst delivers every chunk at now + 1. Counted in
+ * sends, send_messages (chunks), send_bytes, send_hops and
+ * send_byte_hops, never in the read counters; the observe hook does not
+ * see it. */
+void arch_d2d_send(arch_d2d *d, ws_tick now, int src, int dst, uint64_t bytes, void *cookie);
 
 const arch_d2d_stats *arch_d2d_stats_get(const arch_d2d *d);
 mem_hbm *arch_d2d_hbm(const arch_d2d *d, int tile);

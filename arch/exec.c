@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "arch/compute.h"
+#include "arch/dispatch.h"
+#include "core/heap.h"
 #include "core/xalloc.h"
 
 typedef enum phase { PH_PLAN, PH_ISSUE, PH_RUNNING, PH_BARRIER, PH_DONE, PH_FAILED } phase;
@@ -29,6 +31,29 @@ typedef struct prefetch_rec {
     uint32_t layer, done;
     uint64_t received[3];
 } prefetch_rec;
+
+/* Token dispatch (strategy.dispatch): reads cookie DISP_BIT | (src x tiles
+ * + dst) for the layer's activation message of a tile pair, COMB_BIT |
+ * (task x tiles + home) for a task's combine message to one home tile. */
+#define DISP_BIT 0x40000000u
+#define COMB_BIT 0x20000000u
+#define CODE_MASK 0x1fffffffu
+
+typedef struct combine_send {
+    ws_tick at;
+    uint32_t task, home;
+} combine_send;
+
+static bool combine_before(const combine_send *a, const combine_send *b)
+{
+    if (a->at != b->at)
+        return a->at < b->at;
+    if (a->task != b->task)
+        return a->task < b->task;
+    return a->home < b->home;
+}
+
+WS_HEAP_DEFINE(combine_heap, combine_send, combine_before)
 
 typedef struct arrival {
     ws_tick at;
@@ -69,6 +94,19 @@ struct arch_exec {
     die *dies;
     double *busy;             /* [tile] compute work of measured layers */
     double *layer_busy;       /* [tile] compute work of the current layer */
+    /* token dispatch and combine (NULL disp: off, the study's model) */
+    arch_dispatch *disp;
+    double act_bytes;         /* one token's activation: hidden x activation_bytes */
+    uint32_t shared;          /* shared experts computed on the home tiles */
+    bool *ready;              /* [task] every dispatched activation has arrived */
+    uint32_t *pending;        /* [task] dispatch messages it still waits for */
+    uint8_t *reads_left;      /* [task] matrices whose last chunk is still to come */
+    double *deferred;         /* [task] compute work that arrived before its activations */
+    uint64_t *pair_tokens;    /* [src x tiles + dst] tokens dispatched this layer */
+    size_t tasks_open, disp_open, comb_open;
+    combine_heap comb_q;      /* combine messages waiting for their task's end */
+    ws_tick issue_tick, disp_last, comb_first, comb_last, tasks_end;
+    bool disp_any, comb_any;
     /* results */
     arch_exec_results r;
     double *layer_ticks;
@@ -135,6 +173,20 @@ static void plan_layer(arch_exec *x, ws_tick now)
         x->ph = PH_FAILED;
         return;
     }
+    /* message ids: task x tiles + home (combine), src x tiles + dst (dispatch) */
+    if (x->disp && (uint64_t)((x->plan.n > x->tiles ? x->plan.n : x->tiles) + 1) * x->tiles > CODE_MASK) {
+        snprintf(x->failure, sizeof x->failure, "iteration %u, MoE layer %u: %zu tasks on %u tiles are too many "
+                 "for token dispatch's message ids (at most %u task x tile pairs)", x->iteration, x->layer,
+                 x->plan.n, x->tiles, CODE_MASK);
+        x->ph = PH_FAILED;
+        return;
+    }
+    if (x->disp && arch_dispatch_map(x->disp, x->iteration, x->layer, &x->plan) != 0) {
+        snprintf(x->failure, sizeof x->failure, "iteration %u, MoE layer %u: the batch's routes do not cover "
+                 "the plan (token dispatch)", x->iteration, x->layer);
+        x->ph = PH_FAILED;
+        return;
+    }
     x->layer_start = now;
     x->due = now + x->cp_ticks;
     if (cfg->strategy.cp.kind == WS_CP_HOST)
@@ -142,6 +194,147 @@ static void plan_layer(arch_exec *x, ws_tick now)
     if (measured(x))
         x->r.cp_ticks += x->due - now;
     x->ph = PH_ISSUE;
+}
+
+static uint64_t act_message_bytes(const arch_exec *x, uint64_t tokens)
+{
+    return (uint64_t)ceil((double)tokens * x->act_bytes - 1e-9);
+}
+
+/* Adds `work` to a die from tick t on (it runs after whatever it holds). */
+static void die_run(die *d, double t, double work)
+{
+    d->free_at = (d->free_at > t ? d->free_at : t) + work;
+}
+
+static void count_work(arch_exec *x, uint32_t tile, double work)
+{
+    x->layer_busy[tile] += work;
+    if (measured(x)) {
+        x->busy[tile] += work;
+        x->r.compute_ticks_total += work;
+    }
+}
+
+/* At the layer's issue: one activation message per (home tile, task tile)
+ * pair with tokens to move, the shared experts on the home tiles, and the
+ * per-task bookkeeping (a task computes once its activations are in). */
+static void issue_dispatch(arch_exec *x, ws_tick now)
+{
+    size_t n = x->plan.n, N = n ? n : 1;
+    uint32_t T = x->tiles;
+    const uint32_t *th = arch_dispatch_task_home(x->disp);
+    x->ready = ws_xrealloc(x->ready, N * sizeof *x->ready);
+    x->pending = ws_xrealloc(x->pending, N * sizeof *x->pending);
+    x->reads_left = ws_xrealloc(x->reads_left, N * sizeof *x->reads_left);
+    x->deferred = ws_xrealloc(x->deferred, N * sizeof *x->deferred);
+    memset(x->pair_tokens, 0, (size_t)T * T * sizeof *x->pair_tokens);
+    for (size_t t = 0; t < n; t++) {
+        uint32_t dst = x->plan.tasks[t].tile;
+        x->pending[t] = 0;
+        x->reads_left[t] = 3;
+        x->deferred[t] = 0;
+        for (uint32_t h = 0; h < T; h++)
+            if (h != dst && th[t * T + h]) {
+                x->pair_tokens[(size_t)h * T + dst] += th[t * T + h];
+                x->pending[t]++;
+            }
+        x->ready[t] = x->pending[t] == 0;
+    }
+    x->issue_tick = now;
+    x->disp_any = x->comb_any = false;
+    x->comb_last = x->tasks_end = 0;
+    x->tasks_open = n;
+    for (uint32_t h = 0; h < T; h++)
+        for (uint32_t dst = 0; dst < T; dst++) {
+            uint64_t tokens = x->pair_tokens[(size_t)h * T + dst];
+            if (!tokens)
+                continue;
+            uint64_t bytes = act_message_bytes(x, tokens);
+            x->r.dispatch_bytes += bytes;
+            x->r.dispatch_byte_hops += (double)bytes * arch_tile_distance(x->grid_x, h, dst);
+            x->r.dispatch_messages++;
+            x->disp_open++;
+            x->disp_any = true;
+            arch_d2d_send(x->d2d, now, (int)h, (int)dst, bytes, (void *)(uintptr_t)(DISP_BIT | (h * T + dst)));
+        }
+    x->disp_last = now;
+    if (!x->shared)
+        return;
+    const uint32_t *home = arch_dispatch_home_tokens(x->disp);
+    const wl_model *m = x->s.model;
+    for (uint32_t h = 0; h < T; h++) {
+        if (!home[h])
+            continue;
+        double work = 3.0 * x->shared *
+                      arch_compute_gemm_ticks(x->compute, home[h], (uint64_t)m->hidden, (uint64_t)m->expert_ffn,
+                                              x->dtype_bytes);
+        die_run(&x->dies[h], (double)now, work);
+        count_work(x, h, work);
+        x->r.shared_tokens_all += (uint64_t)home[h] * x->shared;
+        if (measured(x))
+            x->r.shared_ticks += work;
+    }
+}
+
+/* A task has all its data and activations in: its outputs go home when
+ * its die has computed it. */
+static void task_done(arch_exec *x, ws_tick now, uint32_t t)
+{
+    x->tasks_open--;
+    uint32_t tile = x->plan.tasks[t].tile, T = x->tiles;
+    ws_tick end = (ws_tick)ceil(x->dies[tile].free_at - 1e-6);
+    if (end < now)
+        end = now;
+    if (end > x->tasks_end)
+        x->tasks_end = end;
+    const uint32_t *th = arch_dispatch_task_home(x->disp);
+    for (uint32_t h = 0; h < T; h++)
+        if (h != tile && th[(size_t)t * T + h])
+            combine_heap_push(&x->comb_q, (combine_send){ end, t, h });
+}
+
+/* Combine messages whose task has ended by now leave. */
+static void issue_combines(arch_exec *x, ws_tick now)
+{
+    uint32_t T = x->tiles;
+    const uint32_t *th = arch_dispatch_task_home(x->disp);
+    while (x->comb_q.n && x->comb_q.items[0].at <= now) {
+        combine_send c = combine_heap_pop(&x->comb_q);
+        uint32_t tile = x->plan.tasks[c.task].tile;
+        uint64_t bytes = act_message_bytes(x, th[(size_t)c.task * T + c.home]);
+        x->r.combine_bytes += bytes;
+        x->r.combine_byte_hops += (double)bytes * arch_tile_distance(x->grid_x, tile, c.home);
+        x->r.combine_messages++;
+        if (!x->comb_any)
+            x->comb_first = now;
+        x->comb_any = true;
+        x->comb_open++;
+        arch_d2d_send(x->d2d, now, (int)tile, (int)c.home, bytes,
+                      (void *)(uintptr_t)(COMB_BIT | (c.task * T + c.home)));
+    }
+}
+
+/* The last chunk of a pair's activation message: its tasks may start. */
+static void dispatch_arrived(arch_exec *x, ws_tick now, const arrival *a)
+{
+    if (!a->last)
+        return;
+    uint32_t T = x->tiles, code = a->read & CODE_MASK, h = code / T, dst = code % T;
+    const uint32_t *th = arch_dispatch_task_home(x->disp);
+    x->disp_open--;
+    if (a->at > x->disp_last)
+        x->disp_last = a->at;
+    for (size_t t = 0; t < x->plan.n; t++) {
+        if (x->plan.tasks[t].tile != dst || !th[t * T + h] || --x->pending[t])
+            continue;
+        x->ready[t] = true;
+        if (x->deferred[t] > 0)
+            die_run(&x->dies[dst], (double)a->at, x->deferred[t]);
+        x->deferred[t] = 0;
+        if (!x->reads_left[t])
+            task_done(x, now, (uint32_t)t);
+    }
 }
 
 static void issue_reads(arch_exec *x, ws_tick now)
@@ -156,6 +349,8 @@ static void issue_reads(arch_exec *x, ws_tick now)
     x->n_reads = 3 * n;
     x->reads_open = 3 * n;
     const arch_exec_hooks *h = x->s.hooks;
+    if (x->disp)
+        issue_dispatch(x, now);
     if (h) {
         x->copy = ws_xrealloc(x->copy, (n ? n : 1) * sizeof *x->copy);
         x->copy_done = ws_xrealloc(x->copy_done, (n ? n : 1) * sizeof *x->copy_done);
@@ -231,29 +426,43 @@ static void consume_arrivals(arch_exec *x, ws_tick now)
             prefetch_chunk(x, now, a);
             continue;
         }
+        if (a->read & DISP_BIT) {
+            dispatch_arrived(x, now, a);
+            continue;
+        }
+        if (a->read & COMB_BIT) {
+            if (a->last) {
+                x->comb_open--;
+                x->comb_last = a->at > x->comb_last ? a->at : x->comb_last;
+            }
+            continue;
+        }
         read_rec *rd = &x->reads[a->read];
         const arch_task *task = &x->plan.tasks[rd->task];
         die *d = &x->dies[task->tile];
         double t = (double)a->at;
         double work;
+        bool waits = x->disp && !x->ready[rd->task];   /* activations not in yet: held back */
         if (x->overlap == WS_OVERLAP_PIPELINED) {
             work = (double)a->bytes / (double)m->matrix_bytes * x->task_matrix_ticks[rd->task];
-            d->free_at = (d->free_at > t ? d->free_at : t) + work;
+            if (!waits)
+                die_run(d, t, work);
         } else {
             work = a->last ? x->task_matrix_ticks[rd->task] : 0;
-            if (a->last)
-                d->free_at = (d->free_at > t ? d->free_at : t) + work;
+            if (a->last && !waits)
+                die_run(d, t, work);
         }
+        if (waits)
+            x->deferred[rd->task] += work;
         if (x->s.hooks && x->copy[rd->task])
             copy_chunk(x, now, rd, a);
-        x->layer_busy[task->tile] += work;
-        if (measured(x)) {
-            x->busy[task->tile] += work;
-            x->r.compute_ticks_total += work;
-        }
+        count_work(x, task->tile, work);
         rd->received += a->bytes;
-        if (a->last)
+        if (a->last) {
             x->reads_open--;
+            if (x->disp && --x->reads_left[rd->task] == 0 && x->ready[rd->task])
+                task_done(x, now, rd->task);
+        }
     }
     x->n_inbox = 0;
 }
@@ -301,6 +510,11 @@ static void finish_layer(arch_exec *x, ws_tick now)
         sum += x->layer_busy[t];
         x->layer_busy[t] = 0;
     }
+    if (measured(x) && x->disp) {
+        x->r.dispatch_ticks += x->disp_any ? x->disp_last - x->issue_tick : 0;
+        x->r.combine_ticks += x->comb_any ? x->comb_last - x->comb_first : 0;
+        x->r.combine_tail_ticks += x->comb_any && x->comb_last > x->tasks_end ? x->comb_last - x->tasks_end : 0;
+    }
     if (measured(x)) {
         x->r.layer_imbalance_sum += sum > 0 ? max / (sum / x->tiles) : 1;
         if (x->r.layers_measured == x->cap_layers) {
@@ -332,6 +546,8 @@ static void exec_evaluate(void *self, ws_tick now)
     arch_exec *x = self;
     if (x->n_inbox)
         consume_arrivals(x, now);
+    if (x->disp && x->comb_q.n)
+        issue_combines(x, now);
     for (;;) {
         switch (x->ph) {
         case PH_PLAN:
@@ -347,6 +563,8 @@ static void exec_evaluate(void *self, ws_tick now)
             continue;
         case PH_RUNNING: {
             if (x->reads_open)
+                return;
+            if (x->disp && (x->disp_open || x->tasks_open || x->comb_q.n || x->comb_open))
                 return;
             double end = 0;
             for (uint32_t t = 0; t < x->tiles; t++)
@@ -378,6 +596,10 @@ static ws_tick exec_next_due(const void *self, ws_tick now)
     case PH_ISSUE:
     case PH_BARRIER:
         return x->due > now ? x->due : WS_TICK_NEVER;
+    case PH_RUNNING:
+        if (x->comb_q.n)   /* a combine message leaves when its task ends */
+            return x->comb_q.items[0].at > now ? x->comb_q.items[0].at : now + 1;
+        return WS_TICK_NEVER;   /* chunks wake us through the inbox */
     default:
         return WS_TICK_NEVER;   /* chunks wake us through the inbox */
     }
@@ -396,6 +618,9 @@ static void exec_describe(const void *self, FILE *out)
                                          "at the layer barrier", "done", "failed" };
     fprintf(out, "iteration %u, MoE layer %u: %s, %zu of %zu matrix reads outstanding", x->iteration, x->layer,
             names[x->ph], x->reads_open, x->n_reads);
+    if (x->disp)
+        fprintf(out, "; token dispatch: %zu activation messages in flight, %zu tasks unfinished, %zu combine "
+                "messages waiting, %zu in flight", x->disp_open, x->tasks_open, x->comb_q.n, x->comb_open);
 }
 
 static const ws_component_ops exec_ops = {
@@ -445,6 +670,13 @@ arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *
     x->due = 0;
     x->id = ws_engine_add(e, "exec", x, &exec_ops);
     x->d2d = arch_d2d_new(e, net, cfg, on_chunk, x);
+    const ws_dispatch_config *dc = &cfg->strategy.dispatch;
+    if (dc->enabled) {
+        x->disp = arch_dispatch_new(dc, x->tiles, s->batch, x->n_experts, (uint32_t)s->model->top_k);
+        x->act_bytes = (double)s->model->hidden * dc->activation_bytes;
+        x->shared = dc->shared_experts ? (uint32_t)s->model->shared_experts : 0;
+        x->pair_tokens = ws_xcalloc((size_t)x->tiles * x->tiles, sizeof *x->pair_tokens);
+    }
     return x;
 }
 
@@ -465,6 +697,13 @@ void arch_exec_free(arch_exec *x)
     free(x->busy);
     free(x->layer_busy);
     free(x->layer_ticks);
+    arch_dispatch_free(x->disp);
+    free(x->ready);
+    free(x->pending);
+    free(x->reads_left);
+    free(x->deferred);
+    free(x->pair_tokens);
+    combine_heap_free(&x->comb_q);
     free(x);
 }
 

@@ -25,6 +25,34 @@
  *              (arch/compute.h; gemm of the task's tokens on one matrix);
  *     barrier  the layer ends when every task's compute is done (the
  *              study's layer barrier); the next layer starts at that tick.
+ *   Token dispatch and combine (strategy.dispatch.enabled; off, the
+ *   study's model, none of this happens and results are unchanged):
+ *     dispatch at the issue tick, for every task i and home tile h != i's
+ *              tile, the activations of i's tokens whose request lives on
+ *              h (arch/dispatch.h: home tiles, token -> task mapping) are
+ *              sent h -> tile, hidden x activation_bytes per token,
+ *              aggregated into ONE message per (h, tile) pair per layer
+ *              (a modelling choice: one all-to-all burst per layer) with
+ *              arch_d2d_send (issued before the weight reads);
+ *     shared   with strategy.dispatch.shared_experts, each home tile's die
+ *              first computes model.shared_experts x 3 x gemm(its tokens)
+ *              from the issue tick (weights local: the roofline gemm
+ *              includes reading them, HBM contention with the routed
+ *              experts' reads is not modelled);
+ *     gate     task i computes nothing before every message it needs has
+ *              arrived: weight data that arrived earlier is held and its
+ *              work starts at that arrival (its weights stream meanwhile);
+ *     combine  when task i's compute ends (its die's finish after its last
+ *              piece of work, rounded up), i's outputs, hidden x
+ *              activation_bytes per token, go back to each home tile h !=
+ *              i's tile as one message per (task, h);
+ *     barrier  also waits for every combine message to arrive.
+ *   Per measured layer, dispatch time = last activation arrival - issue
+ *   tick and combine time = last combine arrival - first combine send
+ *   (0 for a layer without such messages), and the combine tail = last
+ *   combine arrival - last task end (the barrier's wait for combine
+ *   beyond compute, 0 if none); bytes and byte-hops count every
+ *   simulated iteration.
  *   Time of a layer = end - start (CP included). Iterations below
  *   `measure_from` (the prefill) are simulated but not counted in the
  *   decode figures.
@@ -100,6 +128,14 @@ typedef struct arch_exec_results {
     const double *tile_busy_ticks;   /* [tiles], compute work of measured layers */
     double compute_ticks_total;
     double layer_imbalance_sum;      /* sum over measured layers of max/mean tile work */
+    /* token dispatch and combine (strategy.dispatch.enabled; all zero when off) */
+    uint64_t dispatch_bytes, combine_bytes;          /* every simulated iteration */
+    uint64_t dispatch_messages, combine_messages;    /* before cutting into chunks */
+    double dispatch_byte_hops, combine_byte_hops;
+    ws_tick dispatch_ticks, combine_ticks;           /* measured layers (contract above) */
+    ws_tick combine_tail_ticks;                      /* measured layers: last combine arrival - last task end */
+    double shared_ticks;                             /* shared-expert compute of measured layers, all tiles */
+    uint64_t shared_tokens_all;                      /* token x shared-expert computations, every iteration */
 } arch_exec_results;
 
 arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *s);

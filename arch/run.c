@@ -210,6 +210,13 @@ static int check_policy(const ws_config *cfg, char *err, size_t err_len)
                  "modelled yet; set it to false");
         return WS_EXIT_BAD_INPUT;
     }
+    const ws_dispatch_config *dc = &cfg->strategy.dispatch;
+    if (dc->enabled && dc->request_tile >= cfg->hw.grid.x * cfg->hw.grid.y) {
+        snprintf(err, err_len, "strategy.dispatch.request_tile: %lld is not a tile of the %lld x %lld grid (0 .. %lld)",
+                 (long long)dc->request_tile, (long long)cfg->hw.grid.x, (long long)cfg->hw.grid.y,
+                 (long long)(cfg->hw.grid.x * cfg->hw.grid.y - 1));
+        return WS_EXIT_BAD_INPUT;
+    }
     const arch_alloc_policy *a = arch_alloc_registry[cfg->strategy.allocation];
     if (!a->requires_option)
         return 0;
@@ -247,7 +254,7 @@ static void collect_energy(const ws_config *cfg, run_state *s, const arch_exec_r
         const mem_llc_stats *l = mem_llc_stats_get(arch_d2d_llc(d, t));
         c.llc_bytes += (double)l->hit_bytes + (double)l->fills * cfg->hw.tile.llc.line_bytes;
     }
-    c.flops = (double)r->task_tokens_all * (double)s->w->model.flops_per_token_expert;
+    c.flops = (double)(r->task_tokens_all + r->shared_tokens_all) * (double)s->w->model.flops_per_token_expert;
     arch_energy e;
     arch_energy_account(&cfg->hw.energy, &c, &e);
     m->energy_link_J = e.link_J;
@@ -329,6 +336,15 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     m->tile_busy_mean_us = gsl_stats_mean(r.tile_busy_ticks, 1, tiles) * us;
     m->compute_utilisation = r.measured_ticks ? r.compute_ticks_total / ((double)tiles * (double)r.measured_ticks) : 0;
     m->layer_busy_max_over_mean = r.layers_measured ? r.layer_imbalance_sum / (double)r.layers_measured : 0;
+    m->dispatch_on = cfg->strategy.dispatch.enabled;
+    m->dispatch_GB = (double)r.dispatch_bytes / 1e9;
+    m->combine_GB = (double)r.combine_bytes / 1e9;
+    m->dispatch_byte_hops_GB = r.dispatch_byte_hops / 1e9;
+    m->combine_byte_hops_GB = r.combine_byte_hops / 1e9;
+    m->dispatch_time_us = (double)r.dispatch_ticks * us;
+    m->combine_time_us = (double)r.combine_ticks * us;
+    m->combine_tail_us = (double)r.combine_tail_ticks * us;
+    m->shared_expert_busy_us = r.shared_ticks * us;
     ws_tick now = 0;
     ws_engine_stats es;
     ws_engine_stats_get(s->engine, &es);

@@ -78,6 +78,13 @@ typedef struct arch_run_metrics {
     char placement_profile[768];       /* provenance of the placement's profile, or "none" */
     bool migration_on;                 /* options.migration was on: `migration` is filled */
     arch_migration_report migration;   /* its layers pointer is NULL here */
+    /* token dispatch and combine (strategy.dispatch; arch/exec.h): bytes over
+       every simulated iteration, times summed over the decode layers */
+    bool dispatch_on;
+    double dispatch_GB, combine_GB;
+    double dispatch_byte_hops_GB, combine_byte_hops_GB;   /* GB x hops */
+    double dispatch_time_us, combine_time_us, combine_tail_us;
+    double shared_expert_busy_us;      /* shared-expert compute of the decode layers, all tiles */
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps

@@ -25,6 +25,9 @@ const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
     "predictor_precision", "predictor_recall", "prediction_tables_B", "atu_B", "distribution_table_B",
     "heatmap_cache_B", "migration_area_mm2", "migration_power_mW", "migration_area_fraction",
     "migration_power_fraction", "migration_heatmap",
+    /* token dispatch and combine (empty when strategy.dispatch is off) */
+    "dispatch_GB", "combine_GB", "dispatch_byte_hops_GBxhop", "combine_byte_hops_GBxhop", "dispatch_time_us",
+    "combine_time_us", "combine_tail_us", "shared_expert_busy_us",
 };
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -63,6 +66,25 @@ static void migration_cells(ws_cell *c, const arch_run_metrics *m)
     c[k++] = num(g->area_fraction);
     c[k++] = num(g->power_fraction);
     c[k++] = str(g->heatmap);
+}
+
+/* The dispatch columns: empty when strategy.dispatch was off. */
+static void dispatch_cells(ws_cell *c, const arch_run_metrics *m)
+{
+    size_t k = 0;
+    if (!m->dispatch_on) {
+        for (; k < ARCH_RUN_ROW_DISPATCH_COLUMNS; k++)
+            c[k] = (ws_cell){ .kind = WS_CELL_EMPTY };
+        return;
+    }
+    c[k++] = num(m->dispatch_GB);
+    c[k++] = num(m->combine_GB);
+    c[k++] = num(m->dispatch_byte_hops_GB);
+    c[k++] = num(m->combine_byte_hops_GB);
+    c[k++] = num(m->dispatch_time_us);
+    c[k++] = num(m->combine_time_us);
+    c[k++] = num(m->combine_tail_us);
+    c[k++] = num(m->shared_expert_busy_us);
 }
 
 void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *cfg, const arch_run_metrics *m)
@@ -119,6 +141,7 @@ void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *
     c[k++] = num(m->placement_hbm_used_GB_max);
     c[k++] = str(m->placement_profile);
     migration_cells(c + k, m);
+    dispatch_cells(c + k + ARCH_RUN_ROW_MIGRATION_COLUMNS, m);
 }
 
 int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const arch_run_extras *extras,

@@ -6,6 +6,7 @@
 
 #include "arch/alloc_list.h"
 #include "arch/place_list.h"
+#include "arch/request_place_list.h"
 #include "core/config.h"
 
 #define FIELD(T, m) offsetof(T, m)
@@ -13,6 +14,7 @@
 
 const char *const arch_alloc_names[] = { ARCH_ALLOC_LIST(NAME_OF) NULL };
 const char *const arch_place_names[] = { ARCH_PLACE_LIST(NAME_OF) NULL };
+const char *const arch_request_place_names[] = { ARCH_REQUEST_PLACE_LIST(NAME_OF) NULL };
 
 static const ws_cfield workload_fields[] = {
     { .key = "trace", .type = WS_CT_STRING, .offset = FIELD(ws_workload_config, trace), .def = "\"\"",
@@ -95,6 +97,24 @@ static const ws_cfield replication_fields[] = {
 static const ws_cschema replication_schema = { "replication", sizeof(ws_replication_config), replication_fields,
                                                sizeof replication_fields / sizeof replication_fields[0], NULL };
 
+static const ws_cfield dispatch_fields[] = {
+    { .key = "enabled", .type = WS_CT_BOOL, .offset = FIELD(ws_dispatch_config, enabled), .def = "false",
+      .doc = "move each token's activation to the tiles computing its experts and the outputs back (not in the "
+             "study; doc/run.md)" },
+    { .key = "request_placement", .type = WS_CT_ENUM, .offset = FIELD(ws_dispatch_config, request_placement),
+      .names = arch_request_place_names, .def = "round_robin",
+      .doc = "home tile of each request, where its attention runs (arch/request_place_list.h)" },
+    { .key = "request_tile", .type = WS_CT_INT, .offset = FIELD(ws_dispatch_config, request_tile), .def = "0",
+      .min = 0, .max = 65535, .doc = "one_tile: the home tile of every request (y x grid.x + x; must be on the grid)" },
+    { .key = "activation_bytes", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
+      .offset = FIELD(ws_dispatch_config, activation_bytes), .def = "2 B", .min = 0.125, .max = 64,
+      .doc = "bytes per hidden element of a token's activation (2 B = BF16); a token moves hidden x this" },
+    { .key = "shared_experts", .type = WS_CT_BOOL, .offset = FIELD(ws_dispatch_config, shared_experts),
+      .def = "true", .doc = "compute the model's shared experts on each token's home tile (weights local)" },
+};
+static const ws_cschema dispatch_schema = { "dispatch", sizeof(ws_dispatch_config), dispatch_fields,
+                                            sizeof dispatch_fields / sizeof dispatch_fields[0], NULL };
+
 static const ws_cfield strategy_fields[] = {
     { .key = "allocation", .type = WS_CT_ENUM, .offset = FIELD(ws_strategy_config, allocation),
       .names = arch_alloc_names, .def = "even", .doc = "allocation policy (arch/alloc_list.h)" },
@@ -110,6 +130,8 @@ static const ws_cfield strategy_fields[] = {
       .sub = &profile_schema, .doc = "the profile of profile-aware placements (doc/run.md)" },
     { .key = "replication", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, replication),
       .sub = &replication_schema, .doc = "parameters of the hot_replication placement" },
+    { .key = "dispatch", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, dispatch),
+      .sub = &dispatch_schema, .doc = "token dispatch and combine (off: the study's model)" },
 };
 const ws_cschema arch_strategy_schema = { "strategy", sizeof(ws_strategy_config), strategy_fields,
                                           sizeof strategy_fields / sizeof strategy_fields[0], NULL };

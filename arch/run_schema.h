@@ -18,5 +18,6 @@ extern const ws_cschema arch_variant_schema;
 
 extern const char *const arch_alloc_names[];   /* NULL-terminated, registry order */
 extern const char *const arch_place_names[];
+extern const char *const arch_request_place_names[];
 
 #endif

@@ -245,6 +245,15 @@ typedef struct ws_replication_config {
     double budget_bytes;            /* static copies per tile, home region */
 } ws_replication_config;
 
+/* token dispatch and combine (arch/dispatch.h; not in the study) */
+typedef struct ws_dispatch_config {
+    bool enabled;
+    int request_placement;          /* index in arch/request_place_list.h */
+    int64_t request_tile;           /* one_tile: the tile of every request */
+    double activation_bytes;        /* bytes per hidden element of an activation */
+    bool shared_experts;            /* compute the model's shared experts on the home tile */
+} ws_dispatch_config;
+
 typedef struct ws_strategy_config {
     int allocation;                 /* index in arch/alloc_list.h */
     int placement;                  /* index in arch/place_list.h */
@@ -253,6 +262,7 @@ typedef struct ws_strategy_config {
     bool prefetch_next_layer;
     ws_place_profile_config profile;
     ws_replication_config replication;
+    ws_dispatch_config dispatch;
 } ws_strategy_config;
 
 typedef struct ws_workload_config {

@@ -13,7 +13,9 @@
  *   (hops, byte-hops, HBM local/remote bytes), LLC hits on a second read,
  *   multi-chunk reads delivering every byte once, the translate and
  *   observe hooks, and a posted write delaying a read of the same HBM by
- *   its service time. */
+ *   its service time. A plain message (arch_d2d_send) of one chunk is
+ *   delivered at 1 (controller) + 1 (NI) + T0(H, bytes) + 1 (controller),
+ *   a local one at 1, touching no memory and no read counter. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <math.h>
@@ -251,6 +253,37 @@ START_TEST(hooks_redirect_and_observe)
 }
 END_TEST
 
+START_TEST(send_zero_load_formula)
+{
+    rig r;
+    rig_up(&r, NULL, 0);
+    uint64_t bytes = 14336;   /* 7 tokens of 1024 B */
+    arch_d2d_send(r.d, 0, 0, 12, bytes, &r);   /* (0,0) -> (2,2): 4 hops */
+    arch_d2d_send(r.d, 0, 5, 5, 64, &r.s);     /* local */
+    ck_assert_int_eq(ws_engine_run(r.e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    ck_assert_uint_eq(r.s.n, 2);
+    ck_assert_ptr_eq(r.s.got[0].cookie, &r.s);
+    ck_assert_uint_eq(r.s.got[0].at, 1);
+    ck_assert_ptr_eq(r.s.got[1].cookie, &r);
+    ws_tick expect = 1 + 1 + noc_network_zero_load_latency_bytes(r.net, 4, bytes) + 1;
+    ck_assert_msg(r.s.got[1].at == expect, "delivered at %llu, formula %llu", (unsigned long long)r.s.got[1].at,
+                  (unsigned long long)expect);
+    ck_assert(r.s.got[1].last);
+    ck_assert_uint_eq(r.s.got[1].bytes, bytes);
+    const arch_d2d_stats *st = arch_d2d_stats_get(r.d);
+    ck_assert_uint_eq(st->sends, 2);
+    ck_assert_uint_eq(st->send_messages, 1);
+    ck_assert_uint_eq(st->send_bytes, bytes + 64);
+    ck_assert_uint_eq(st->send_hops, 4);
+    ck_assert_double_eq(st->send_byte_hops, 4.0 * bytes);
+    ck_assert_uint_eq(st->reads_local + st->reads_remote + st->data_messages + st->request_messages, 0);
+    for (int t = 0; t < 25; t++)
+        for (int k = 0; k < MEM_HBM_KIND_COUNT; k++)
+            ck_assert_uint_eq(mem_hbm_stats_get(arch_d2d_hbm(r.d, t))->bytes[k], 0);
+    rig_down(&r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("d2d");
@@ -261,6 +294,7 @@ int main(void)
     tcase_add_test(tc, multi_chunk_and_llc);
     tcase_add_test(tc, posted_write_costs_bandwidth);
     tcase_add_test(tc, hooks_redirect_and_observe);
+    tcase_add_test(tc, send_zero_load_formula);
     suite_add_tcase(s, tc);
     return ws_check_run(s);
 }

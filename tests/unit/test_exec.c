@@ -17,6 +17,18 @@
  * even: the one active expert goes to tile 0; tile 3 serves it remotely.
  *   The layer must be slower than home's and move 3 MiB over 2 hops each
  *   way (request and data legs: 3 messages each).
+ * dispatch (strategy.dispatch on, home allocation): the request lives on
+ *   tile 0 (round_robin, slot 0), its token's expert runs on tile 3, two
+ *   hops away. Its activation, 512 x 2 B = 1024 B, leaves at the issue
+ *   (tick 1000) and is delivered at 1000 + 3 + Z (arch_d2d_send: Z the
+ *   network's zero-load latency of 1024 B over 2 hops), long before the
+ *   weights, so the task ends as in `home` at E; its output (1024 B) goes
+ *   back at E, is delivered at E + 3 + Z and seen by the barrier one tick
+ *   later: layer = E + 4 + Z; dispatch time = combine time = combine tail
+ *   = 3 + Z. With a 3 us link latency the activation comes after the
+ *   weights: the die does all 3W of work from A = 1003 + Z3 (gated) and
+ *   the layer is ceil(A + 3W) + 4 + Z3. With the request on tile 3
+ *   (one_tile) nothing moves and the layer is exactly `home`'s.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
@@ -43,7 +55,8 @@ typedef struct world {
     char path[256];
 } world;
 
-static void world_up(world *w, int allocation)
+/* extra: more config overrides (strategy.dispatch...), n_extra of them */
+static void world_up_with(world *w, int allocation, const char *const *extra, size_t n_extra)
 {
     const char *top = getenv("TOP_SRCDIR");
     ck_assert_msg(top != NULL, "TOP_SRCDIR must be set");
@@ -53,8 +66,10 @@ static void world_up(world *w, int allocation)
     ws_diag d;
     ws_diag_init(&d, 0);
     snprintf(buf, sizeof buf, "%s/configs/experiments/default.yaml", top);
-    const char *sets[] = { "hw.grid={x: 2, y: 2}" };
-    ck_assert_int_eq(ws_config_load(&w->cfg, buf, sets, 1, &d), 0);
+    const char *sets[8] = { "hw.grid={x: 2, y: 2}" };
+    for (size_t i = 0; i < n_extra && i < 7; i++)
+        sets[1 + i] = extra[i];
+    ck_assert_int_eq(ws_config_load(&w->cfg, buf, sets, 1 + n_extra, &d), 0);
     snprintf(buf, sizeof buf, "%s/tests/fixtures/run/one_layer.yaml", top);
     ck_assert_int_eq(wl_model_load(&w->model, buf, &d), 0);
     ws_diag_free(&d);
@@ -85,6 +100,8 @@ static void world_up(world *w, int allocation)
     ck_assert_int_eq(ws_engine_run(w->e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     ck_assert(arch_exec_finished(w->x));
 }
+
+static void world_up(world *w, int allocation) { world_up_with(w, allocation, NULL, 0); }
 
 static void world_down(world *w)
 {
@@ -158,6 +175,78 @@ START_TEST(even_layer_goes_remote)
 }
 END_TEST
 
+/* E of home_layer_by_hand: the end of the home case without dispatch. */
+static ws_tick home_end(void)
+{
+    world w;
+    world_up(&w, 1);
+    arch_exec_results r;
+    arch_exec_results_get(w.x, &r);
+    ws_tick end = r.measured_ticks;
+    world_down(&w);
+    return end;
+}
+
+START_TEST(dispatch_one_token_by_hand)
+{
+    ws_tick E = home_end();
+    const char *on[] = { "strategy.dispatch.enabled=true" };
+    world w;
+    world_up_with(&w, 1, on, 1);
+    ws_tick Z = noc_network_zero_load_latency_bytes(w.net, 2, 1024);
+    arch_exec_results r;
+    arch_exec_results_get(w.x, &r);
+    ck_assert_uint_eq(r.dispatch_bytes, 1024);
+    ck_assert_uint_eq(r.combine_bytes, 1024);
+    ck_assert_uint_eq(r.dispatch_messages, 1);
+    ck_assert_uint_eq(r.combine_messages, 1);
+    ck_assert_double_eq(r.dispatch_byte_hops, 2048);
+    ck_assert_double_eq(r.combine_byte_hops, 2048);
+    ck_assert_msg(r.measured_ticks == E + 4 + Z, "layer took %llu ticks, hand calculation %llu + 4 + %llu",
+                  (unsigned long long)r.measured_ticks, (unsigned long long)E, (unsigned long long)Z);
+    ck_assert_uint_eq(r.dispatch_ticks, 3 + Z);
+    ck_assert_uint_eq(r.combine_ticks, 3 + Z);
+    ck_assert_uint_eq(r.combine_tail_ticks, 3 + Z);
+    const arch_d2d_stats *ds = arch_d2d_stats_get(arch_exec_d2d(w.x));
+    ck_assert_uint_eq(ds->reads_remote + ds->data_hops, 0);   /* EP: activations move, weights do not */
+    ck_assert_uint_eq(ds->send_hops, 4);
+    world_down(&w);
+}
+END_TEST
+
+START_TEST(dispatch_gates_compute)
+{
+    const char *on[] = { "strategy.dispatch.enabled=true", "hw.link.latency=3 us" };
+    world w;
+    world_up_with(&w, 1, on, 2);
+    ws_tick Z = noc_network_zero_load_latency_bytes(w.net, 2, 1024);
+    double W = 1051648.0 / 3350, A = 1003.0 + (double)Z;
+    ck_assert_msg(A > 1800, "the activation must come after the weights (A = %g)", A);
+    ws_tick expect = (ws_tick)ceil(A + 3 * W - 1e-6) + 4 + Z;
+    arch_exec_results r;
+    arch_exec_results_get(w.x, &r);
+    ck_assert_msg(r.measured_ticks == expect, "layer took %llu ticks, hand calculation %llu",
+                  (unsigned long long)r.measured_ticks, (unsigned long long)expect);
+    ck_assert_double_eq_tol(r.tile_busy_ticks[3], 3 * W, 1e-6);
+    world_down(&w);
+}
+END_TEST
+
+START_TEST(dispatch_local_request_moves_nothing)
+{
+    ws_tick E = home_end();
+    const char *on[] = { "strategy.dispatch.enabled=true", "strategy.dispatch.request_placement=one_tile",
+                         "strategy.dispatch.request_tile=3" };
+    world w;
+    world_up_with(&w, 1, on, 3);
+    arch_exec_results r;
+    arch_exec_results_get(w.x, &r);
+    ck_assert_uint_eq(r.measured_ticks, E);
+    ck_assert_uint_eq(r.dispatch_bytes + r.combine_bytes + r.dispatch_ticks + r.combine_ticks, 0);
+    world_down(&w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("exec");
@@ -165,6 +254,9 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, home_layer_by_hand);
     tcase_add_test(tc, even_layer_goes_remote);
+    tcase_add_test(tc, dispatch_one_token_by_hand);
+    tcase_add_test(tc, dispatch_gates_compute);
+    tcase_add_test(tc, dispatch_local_request_moves_nothing);
     suite_add_tcase(s, tc);
     return ws_check_run(s);
 }
