@@ -72,6 +72,12 @@
 #ifndef WL_GENERATOR_H
 #define WL_GENERATOR_H
 
+/* The version of the generative procedure: bump it whenever the same
+ * (model, profile, seed, lengths) would give different requests (other
+ * draws, another order), so cached traces (workload/gen_cache.h) of the
+ * old procedure are never reused. */
+#define WL_GEN_ALGORITHM 1u
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

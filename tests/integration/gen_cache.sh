@@ -1,0 +1,62 @@
+#!/bin/sh
+# tests/integration/gen_cache.sh — the synthetic trace cache in `wafersim
+# run` (workload/gen_cache.h): results are byte-identical with the cache
+# off, on a miss and on a hit; one cache file per workload (the migration
+# profile's trace is another); a corrupted cache file is reported,
+# regenerated, and the results are still the same; the run's temporary
+# links never remove the cache file.
+set -u
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$TEST_TMPDIR" || exit 99
+
+TINY="$FIXTURES/run/tiny.yaml"
+cat > exp.yaml <<EOF2
+preset: dojo
+model: $TINY
+hw:
+  grid: {x: 2, y: 2}
+workload:
+  batch: 24
+  decode_steps: 3
+EOF2
+
+WAFERSIM_CACHE_DIR=off; export WAFERSIM_CACHE_DIR
+run "$WAFERSIM" run -q --format csv --out off.csv exp.yaml
+expect_status 0
+
+WAFERSIM_CACHE_DIR=$TEST_TMPDIR/cache; export WAFERSIM_CACHE_DIR
+run "$WAFERSIM" run -q --format csv --out miss.csv exp.yaml
+expect_status 0
+expect_same_file off.csv miss.csv
+expect_eq "cache files after a miss" 1 "$(ls cache | wc -l | tr -d ' ')"
+run "$WAFERSIM" run -q --format csv --out hit.csv exp.yaml
+expect_status 0
+expect_same_file off.csv hit.csv
+expect_eq "cache files after a hit" 1 "$(ls cache | wc -l | tr -d ' ')"
+
+# another seed: another entry
+run "$WAFERSIM" run -q --format csv --out seed.csv --set sim.seed=9 exp.yaml
+expect_status 0
+expect_eq "cache files after another seed" 2 "$(ls cache | wc -l | tr -d ' ')"
+
+# corrupt the first entry: a flipped byte in the middle of the payload
+F=$(ls -t cache/*.wst | tail -n 1)
+python3 -c "
+import sys
+p = sys.argv[1]
+d = bytearray(open(p, 'rb').read())
+d[len(d) // 2] ^= 1
+open(p, 'wb').write(d)
+" "$F"
+run "$WAFERSIM" run -q --format csv --out fixed.csv exp.yaml
+expect_status 0
+expect_same_file off.csv fixed.csv
+expect_stderr_contains "trace cache:"
+expect_stderr_contains "generating it again"
+run "$WAFERSIM" run -q --format csv --out again.csv exp.yaml
+expect_status 0
+expect_same_file off.csv again.csv
+expect_stderr_empty
+expect_no_file_matching "$TEST_TMPDIR/cache" '*.tmp.*'
+finish

@@ -1,0 +1,199 @@
+/* workload/gen_cache.c — the synthetic trace cache; contract in
+ * workload/gen_cache.h. */
+#define _XOPEN_SOURCE 700
+#include "workload/gen_cache.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "workload/trace_format.h"
+#include "workload/trace_reader.h"
+
+int wl_gen_cache_dir(char *out, size_t len)
+{
+    const char *env = getenv("WAFERSIM_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+    out[0] = '\0';
+    if (env && !strcmp(env, "off"))
+        return 1;
+    if (env && *env)
+        n = snprintf(out, len, "%s", env);
+    else if (xdg && *xdg)
+        n = snprintf(out, len, "%s/wafersim", xdg);
+    else if (home && *home)
+        n = snprintf(out, len, "%s/.cache/wafersim", home);
+    else
+        return -1;
+    if (n < 0 || (size_t)n >= len) {
+        out[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+/* Two FNV-1a 64 hashes, fed the same length-prefixed parts. */
+typedef struct key_hash {
+    uint64_t h[2];
+} key_hash;
+
+static void key_add(key_hash *k, const void *data, size_t len)
+{
+    uint64_t n = len;
+    for (int i = 0; i < 2; i++) {
+        k->h[i] = wl_fnv1a64_update(k->h[i], &n, sizeof n);
+        k->h[i] = wl_fnv1a64_update(k->h[i], data, len);
+    }
+}
+
+static void key_add_u64(key_hash *k, uint64_t v)
+{
+    key_add(k, &v, sizeof v);
+}
+
+/* The content of a file, as one part; -1 if it cannot be read. */
+static int key_add_file(key_hash *k, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 1 << 16, n = 0, got;
+    unsigned char *buf = malloc(cap);
+    int rc = buf ? 0 : -1;
+    while (rc == 0 && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            unsigned char *b = realloc(buf, cap * 2);
+            rc = b ? 0 : -1;
+            buf = b ? b : buf;
+            cap *= 2;
+        }
+    }
+    if (ferror(f))
+        rc = -1;
+    fclose(f);
+    if (rc == 0)
+        key_add(k, buf, n);
+    free(buf);
+    return rc;
+}
+
+int wl_gen_cache_key(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n,
+                     const wl_gen_lengths *len, char out[33])
+{
+    static const char tag[2][24] = { "wafersim gen cache a", "wafersim gen cache b" };
+    key_hash k = { { WL_FNV1A64_INIT, WL_FNV1A64_INIT } };
+    for (int i = 0; i < 2; i++)
+        k.h[i] = wl_fnv1a64_update(k.h[i], tag[i], sizeof tag[i]);
+    key_add_u64(&k, WL_TRACE_VERSION);
+    key_add_u64(&k, WL_GEN_ALGORITHM);
+    if (m->path) {
+        if (key_add_file(&k, m->path))
+            return -1;
+    } else {
+        const char *name = m->name ? m->name : "";
+        key_add(&k, name, strlen(name));
+        int64_t f[] = { m->layers, m->moe_layers.first, m->moe_layers.last, m->moe_layers.step,
+                        m->routed_experts, m->top_k, m->groups, m->groups_kept };
+        key_add(&k, f, sizeof f);
+    }
+    if (p->path) {
+        if (key_add_file(&k, p->path))
+            return -1;
+    } else {
+        key_add(&k, "default profile", 15);
+    }
+    key_add_u64(&k, seed);
+    key_add_u64(&k, first);
+    key_add_u64(&k, n);
+    key_add_u64(&k, len ? 1 : 0);
+    if (len) {
+        key_add_u64(&k, len->prompt_min);
+        key_add_u64(&k, len->prompt_max);
+        key_add_u64(&k, (uint64_t)(int64_t)len->decode);
+    }
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)k.h[0], (unsigned long long)k.h[1]);
+    return 0;
+}
+
+/* mkdir -p; 0 when dir is a folder afterwards. */
+static int make_dirs(const char *dir)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+        return -1;
+    for (char *s = buf + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(buf, 0755) && errno != EEXIST)
+            return -1;
+        *s = '/';
+    }
+    if (mkdir(buf, 0755) && errno != EEXIST)
+        return -1;
+    struct stat st;
+    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+/* A complete trace of this model's shape with n requests (every checksum
+ * and record verified); else why not, in why. */
+static bool usable(const char *cpath, const wl_model *m, uint64_t n, char *why, size_t why_len)
+{
+    wl_trace *t = wl_trace_open(cpath, WL_TRACE_VERIFY, why, why_len);
+    if (!t)
+        return false;
+    const wl_trace_info *in = wl_trace_get_info(t);
+    bool ok = in->n_requests == n && in->shape.n_moe == m->n_moe && in->shape.top_k == (uint32_t)m->top_k &&
+              in->shape.n_experts == (uint32_t)m->routed_experts && !strcmp(in->shape.model, m->name);
+    if (!ok)
+        snprintf(why, why_len, "%s: not the expected trace (model, shape or request count)", cpath);
+    wl_trace_close(t);
+    return ok;
+}
+
+/* path -> cpath: a hard link, else a symbolic link to its absolute path. */
+static int link_to(const char *cpath, const char *path)
+{
+    unlink(path);
+    if (link(cpath, path) == 0)
+        return 0;
+    char *abs = realpath(cpath, NULL);
+    int rc = abs ? symlink(abs, path) : -1;
+    free(abs);
+    return rc;
+}
+
+int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n,
+                        const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len)
+{
+    char dir[PATH_MAX], key[33], cpath[PATH_MAX + 128], why[PATH_MAX + 640];
+    if (wl_gen_cache_dir(dir, sizeof dir) != 0 || wl_gen_cache_key(m, p, seed, first, n, len, key) != 0 ||
+        make_dirs(dir) != 0)
+        return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
+    char model[WL_TRACE_MODEL_LEN];
+    size_t i = 0;
+    for (; m->name && m->name[i] && i + 1 < sizeof model; i++) {
+        char c = m->name[i];
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                     c == '_' || c == '.';
+        model[i] = plain ? c : '_';
+    }
+    model[i] = '\0';
+    snprintf(cpath, sizeof cpath, "%s/gen-%s-%s.wst", dir, model, key);
+    if (access(cpath, F_OK) == 0 && !usable(cpath, m, n, why, sizeof why)) {
+        fprintf(stderr, "wafersim: trace cache: %s; generating it again\n", why);
+    } else if (access(cpath, F_OK) == 0) {
+        if (link_to(cpath, path) == 0)
+            return 0;
+        return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
+    }
+    if (wl_gen_write_range(m, p, seed, first, n, len, cpath, progress, why, sizeof why) == 0 &&
+        link_to(cpath, path) == 0)
+        return 0;
+    return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
+}
