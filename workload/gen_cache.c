@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700
 #include "workload/gen_cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -82,7 +83,7 @@ static int key_add_file(key_hash *k, const char *path)
     return rc;
 }
 
-int wl_gen_cache_key(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n,
+int wl_gen_cache_key(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first,
                      const wl_gen_lengths *len, char out[33])
 {
     static const char tag[2][24] = { "wafersim gen cache a", "wafersim gen cache b" };
@@ -109,7 +110,6 @@ int wl_gen_cache_key(const wl_model *m, const wl_profile *p, uint64_t seed, uint
     }
     key_add_u64(&k, seed);
     key_add_u64(&k, first);
-    key_add_u64(&k, n);
     key_add_u64(&k, len ? 1 : 0);
     if (len) {
         key_add_u64(&k, len->prompt_min);
@@ -140,20 +140,24 @@ static int make_dirs(const char *dir)
     return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
-/* A complete trace of this model's shape with n requests (every checksum
- * and record verified); else why not, in why. */
-static bool usable(const char *cpath, const wl_model *m, uint64_t n, char *why, size_t why_len)
+/* The trace at cpath, opened and verified (every checksum and record), if
+ * it is of this model's shape with n requests (any count when n is 0);
+ * else NULL and why not, in why. */
+static wl_trace *open_usable(const char *cpath, const wl_model *m, uint64_t n, char *why, size_t why_len)
 {
     wl_trace *t = wl_trace_open(cpath, WL_TRACE_VERIFY, why, why_len);
     if (!t)
-        return false;
+        return NULL;
     const wl_trace_info *in = wl_trace_get_info(t);
-    bool ok = in->n_requests == n && in->shape.n_moe == m->n_moe && in->shape.top_k == (uint32_t)m->top_k &&
-              in->shape.n_experts == (uint32_t)m->routed_experts && !strcmp(in->shape.model, m->name);
-    if (!ok)
+    bool ok = (!n || in->n_requests == n) && in->shape.n_moe == m->n_moe &&
+              in->shape.top_k == (uint32_t)m->top_k && in->shape.n_experts == (uint32_t)m->routed_experts &&
+              !strcmp(in->shape.model, m->name);
+    if (!ok) {
         snprintf(why, why_len, "%s: not the expected trace (model, shape or request count)", cpath);
-    wl_trace_close(t);
-    return ok;
+        wl_trace_close(t);
+        return NULL;
+    }
+    return t;
 }
 
 /* path -> cpath: a hard link, else a symbolic link to its absolute path. */
@@ -168,11 +172,72 @@ static int link_to(const char *cpath, const char *path)
     return rc;
 }
 
+/* The request count of the entry `name` of the folder if it is an entry of
+ * `stem` ("gen-<model>-<key>-n"), else 0. */
+static uint64_t entry_count(const char *name, const char *stem)
+{
+    size_t sl = strlen(stem);
+    if (strncmp(name, stem, sl) != 0)
+        return 0;
+    char *end;
+    unsigned long long v = strtoull(name + sl, &end, 10);
+    return strcmp(end, ".wst") == 0 ? (uint64_t)v : 0;
+}
+
+/* The best other entry of the same workload to start from: the smallest
+ * with at least n requests, else the largest; 0 if none. */
+static uint64_t best_entry(const char *dir, const char *stem, uint64_t n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    uint64_t above = 0, below = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        uint64_t c = entry_count(e->d_name, stem);
+        if (!c || c == n)
+            continue;
+        if (c > n && (!above || c < above))
+            above = c;
+        if (c < n && c > below)
+            below = c;
+    }
+    closedir(d);
+    return above ? above : below;
+}
+
+/* Writes the entry cpath for requests first .. first + n - 1: the first
+ * requests copied from the verified trace src (its requests are
+ * first .. of the same workload), the rest generated. */
+static int build_entry(const char *cpath, wl_trace *src, const wl_model *m, const wl_profile *p, uint64_t seed,
+                       uint64_t first, uint64_t n, const wl_gen_lengths *len, bool progress, char *err,
+                       size_t err_len)
+{
+    wl_trace_shape shape = wl_trace_shape_of(m);
+    wl_trace_writer *w = wl_trace_writer_open(cpath, &shape, err, err_len);
+    if (!w)
+        return -1;
+    uint64_t have = src ? wl_trace_get_info(src)->n_requests : 0, k = 0;
+    int rc = 0;
+    for (; k < n && k < have && rc == 0; k++) {
+        wl_request r;
+        rc = wl_trace_get(src, k, &r, err, err_len);
+        if (rc == 0)
+            rc = wl_trace_writer_add(w, r.name, r.prompt_len, r.decode_len, r.source_decode_len, r.ids, err, err_len);
+    }
+    if (rc == 0 && k < n)
+        rc = wl_gen_append(w, m, p, seed, first + k, n - k, len, progress, err, err_len);
+    if (rc) {
+        wl_trace_writer_abort(w);
+        return -1;
+    }
+    return wl_trace_writer_commit(w, err, err_len);
+}
+
 int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n,
                         const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len)
 {
-    char dir[PATH_MAX], key[33], cpath[PATH_MAX + 128], why[PATH_MAX + 640];
-    if (wl_gen_cache_dir(dir, sizeof dir) != 0 || wl_gen_cache_key(m, p, seed, first, n, len, key) != 0 ||
+    char dir[PATH_MAX], key[33], stem[WL_TRACE_MODEL_LEN + 48], cpath[PATH_MAX + 128], why[PATH_MAX + 640];
+    if (wl_gen_cache_dir(dir, sizeof dir) != 0 || wl_gen_cache_key(m, p, seed, first, len, key) != 0 ||
         make_dirs(dir) != 0)
         return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
     char model[WL_TRACE_MODEL_LEN];
@@ -184,16 +249,35 @@ int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, u
         model[i] = plain ? c : '_';
     }
     model[i] = '\0';
-    snprintf(cpath, sizeof cpath, "%s/gen-%s-%s.wst", dir, model, key);
-    if (access(cpath, F_OK) == 0 && !usable(cpath, m, n, why, sizeof why)) {
+    snprintf(stem, sizeof stem, "gen-%s-%s-n", model, key);
+    snprintf(cpath, sizeof cpath, "%s/%s%llu.wst", dir, stem, (unsigned long long)n);
+    if (access(cpath, F_OK) == 0) {
+        wl_trace *t = open_usable(cpath, m, n, why, sizeof why);
+        if (t) {
+            wl_trace_close(t);
+            if (link_to(cpath, path) == 0)
+                return 0;
+            return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
+        }
         fprintf(stderr, "wafersim: trace cache: %s; generating it again\n", why);
-    } else if (access(cpath, F_OK) == 0) {
-        if (link_to(cpath, path) == 0)
-            return 0;
-        return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
     }
-    if (wl_gen_write_range(m, p, seed, first, n, len, cpath, progress, why, sizeof why) == 0 &&
-        link_to(cpath, path) == 0)
+    /* another request count of the same workload: its common requests are
+     * copied (request i does not depend on the count) */
+    wl_trace *src = NULL;
+    uint64_t other = best_entry(dir, stem, n);
+    if (other) {
+        char opath[PATH_MAX + 128];
+        snprintf(opath, sizeof opath, "%s/%s%llu.wst", dir, stem, (unsigned long long)other);
+        src = open_usable(opath, m, other, why, sizeof why);
+        if (!src) {
+            fprintf(stderr, "wafersim: trace cache: %s; removing it\n", why);
+            unlink(opath);
+        }
+    }
+    int rc = build_entry(cpath, src, m, p, seed, first, n, len, progress, why, sizeof why);
+    if (src)
+        wl_trace_close(src);
+    if (rc == 0 && link_to(cpath, path) == 0)
         return 0;
     return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
 }

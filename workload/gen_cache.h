@@ -11,17 +11,23 @@
  *   128-bit hash (two FNV-1a 64 with different prefixes) of the model
  *   file's content (m->path; its routing fields when it has no file), the
  *   profile file's content (p->path; "default profile" when NULL), seed,
- *   first, n, the lengths (NULL: the profile's), WL_TRACE_VERSION and
- *   WL_GEN_ALGORITHM. Returns 0, or -1 when a file cannot be read.
+ *   first, the lengths (NULL: the profile's), WL_TRACE_VERSION and
+ *   WL_GEN_ALGORITHM: the workload, whatever the request count n. Returns
+ *   0, or -1 when a file cannot be read.
  *
  *   wl_gen_write_cached() leaves at `path` a file with exactly the bytes
  *   wl_gen_write_range(m, p, seed, first, n, len, path, ...) writes: when
- *   the cache is on, from <dir>/gen-<model>-<key>.wst, which it first
- *   generates (atomically: temp file + rename in the cache folder, so
+ *   the cache is on, from <dir>/gen-<model>-<key>-n<n>.wst, which it first
+ *   builds (atomically: temp file + rename in the cache folder, so
  *   concurrent workers are safe) unless a file is already there that opens
  *   with WL_TRACE_VERIFY (header and payload checksums, every record) and
- *   has the model's shape and n requests; a file failing that is
- *   regenerated, never used. `path` is then a hard link to the cache file,
+ *   has the model's shape and n requests; a file failing that is rebuilt,
+ *   never used. Building copies the requests it has in common with another
+ *   request count of the same workload (the smallest entry with more than
+ *   n requests, else the largest with fewer; verified the same way, and
+ *   removed when it fails) and generates the rest: request i does not
+ *   depend on the count (wl_gen_write_range), so a batch of 8192 after one
+ *   of 4096 generates only 4096 requests. `path` is then a hard link to the cache file,
  *   else a symbolic link to it (another file system), so removing `path`
  *   keeps the cache. With the cache off, or when the folder or the link
  *   cannot be made, it generates into `path` directly. Returns 0 or -1
@@ -39,7 +45,7 @@
 #include "workload/profile.h"
 
 int wl_gen_cache_dir(char *out, size_t len);
-int wl_gen_cache_key(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n,
+int wl_gen_cache_key(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first,
                      const wl_gen_lengths *len, char out[33]);
 int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n,
                         const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len);

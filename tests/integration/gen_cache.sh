@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/integration/gen_cache.sh — the synthetic trace cache in `wafersim
 # run` (workload/gen_cache.h): results are byte-identical with the cache
-# off, on a miss and on a hit; one cache file per workload (the migration
-# profile's trace is another); a corrupted cache file is reported,
+# off, on a miss and on a hit; one cache file per workload and request
+# count (a smaller batch is copied from the larger entry); a corrupted cache file is reported,
 # regenerated, and the results are still the same; the run's temporary
 # links never remove the cache file.
 set -u
@@ -39,6 +39,14 @@ expect_eq "cache files after a hit" 1 "$(ls cache | wc -l | tr -d ' ')"
 run "$WAFERSIM" run -q --format csv --out seed.csv --set sim.seed=9 exp.yaml
 expect_status 0
 expect_eq "cache files after another seed" 2 "$(ls cache | wc -l | tr -d ' ')"
+
+# a smaller batch of the same workload: built from the 24-request entry
+run "$WAFERSIM" run -q --format csv --out b12.csv --set workload.batch=12 exp.yaml
+expect_status 0
+expect_eq "cache files after a smaller batch" 3 "$(ls cache | wc -l | tr -d ' ')"
+WAFERSIM_CACHE_DIR=off "$WAFERSIM" run -q --format csv --out b12off.csv --set workload.batch=12 exp.yaml
+expect_same_file b12off.csv b12.csv
+rm -f cache/*-n12.wst
 
 # corrupt the first entry: a flipped byte in the middle of the payload
 F=$(ls -t cache/*.wst | tail -n 1)

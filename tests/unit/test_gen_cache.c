@@ -5,8 +5,10 @@
  * a miss and on a hit (the hit reuses the cache file: same inode, one file
  * in the folder); removing the output keeps the cache file; a cache file
  * with a flipped payload byte, or truncated, is regenerated (the output
- * is still right and the cache file is repaired); other seed / first / n /
- * lengths give other keys; WAFERSIM_CACHE_DIR=off writes no cache file;
+ * is still right and the cache file is repaired); another request count
+ * of the same workload is built from a larger or a smaller entry and has
+ * the bytes of a fresh generation; other seed / first / lengths / profile
+ * give other keys, the count does not; WAFERSIM_CACHE_DIR=off writes no cache file;
  * the folder falls back to $XDG_CACHE_HOME/wafersim, then
  * $HOME/.cache/wafersim.
  */
@@ -150,27 +152,52 @@ START_TEST(test_hit_miss_corrupt)
 }
 END_TEST
 
+START_TEST(test_other_counts)
+{
+    wl_model m;
+    wl_profile p;
+    load("kimi-k2", &m, &p);
+    char *dir = fx_tmpdir();
+    char cache[600], ref[600], out[600], err[256];
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    snprintf(ref, sizeof ref, "%s/ref.wst", dir);
+    snprintf(out, sizeof out, "%s/out.wst", dir);
+    setenv("WAFERSIM_CACHE_DIR", cache, 1);
+    static const uint64_t counts[] = { 3, 5, 2, 4 };   /* fresh; from 3 (fewer); from 3 (more); from 5 */
+    for (int c = 0; c < 4; c++) {
+        ck_assert_int_eq(wl_gen_write_cached(&m, &p, 6, 1, counts[c], &run_len, out, false, err, sizeof err), 0);
+        ck_assert_int_eq(wl_gen_write_range(&m, &p, 6, 1, counts[c], &run_len, ref, false, err, sizeof err), 0);
+        same_file(ref, out);
+        unlink(out);
+        ck_assert_int_eq(count_files(cache, NULL, 0), c + 1);
+    }
+    unsetenv("WAFERSIM_CACHE_DIR");
+    fx_rmdir(dir);
+    wl_profile_free(&p);
+    wl_model_free(&m);
+}
+END_TEST
+
 START_TEST(test_keys_and_dir)
 {
     wl_model m;
     wl_profile p;
     load("qwen3-235b", &m, &p);
-    char k[8][33], d[600];
+    char k[7][33], d[600];
     wl_gen_lengths other = { 1, 1, 6 };
-    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, 10, &run_len, k[0]), 0);
-    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, 10, &run_len, k[1]), 0);
-    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 2, 0, 10, &run_len, k[2]), 0);
-    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 1, 10, &run_len, k[3]), 0);
-    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, 11, &run_len, k[4]), 0);
-    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, 10, &other, k[5]), 0);
-    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, 10, NULL, k[6]), 0);
+    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, &run_len, k[0]), 0);
+    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, &run_len, k[1]), 0);
+    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 2, 0, &run_len, k[2]), 0);
+    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 1, &run_len, k[3]), 0);
+    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, &other, k[4]), 0);
+    ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, NULL, k[5]), 0);
     wl_profile def;
     wl_profile_default(&def);
-    ck_assert_int_eq(wl_gen_cache_key(&m, &def, 1, 0, 10, &run_len, k[7]), 0);
+    ck_assert_int_eq(wl_gen_cache_key(&m, &def, 1, 0, &run_len, k[6]), 0);
     wl_profile_free(&def);
     ck_assert_uint_eq(strlen(k[0]), 32);
     ck_assert_str_eq(k[0], k[1]);
-    for (int i = 2; i < 8; i++)
+    for (int i = 2; i < 7; i++)
         for (int j = 0; j < i; j++)
             ck_assert_str_ne(k[i], k[j]);
 
@@ -199,6 +226,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_hit_miss_corrupt);
+    tcase_add_test(tc, test_other_counts);
     tcase_add_test(tc, test_keys_and_dir);
     suite_add_tcase(s, tc);
     return s;
