@@ -75,8 +75,8 @@
 
 /* The version of the generative procedure: bump it whenever the same
  * (model, profile, seed, lengths) would give different requests (other
- * draws, another order), so cached traces (workload/gen_cache.h) of the
- * old procedure are never reused. */
+ * draws, another order, other profile schema defaults), so cached traces
+ * (workload/gen_cache.h) of the old procedure are never reused. */
 #define WL_GEN_ALGORITHM 1u
 
 #include <stdbool.h>
