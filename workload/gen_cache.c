@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,46 @@ static int build_entry(const char *cpath, wl_trace *src, const wl_model *m, cons
     return wl_trace_writer_commit(w, err, err_len);
 }
 
+/* 1: path links to the usable entry cpath; 0: no usable entry (a corrupt
+ * one is reported when report); -1: usable, but path cannot link to it. */
+static int try_hit(const char *cpath, const wl_model *m, uint64_t n, const char *path, bool report)
+{
+    char why[PATH_MAX + 640];
+    if (access(cpath, F_OK) != 0)
+        return 0;
+    wl_trace *t = open_usable(cpath, m, n, why, sizeof why);
+    if (!t) {
+        if (report)
+            fprintf(stderr, "wafersim: trace cache: %s; generating it again\n", why);
+        return 0;
+    }
+    wl_trace_close(t);
+    return link_to(cpath, path) == 0 ? 1 : -1;
+}
+
+/* Waits for and takes the lock of the workload `stem` in dir (a file
+ * ".<stem>lock", fcntl write lock, released by closing): one process
+ * builds a workload's entries at a time. The descriptor, or -1 (no lock:
+ * go on without). */
+static int lock_workload(const char *dir, const char *stem)
+{
+    char lp[PATH_MAX + 128];
+    snprintf(lp, sizeof lp, "%s/.%slock", dir, stem);
+    int fd = open(lp, O_RDWR | O_CREAT, 0644);
+    if (fd < 0)
+        return -1;
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    while (fcntl(fd, F_SETLKW, &fl) == -1)
+        if (errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+    return fd;
+}
+
 int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n,
                         const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len)
 {
@@ -251,33 +292,35 @@ int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, u
     model[i] = '\0';
     snprintf(stem, sizeof stem, "gen-%s-%s-n", model, key);
     snprintf(cpath, sizeof cpath, "%s/%s%llu.wst", dir, stem, (unsigned long long)n);
-    if (access(cpath, F_OK) == 0) {
-        wl_trace *t = open_usable(cpath, m, n, why, sizeof why);
-        if (t) {
-            wl_trace_close(t);
-            if (link_to(cpath, path) == 0)
-                return 0;
-            return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
+    int hit = try_hit(cpath, m, n, path, true);
+    if (hit == 0) {
+        /* a concurrent worker building this workload: wait for it, then
+         * its entry may be there */
+        int lock = lock_workload(dir, stem);
+        hit = lock >= 0 ? try_hit(cpath, m, n, path, false) : 0;
+        if (hit == 0) {
+            /* another request count of the same workload: its common
+             * requests are copied (request i does not depend on the count) */
+            wl_trace *src = NULL;
+            uint64_t other = best_entry(dir, stem, n);
+            if (other) {
+                char opath[PATH_MAX + 128];
+                snprintf(opath, sizeof opath, "%s/%s%llu.wst", dir, stem, (unsigned long long)other);
+                src = open_usable(opath, m, other, why, sizeof why);
+                if (!src) {
+                    fprintf(stderr, "wafersim: trace cache: %s; removing it\n", why);
+                    unlink(opath);
+                }
+            }
+            int rc = build_entry(cpath, src, m, p, seed, first, n, len, progress, why, sizeof why);
+            if (src)
+                wl_trace_close(src);
+            hit = rc == 0 && link_to(cpath, path) == 0 ? 1 : -1;
         }
-        fprintf(stderr, "wafersim: trace cache: %s; generating it again\n", why);
+        if (lock >= 0)
+            close(lock);
     }
-    /* another request count of the same workload: its common requests are
-     * copied (request i does not depend on the count) */
-    wl_trace *src = NULL;
-    uint64_t other = best_entry(dir, stem, n);
-    if (other) {
-        char opath[PATH_MAX + 128];
-        snprintf(opath, sizeof opath, "%s/%s%llu.wst", dir, stem, (unsigned long long)other);
-        src = open_usable(opath, m, other, why, sizeof why);
-        if (!src) {
-            fprintf(stderr, "wafersim: trace cache: %s; removing it\n", why);
-            unlink(opath);
-        }
-    }
-    int rc = build_entry(cpath, src, m, p, seed, first, n, len, progress, why, sizeof why);
-    if (src)
-        wl_trace_close(src);
-    if (rc == 0 && link_to(cpath, path) == 0)
+    if (hit == 1)
         return 0;
     return wl_gen_write_range(m, p, seed, first, n, len, path, progress, err, err_len);
 }

@@ -27,7 +27,10 @@
  *   n requests, else the largest with fewer; verified the same way, and
  *   removed when it fails) and generates the rest: request i does not
  *   depend on the count (wl_gen_write_range), so a batch of 8192 after one
- *   of 4096 generates only 4096 requests. `path` is then a hard link to the cache file,
+ *   of 4096 generates only 4096 requests. Building holds a lock per
+ *   workload (fcntl on the hidden file .<stem>lock in the folder): a
+ *   second worker that misses the same workload waits, then uses the
+ *   entry the first built instead of generating it too. `path` is then a hard link to the cache file,
  *   else a symbolic link to it (another file system), so removing `path`
  *   keeps the cache. With the cache off, or when the folder or the link
  *   cannot be made, it generates into `path` directly. Returns 0 or -1

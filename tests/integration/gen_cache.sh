@@ -4,7 +4,8 @@
 # off, on a miss and on a hit; one cache file per workload and request
 # count (a smaller batch is copied from the larger entry); a corrupted cache file is reported,
 # regenerated, and the results are still the same; the run's temporary
-# links never remove the cache file.
+# links never remove the cache file; two concurrent workers on a cold
+# cache both get the right results and leave one entry.
 set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -67,4 +68,18 @@ expect_status 0
 expect_same_file off.csv again.csv
 expect_stderr_empty
 expect_no_file_matching "$TEST_TMPDIR/cache" '*.tmp.*'
+
+# two workers missing the same workload at once (the second waits for the
+# first's entry): both results right, one entry
+WAFERSIM_CACHE_DIR=$TEST_TMPDIR/cache2; export WAFERSIM_CACHE_DIR
+"$WAFERSIM" run -q --format csv --out w1.csv exp.yaml 2> w1.err &
+P1=$!
+"$WAFERSIM" run -q --format csv --out w2.csv exp.yaml 2> w2.err
+S2=$?
+wait $P1
+S1=$?
+expect_eq "exit status of the concurrent workers" "0 0" "$S1 $S2"
+expect_same_file off.csv w1.csv
+expect_same_file off.csv w2.csv
+expect_eq "cache files after concurrent workers" 1 "$(ls cache2 | wc -l | tr -d ' ')"
 finish
