@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/diag.h"
+#include "workload/gen_cache.h"
 #include "workload/generator.h"
 #include "workload/profile.h"
 
@@ -33,7 +34,7 @@ int arch_synth_trace(const ws_config *cfg, const wl_model *model, uint64_t seed,
     if (!prompt && !w->prefill)
         prompt = 1;
     wl_gen_lengths len = { prompt, prompt, (int32_t)w->decode_steps };
-    int rc = wl_gen_write_range(model, &prof, seed, first, requests, &len, path, progress, err, err_len);
+    int rc = wl_gen_write_cached(model, &prof, seed, first, requests, &len, path, progress, err, err_len);
     wl_profile_free(&prof);
     if (rc != 0) {
         path[0] = '\0';

@@ -10,10 +10,12 @@
  *   iterations (decode_steps decode tokens; 1-token prompts unless the
  *   prefill is simulated or workload.prompt_tokens is set), into a file of
  *   $TMPDIR (else /tmp) named after `tag`, the process and `unique` (an
- *   address the caller owns), whose path it writes to path. The caller
- *   removes the file. Returns 0, WS_EXIT_BAD_INPUT (the generator profile
- *   cannot be loaded; details on stderr) or WS_EXIT_RUNTIME (path[0] = 0),
- *   with a message in err.
+ *   address the caller owns), whose path it writes to path, through the
+ *   synthetic trace cache (workload/gen_cache.h: the file may be a link to
+ *   a cached trace, with the same bytes). The caller removes the file.
+ *   Returns 0, WS_EXIT_BAD_INPUT (the generator profile cannot be loaded;
+ *   details on stderr) or WS_EXIT_RUNTIME (path[0] = 0), with a message in
+ *   err.
  */
 #ifndef ARCH_SYNTH_TRACE_H
 #define ARCH_SYNTH_TRACE_H

@@ -696,13 +696,9 @@ int wl_gen_write(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t
     return wl_gen_write_range(m, p, seed, 0, n_requests, len, path, progress, err, err_len);
 }
 
-int wl_gen_write_range(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n_requests,
-                       const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len)
+int wl_gen_append(wl_trace_writer *w, const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first,
+                  uint64_t n_requests, const wl_gen_lengths *len, bool progress, char *err, size_t err_len)
 {
-    wl_trace_shape shape = wl_trace_shape_of(m);
-    wl_trace_writer *w = wl_trace_writer_open(path, &shape, err, err_len);
-    if (!w)
-        return -1;
     wl_gen *g = wl_gen_new(m, p, seed, len);
     wl_gen_request req = { 0 };
     ws_progress pr;
@@ -720,7 +716,17 @@ int wl_gen_write_range(const wl_model *m, const wl_profile *p, uint64_t seed, ui
     ws_progress_end(&pr);
     free(req.ids);
     wl_gen_free(g);
-    if (rc) {
+    return rc;
+}
+
+int wl_gen_write_range(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n_requests,
+                       const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len)
+{
+    wl_trace_shape shape = wl_trace_shape_of(m);
+    wl_trace_writer *w = wl_trace_writer_open(path, &shape, err, err_len);
+    if (!w)
+        return -1;
+    if (wl_gen_append(w, m, p, seed, first, n_requests, len, progress, err, err_len)) {
         wl_trace_writer_abort(w);
         return -1;
     }

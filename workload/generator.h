@@ -66,11 +66,18 @@
  *
  *   The same (model, profile, seed, lengths) gives the same requests on
  *   every machine; wl_gen_write() writes requests 0..n-1 through the trace
- *   writer (workload/trace_writer.h: atomic), each named
+ *   writer (workload/trace_writer.h: atomic; wl_gen_append() adds them to
+ *   a writer the caller opened), each named
  *   "gen/<profile>/seed<S>/<i>/topic<t>". Returns 0 or -1 with err.
  */
 #ifndef WL_GENERATOR_H
 #define WL_GENERATOR_H
+
+/* The version of the generative procedure: bump it whenever the same
+ * (model, profile, seed, lengths) would give different requests (other
+ * draws, another order, other profile schema defaults), so cached traces
+ * (workload/gen_cache.h) of the old procedure are never reused. */
+#define WL_GEN_ALGORITHM 1u
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -78,6 +85,7 @@
 
 #include "workload/model.h"
 #include "workload/profile.h"
+#include "workload/trace_writer.h"
 
 /* Length overrides: prompt_min = prompt_max = 0 keeps the profile's
  * distribution, otherwise the prompt is uniform in [prompt_min,
@@ -108,5 +116,10 @@ int wl_gen_write(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t
  * from the same structure as, but disjoint from, requests 0 .. first - 1). */
 int wl_gen_write_range(const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first, uint64_t n_requests,
                        const wl_gen_lengths *len, const char *path, bool progress, char *err, size_t err_len);
+/* Appends those requests to an open trace writer (of m's shape), exactly
+ * as wl_gen_write_range writes them; 0 or -1 with err (the writer is then
+ * the caller's to abort). */
+int wl_gen_append(wl_trace_writer *w, const wl_model *m, const wl_profile *p, uint64_t seed, uint64_t first,
+                  uint64_t n_requests, const wl_gen_lengths *len, bool progress, char *err, size_t err_len);
 
 #endif

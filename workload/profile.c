@@ -149,6 +149,7 @@ void wl_profile_default(wl_profile *p)
 
 void wl_profile_free(wl_profile *p)
 {
+    free(p->path);
     ws_cschema_free(&wl_profile_schema, p);
     memset(p, 0, sizeof *p);
 }
@@ -219,9 +220,10 @@ int wl_profile_load(wl_profile *p, const char *name_or_path, const wl_model *m, 
         fclose(probe);
     }
     ws_ynode *tree = ws_yaml_load_file(path, d);
-    free(path);
-    if (!tree)
+    if (!tree) {
+        free(path);
         return -1;
+    }
     if (tree->kind != WS_YMAPPING) {
         ws_diag_error(d, ws_ynode_pos(tree), NULL, "expected a mapping of profile keys, found a %s",
                       ws_ynode_kind_name(tree));
@@ -233,8 +235,10 @@ int wl_profile_load(wl_profile *p, const char *name_or_path, const wl_model *m, 
         check_model(p, m, tree, d);
     ws_ynode_free(tree);
     if (ws_diag_count(d) > before) {
+        free(path);
         wl_profile_free(p);
         return -1;
     }
+    p->path = path;
     return 0;
 }

@@ -17,7 +17,8 @@
  *   kernel_width and partner_width do not exceed the experts. Errors go to
  *   the diag with their position; returns 0 or -1 (nothing to free then).
  *   wl_profile_default() fills the schema defaults (a profile for a model
- *   that has none); wl_profile_free() frees either.
+ *   that has none); wl_profile_free() frees either. p->path is the file
+ *   wl_profile_load read (NULL for the defaults).
  *
  *   targets: the calibration targets, each {stat, layer, value, tolerance,
  *   source}: `stat` is a column of `wafersim trace stats` (workload/stats.h)
@@ -84,6 +85,7 @@ typedef struct wl_profile {
     wl_prompt_dist prompt;
     int64_t decode_tokens;
     ws_clist targets;           /* wl_target[] */
+    char *path;                 /* the file wl_profile_load read (NULL: defaults) */
 } wl_profile;
 
 extern const ws_cschema wl_profile_schema;
