@@ -108,7 +108,8 @@ expect_eq "compute energy with the shared expert = 1.5 x without" ok \
 
 # off = the study's model, unchanged: tests/integration/run.sh's experiment
 # gives the decode times and hops of the branch point before dispatch
-# existed (commit beb11a0: 89.554, 61.549, 84.879 us; 522, 0, 294 hops)
+# existed (commit beb11a0: 89.554, 61.549, 84.879 us; 522, 0, 294 hops),
+# with that commit's preset granularity (64 KiB flits x 16 per VC)
 run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o run.wst -q
 expect_status 0
 cat > run_exp.yaml <<EOF2
@@ -116,6 +117,7 @@ preset: dojo
 model: $TINY
 hw:
   grid: {x: 2, y: 2}
+noc: {flit_size: 64 KiB, packet_flits: 16, vc_buffer_flits: 16}
 workload:
   trace: run.wst
   batch: 32
