@@ -321,6 +321,7 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
     const int V = n->V, D = n->D;
     noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
     const uint16_t *crb = &n->credits[(size_t)r * n->PV];
+    uint8_t *owb = &n->ovc_owner[(size_t)r * n->PV];
     const uint32_t all = (1u << V) - 1;
     uint16_t reqs[NOC_PORTS][NOC_PORTS * 16];
     int nreq[NOC_PORTS] = { 0 };
@@ -387,7 +388,7 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
             f &= ~(1u << w);
             iv->out_port = (uint8_t)o;
             iv->out_vc = (uint8_t)w;
-            n->ovc_owner[(size_t)r * n->PV + (size_t)o * V + w] = (uint8_t)(p << 5 | v);
+            owb[o * V + w] = (uint8_t)(p << 5 | v);
             if (o != NOC_PORT_LOCAL && !crb[o * V + w])
                 rt->m_blk[p] |= 1u << v;
             iv->ncand = 0;
