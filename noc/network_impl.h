@@ -113,6 +113,8 @@ typedef struct noc_ivc {
 typedef struct noc_router {
     uint32_t nbuf;
     uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask below is not 0 */
+    uint8_t va_idle;              /* VC allocation would request nothing until a VC enters m_va, an output VC is
+                                     freed or (VCT) a credit arrives */
     uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
     uint16_t occ[NOC_PORTS];
     uint16_t rr_va[NOC_PORTS];

@@ -159,8 +159,11 @@ void noc_arrivals(noc_network *n, ws_tick now)
                     unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
                     rt->m_blk[ow >> 5] &= ~(1u << (ow & 31));
                 }
+                if (n->vct)
+                    rt->va_idle = 0;
                 active_set(n, r);
             } else if (n->vct) {
+                n->routers[r].va_idle = 0;
                 active_set(n, r);
             }
             continue;
@@ -289,6 +292,7 @@ static void route_compute(noc_network *n, int r, ws_tick now)
                 rt->rc_ports &= (uint8_t)~(1u << p);
             rt->m_va[p] |= 1u << v;
             rt->va_ports |= (uint8_t)(1u << p);
+            rt->va_idle = 0;
         }
     }
     rt->rc_next = next;
@@ -326,14 +330,16 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
     uint16_t reqs[NOC_PORTS][NOC_PORTS * 16];
     int nreq[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
-    bool granted = false;
+    bool granted = false, waiting = false;
     for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
             int v = __builtin_ctz(m);
             noc_ivc *iv = &ivb[p * V + v];
-            if (iv->ready > now)
+            if (iv->ready > now) {
+                waiting = true;
                 continue;
+            }
             int best = -1;
             if (iv->ncand == 1 && (!n->vct || iv->cand[0] == NOC_PORT_LOCAL)) {
                 int o = iv->cand[0];
@@ -365,6 +371,10 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
             outs |= 1u << best;
         }
     }
+    /* no request: none until a VC enters m_va or its timer expires, an
+     * output VC is freed or (VCT, where requests count credits) a credit
+     * arrives; adaptive routes only choose among outputs with a free VC */
+    rt->va_idle = !outs && !waiting;
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs);
         int cnt = nreq[o];
@@ -484,6 +494,7 @@ static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
     bool tail = f.seq + 1 == f.size;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
+        rt->va_idle = 0;
         rt->m_blk[p] &= ~(1u << v);
         if (!(rt->m_act[p] &= ~(1u << v)))
             rt->act_ports &= (uint8_t)~(1u << p);
@@ -644,7 +655,7 @@ static inline ws_tick router_step(noc_network *n, int r, ws_tick now)
         return w;
     if (rt->rc_ports)
         route_compute(n, r, now);
-    bool again = rt->va_ports && vc_allocate(n, r, now);
+    bool again = rt->va_ports && !rt->va_idle && vc_allocate(n, r, now);
     if (rt->act_ports && switch_allocate(n, r, now) && rt->va_ports)
         again = true;
     if (again)
