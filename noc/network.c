@@ -212,6 +212,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     n->ivc = ws_xcalloc(R * (size_t)n->PV, sizeof *n->ivc);
     n->buf = ws_xcalloc(R * (size_t)n->PV * (size_t)n->D, sizeof *n->buf);
     n->credits = ws_xcalloc(R * (size_t)n->PV, sizeof *n->credits);
+    n->ovc_owner = ws_xcalloc(R * (size_t)n->PV, sizeof *n->ovc_owner);
     n->ni = ws_xcalloc(R, sizeof *n->ni);
     n->w_created = ws_xcalloc(R, sizeof *n->w_created);
     n->w_ejected = ws_xcalloc(R, sizeof *n->w_ejected);
@@ -286,20 +287,23 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
             const noc_link *out = &n->links[rt->out_link[p] >= 0 ? rt->out_link[p] : 0];
             if (rt->out_link[p] >= 0) {
                 rt->out_ev[p] = p == NOC_PORT_LOCAL ? 0 : NOC_EV(out->to_r, out->to_p, 0, 0);
-                rt->out_delay[p] = n->sa_delay + n->st_delay + out->ser + out->lat;
-                rt->out_ser[p] = out->ser;
+                ws_tick d = n->sa_delay + n->st_delay + out->ser + out->lat;
+                if (d > longest)
+                    longest = d;   /* >= NOC_MAX_DELAY: refused below, before any use */
+                rt->out_delay[p] = (uint32_t)(d < NOC_MAX_DELAY ? d : NOC_MAX_DELAY);
+                rt->out_ser[p] = (uint32_t)(out->ser < NOC_MAX_DELAY ? out->ser : NOC_MAX_DELAY);
                 rt->out_chan[p] = out->chan;
-                if (rt->out_delay[p] > longest)
-                    longest = rt->out_delay[p];
             }
             if (rt->in_link[p] >= 0) {
                 const noc_link *in = &n->links[rt->in_link[p]];
                 rt->cr_ev[p] = p == NOC_PORT_LOCAL ? NOC_EV(r, NOC_PORT_LOCAL, 0, 1)
                                                    : NOC_EV(in->from_r, in->from_p, 0, 1);
                 ws_tick d = n->credit_delay + in->lat;
-                rt->cr_delay[p] = d < 1 ? 1 : d;
-                if (rt->cr_delay[p] > longest)
-                    longest = rt->cr_delay[p];
+                if (d < 1)
+                    d = 1;
+                if (d > longest)
+                    longest = d;
+                rt->cr_delay[p] = (uint32_t)(d < NOC_MAX_DELAY ? d : NOC_MAX_DELAY);
             }
         }
     }
@@ -340,6 +344,7 @@ void noc_network_free(noc_network *n)
     free(n->ivc);
     free(n->buf);
     free(n->credits);
+    free(n->ovc_owner);
     free(n->ni);
     free(n->w_created);
     free(n->w_ejected);

@@ -107,25 +107,32 @@ typedef struct noc_ivc {
     ws_tick ready;
 } noc_ivc;
 
+/* A router. Fields by temperature: the first two cache lines are read by
+ * every step (state masks, arbiters, output VCs, when each output's link
+ * is free), the next by traversals and arrivals, the last rarely. */
 typedef struct noc_router {
-    int x, y;
-    int in_link[NOC_PORTS], out_link[NOC_PORTS];
+    uint32_t nbuf;
+    uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask below is not 0 */
+    uint8_t va_idle;              /* VC allocation would request nothing until a VC enters m_va, an output VC is
+                                     freed or (VCT) a credit arrives */
+    uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
+    uint16_t occ[NOC_PORTS];
+    uint16_t rr_va[NOC_PORTS];
+    ws_tick rc_next;              /* no VC in m_rc is ready before this tick */
+    uint32_t m_rc[NOC_PORTS], m_va[NOC_PORTS], m_act[NOC_PORTS];   /* input VCs by state, per port */
+    uint32_t m_blk[NOC_PORTS];    /* of m_act: VCs whose downstream VC has no credit (a mesh output) */
+    uint32_t ovc_busy[NOC_PORTS];
+    ws_tick out_free[NOC_PORTS];  /* full duplex: the output link is free from this tick (half duplex: chans[]) */
     uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0, 0); LOCAL: unused */
     uint32_t cr_ev[NOC_PORTS];    /* NOC_EV(upstream router or own NI, its output port, 0, 1) */
-    ws_tick out_delay[NOC_PORTS]; /* switch grant -> arrival: sa + st + ser + lat */
-    ws_tick out_ser[NOC_PORTS];   /* serialisation of the output link */
+    uint32_t out_delay[NOC_PORTS];/* switch grant -> arrival: sa + st + ser + lat (< NOC_MAX_DELAY) */
+    uint32_t out_ser[NOC_PORTS];  /* serialisation of the output link (of a full flit) */
+    uint32_t cr_delay[NOC_PORTS]; /* buffer exit -> credit at the upstream side */
     uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
     uint64_t w_flits[NOC_PORTS], w_busy[NOC_PORTS];   /* window counters of the output links */
     uint32_t w_peak[NOC_PORTS];   /* window peak occupancy of the input ports */
-    ws_tick cr_delay[NOC_PORTS];  /* buffer exit -> credit at the upstream side */
-    uint32_t nbuf;
-    uint16_t occ[NOC_PORTS];
-    uint32_t ovc_busy[NOC_PORTS];
-    uint32_t m_rc[NOC_PORTS], m_va[NOC_PORTS], m_act[NOC_PORTS];   /* input VCs by state, per port */
-    uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask above is not 0 */
-    ws_tick rc_next;              /* no VC in m_rc is ready before this tick */
-    uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
-    uint16_t rr_va[NOC_PORTS];
+    int x, y;
+    int in_link[NOC_PORTS], out_link[NOC_PORTS];
 } noc_router;
 
 typedef struct noc_ni {
@@ -183,6 +190,7 @@ struct noc_network {
     noc_ivc *ivc;
     noc_flit *buf;
     uint16_t *credits;            /* [r * PV + p * V + v]; p = LOCAL: the NI's credits for the router's LOCAL input */
+    uint8_t *ovc_owner;           /* [r * PV + o * V + w]: input VC (p << 5 | v) holding output VC w of port o, valid while ovc_busy has it */
     noc_ni *ni;
     noc_link *links;
     size_t n_links, cap_links, n_mesh_links;

@@ -153,8 +153,19 @@ void noc_arrivals(noc_network *n, ws_tick now)
         int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
         size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
         if (e & 1u) {
-            if (!n->credits[idx]++ || n->vct)
+            if (!n->credits[idx]++) {
+                noc_router *rt = &n->routers[r];
+                if (p != NOC_PORT_LOCAL && ((rt->ovc_busy[p] >> v) & 1u)) {
+                    unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
+                    rt->m_blk[ow >> 5] &= ~(1u << (ow & 31));
+                }
+                if (n->vct)
+                    rt->va_idle = 0;
                 active_set(n, r);
+            } else if (n->vct) {
+                n->routers[r].va_idle = 0;
+                active_set(n, r);
+            }
             continue;
         }
         noc_router *rt = &n->routers[r];
@@ -281,6 +292,7 @@ static void route_compute(noc_network *n, int r, ws_tick now)
                 rt->rc_ports &= (uint8_t)~(1u << p);
             rt->m_va[p] |= 1u << v;
             rt->va_ports |= (uint8_t)(1u << p);
+            rt->va_idle = 0;
         }
     }
     rt->rc_next = next;
@@ -313,18 +325,21 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
     const int V = n->V, D = n->D;
     noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
     const uint16_t *crb = &n->credits[(size_t)r * n->PV];
+    uint8_t *owb = &n->ovc_owner[(size_t)r * n->PV];
     const uint32_t all = (1u << V) - 1;
     uint16_t reqs[NOC_PORTS][NOC_PORTS * 16];
     int nreq[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
-    bool granted = false;
+    bool granted = false, waiting = false;
     for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
             int v = __builtin_ctz(m);
             noc_ivc *iv = &ivb[p * V + v];
-            if (iv->ready > now)
+            if (iv->ready > now) {
+                waiting = true;
                 continue;
+            }
             int best = -1;
             if (iv->ncand == 1 && (!n->vct || iv->cand[0] == NOC_PORT_LOCAL)) {
                 int o = iv->cand[0];
@@ -356,6 +371,10 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
             outs |= 1u << best;
         }
     }
+    /* no request: none until a VC enters m_va or its timer expires, an
+     * output VC is freed or (VCT, where requests count credits) a credit
+     * arrives; adaptive routes only choose among outputs with a free VC */
+    rt->va_idle = !outs && !waiting;
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs);
         int cnt = nreq[o];
@@ -379,6 +398,9 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
             f &= ~(1u << w);
             iv->out_port = (uint8_t)o;
             iv->out_vc = (uint8_t)w;
+            owb[o * V + w] = (uint8_t)(p << 5 | v);
+            if (o != NOC_PORT_LOCAL && !crb[o * V + w])
+                rt->m_blk[p] |= 1u << v;
             iv->ncand = 0;
             iv->state = NOC_IVC_ACTIVE;
             iv->ready = now + n->va_delay;
@@ -397,8 +419,10 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
  * half-duplex alternation. */
 static inline bool channel_free(noc_network *n, const noc_router *rt, int o, ws_tick now)
 {
+    if (!n->half_duplex)   /* the router's own link: `want` is never read */
+        return rt->out_free[o] <= now;
     noc_chan *c = &n->chans[rt->out_chan[o]];
-    if (c->links[1] < 0)   /* full duplex: `want` is never read */
+    if (c->links[1] < 0)
         return c->busy_until <= now;
     int li = rt->out_link[o];
     noc_link *l = &n->links[li];
@@ -451,20 +475,27 @@ static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
         ser = s;
     }
     if (o != NOC_PORT_LOCAL) {
-        n->credits[(size_t)r * n->PV + (size_t)o * n->V + w]--;
+        if (!--n->credits[(size_t)r * n->PV + (size_t)o * n->V + w])
+            rt->m_blk[p] |= 1u << v;
         f.hops++;
         send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + delay);
     } else {
         send_eject(n, &f, now + delay);
     }
-    noc_chan *c = &n->chans[rt->out_chan[o]];
-    c->busy_until = now + ser;
-    c->last_user = rt->out_link[o];
+    if (!n->half_duplex) {
+        rt->out_free[o] = now + ser;
+    } else {
+        noc_chan *c = &n->chans[rt->out_chan[o]];
+        c->busy_until = now + ser;
+        c->last_user = rt->out_link[o];
+    }
     rt->w_flits[o]++;
     rt->w_busy[o] += ser;
     bool tail = f.seq + 1 == f.size;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
+        rt->va_idle = 0;
+        rt->m_blk[p] &= ~(1u << v);
         if (!(rt->m_act[p] &= ~(1u << v)))
             rt->act_ports &= (uint8_t)~(1u << p);
         if (iv->count) {
@@ -489,7 +520,6 @@ static bool switch_allocate(noc_network *n, int r, ws_tick now)
     noc_router *rt = &n->routers[r];
     const int V = n->V;
     const noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
-    const uint16_t *crb = &n->credits[(size_t)r * n->PV];
     /* stage 1: each input port nominates up to `speedup` VCs (distinct
      * outputs), round-robin from its pointer */
     uint8_t nom_vc[NOC_PORTS][NOC_PORTS];   /* [output][input] = vc, valid where nom_mask has the bit */
@@ -498,8 +528,8 @@ static bool switch_allocate(noc_network *n, int r, ws_tick now)
     const int speedup = n->speedup;
     for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
-        uint32_t act = rt->m_act[p];
-        if (!rt->occ[p])
+        uint32_t act = rt->m_act[p] & ~rt->m_blk[p];   /* without a credit, a VC cannot bid */
+        if (!rt->occ[p] || !act)
             continue;
         int count = 0;
         uint32_t used = 0;
@@ -515,8 +545,6 @@ static bool switch_allocate(noc_network *n, int r, ws_tick now)
                 continue;
             int o = iv->out_port;
             if ((used >> o) & 1u)
-                continue;
-            if (o != NOC_PORT_LOCAL && crb[o * V + iv->out_vc] == 0)
                 continue;
             if (!channel_free(n, rt, o, now))
                 continue;
@@ -563,7 +591,6 @@ static ws_tick router_wake(const noc_network *n, int r, ws_tick now)
     const noc_router *rt = &n->routers[r];
     const int V = n->V;
     const noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
-    const uint16_t *crb = &n->credits[(size_t)r * n->PV];
     const ws_tick next = now + 1;
     ws_tick w = rt->rc_ports ? rt->rc_next : WS_TICK_NEVER;
     if (w <= next)
@@ -572,7 +599,8 @@ static ws_tick router_wake(const noc_network *n, int r, ws_tick now)
         int p = __builtin_ctz(ports);
         if (!rt->occ[p])
             continue;
-        for (uint32_t m = rt->m_act[p]; m; m &= m - 1) {
+        /* a VC without a credit waits for one, an arrival, whatever its timer */
+        for (uint32_t m = rt->m_act[p] & ~rt->m_blk[p]; m; m &= m - 1) {
             const noc_ivc *iv = &ivb[p * V + __builtin_ctz(m)];
             if (!iv->count)
                 continue;
@@ -584,13 +612,18 @@ static ws_tick router_wake(const noc_network *n, int r, ws_tick now)
                 continue;
             }
             int o = iv->out_port;
-            if (o != NOC_PORT_LOCAL && crb[o * V + iv->out_vc] == 0)
-                continue;
-            const noc_chan *c = &n->chans[rt->out_chan[o]];
-            ws_tick t = c->busy_until;
+            ws_tick t;
+            bool shared = false;
+            if (!n->half_duplex) {
+                t = rt->out_free[o];
+            } else {
+                const noc_chan *c = &n->chans[rt->out_chan[o]];
+                t = c->busy_until;
+                shared = c->links[1] >= 0;
+            }
             if (t <= next)
                 return next;
-            if (c->links[1] >= 0)
+            if (shared)
                 t--;
             if (t < w)
                 w = t;
@@ -622,7 +655,7 @@ static inline ws_tick router_step(noc_network *n, int r, ws_tick now)
         return w;
     if (rt->rc_ports)
         route_compute(n, r, now);
-    bool again = rt->va_ports && vc_allocate(n, r, now);
+    bool again = rt->va_ports && !rt->va_idle && vc_allocate(n, r, now);
     if (rt->act_ports && switch_allocate(n, r, now) && rt->va_ports)
         again = true;
     if (again)
