@@ -572,6 +572,7 @@ static void exec_evaluate(void *self, ws_tick now)
                     end = x->dies[t].free_at;
             ws_tick end_tick = (ws_tick)ceil(end - 1e-6);
             x->due = end_tick > now ? end_tick : now;
+            ws_engine_progress_due(x->engine, x->due);   /* computing until then is not a stall */
             x->ph = PH_BARRIER;
             continue;
         }

@@ -45,6 +45,7 @@ struct ws_engine {
     ws_visit_order order;
     ws_tick watchdog;
     ws_tick last_progress;
+    ws_tick progress_due;        /* a promised completion (ws_engine_progress_due) */
     uint64_t ticks_processed, evaluations;
     bool deadlock;
     gsl_rng *rng;
@@ -112,6 +113,12 @@ void ws_engine_set_visit_order(ws_engine *e, ws_visit_order order) { e->order = 
 void ws_engine_set_watchdog(ws_engine *e, ws_tick watchdog_ticks) { e->watchdog = watchdog_ticks; }
 ws_tick ws_engine_now(const ws_engine *e) { return e->now; }
 void ws_engine_progress(ws_engine *e) { e->last_progress = e->now; }
+
+void ws_engine_progress_due(ws_engine *e, ws_tick t)
+{
+    if (t != WS_TICK_NEVER && t > e->progress_due)
+        e->progress_due = t;
+}
 
 void ws_engine_wake(ws_engine *e, size_t id, ws_tick at)
 {
@@ -236,12 +243,14 @@ ws_run_status ws_engine_run(ws_engine *e, ws_tick until)
         ws_tick t = e->skipping ? e->cal.items[0].at : (e->started ? e->now + 1 : 0);
         if (e->started && t <= e->now)
             t = e->now + 1;   /* cannot happen with future-only wake-ups */
-        /* t >= last_progress always, so the subtraction cannot wrap */
-        if (e->watchdog && e->started && t - e->last_progress > e->watchdog) {
+        /* the window counts from the last progress or a promised
+         * completion, whichever is later (ref <= t is checked first, so
+         * the subtraction cannot wrap) */
+        ws_tick ref = e->progress_due > e->last_progress ? e->progress_due : e->last_progress;
+        if (e->watchdog && e->started && t > ref && t - ref > e->watchdog) {
             /* the first tick at which the no-skip mode would notice
              * (saturating: a window near 2^64 never fires) */
-            ws_tick stop = e->watchdog < WS_TICK_NEVER - 1 - e->last_progress
-                               ? e->last_progress + e->watchdog + 1 : WS_TICK_NEVER;
+            ws_tick stop = e->watchdog < WS_TICK_NEVER - 1 - ref ? ref + e->watchdog + 1 : WS_TICK_NEVER;
             if (stop < e->now + 1)
                 stop = e->now + 1;
             if (stop > until)

@@ -37,7 +37,11 @@
  *   (a flit advances, a request completes). If some component is busy and
  *   no progress has been noted for `watchdog_ticks` ticks, the run stops at
  *   tick last_progress + watchdog_ticks + 1 (the same tick in both skipping
- *   modes). In both stalled cases ws_engine_run() returns WS_RUN_NO_PROGRESS
+ *   modes). A component whose next step is a known, timed completion (a
+ *   computation that ends at tick t) calls ws_engine_progress_due(e, t):
+ *   the window then counts from max(last progress, t), so a legitimate
+ *   wait longer than the window is not a stall, while nothing happening
+ *   by t + window still is. In both stalled cases ws_engine_run() returns WS_RUN_NO_PROGRESS
  *   and ws_engine_report_stall() prints, for every busy component, its name
  *   and what its describe_stall() says it is waiting for.
  *
@@ -97,6 +101,7 @@ void ws_engine_set_watchdog(ws_engine *e, ws_tick watchdog_ticks);   /* 0 = off 
  * tick + 1 when called during a tick). Extra wake-ups are harmless. */
 void ws_engine_wake(ws_engine *e, size_t id, ws_tick at);
 void ws_engine_progress(ws_engine *e);
+void ws_engine_progress_due(ws_engine *e, ws_tick t);
 ws_tick ws_engine_now(const ws_engine *e);
 
 /* Runs until quiescence, `until` (inclusive; WS_TICK_NEVER = no limit) or

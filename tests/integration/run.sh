@@ -99,4 +99,14 @@ expect_stderr_contains "workload.trace"
 run "$WAFERSIM" run -q --set baseline=Nope exp.yaml
 expect_status 2
 expect_stderr_contains 'baseline: no variant named "Nope"'
+# a layer whose dies compute longer than the watchdog window after the last
+# weight arrived is not a stall (the barrier is a promised completion:
+# ws_engine_progress_due); before, a 2 us window stopped this run at the
+# first layer barrier (llama4-maverick at batch 16384 hit it with 1 ms)
+run "$WAFERSIM" trace gen --model "$TINY" --requests 256 --seed 3 -o big.wst -q
+expect_status 0
+run "$WAFERSIM" run -q --format csv --set workload.trace=big.wst --set workload.batch=256 --set workload.decode_steps=2 \
+    --set hw.grid.x=3 --set hw.grid.y=3 --set 'sim.watchdog=2 us' --set 'variants=[]' --set baseline= \
+    --set strategy.allocation=home exp.yaml
+expect_status 0
 finish

@@ -151,6 +151,7 @@ typedef struct staller {
     ws_tick progress_until;   /* reports progress every 10 ticks until then */
     bool spin;                /* keeps scheduling itself after that */
     ws_tick long_wait;        /* if > 0: one wait of this length, then done */
+    ws_tick promise;          /* if > 0: ws_engine_progress_due(promise) at the start */
     bool done;
 } staller;
 
@@ -198,6 +199,8 @@ static ws_run_status run_staller(staller *s, bool skipping, ws_tick watchdog, ws
     ws_engine_set_skipping(e, skipping);
     ws_engine_set_watchdog(e, watchdog);
     ws_engine_add(e, "tile3.d2d", s, &staller_ops);
+    if (s->promise)
+        ws_engine_progress_due(e, s->promise);
     ws_run_status r = ws_engine_run(e, WS_TICK_NEVER);
     ws_engine_stats_get(e, st);
     size_t len;
@@ -329,6 +332,27 @@ START_TEST(channel_latency_and_order)
 }
 END_TEST
 
+/* A promised completion (a computation ending at a known tick) moves the
+ * window: a wait longer than the window that ends as promised is not a
+ * stall; a promise that is not kept still is, window ticks after it. */
+START_TEST(promised_completion_is_not_a_stall)
+{
+    for (int skipping = 0; skipping <= 1; skipping++) {
+        staller s = { .long_wait = 5000, .promise = 5000 };
+        ws_engine_stats st;
+        char *report;
+        ck_assert_int_eq(run_staller(&s, skipping, 4000, &st, &report), WS_RUN_QUIESCENT);
+        ck_assert(s.done);
+        ck_assert_uint_eq(st.now, 5000);
+        free(report);
+        staller s2 = { .long_wait = 9000, .promise = 3000 };
+        ck_assert_int_eq(run_staller(&s2, skipping, 4000, &st, &report), WS_RUN_NO_PROGRESS);
+        ck_assert_uint_eq(st.now, 3000 + 4000 + 1);
+        free(report);
+    }
+}
+END_TEST
+
 /* review findings: a huge watchdog window never fires (no overflow); a
  * bounded run ends at `until` in both modes; "never" is not a tick */
 START_TEST(watchdog_window_near_max_never_fires)
@@ -395,6 +419,7 @@ static Suite *engine_suite(void)
     tcase_add_test(wd, deadlock_detected_when_nothing_is_scheduled);
     tcase_add_test(wd, long_legitimate_wait_is_not_a_stall);
     tcase_add_test(wd, watchdog_off_runs_to_until);
+    tcase_add_test(wd, promised_completion_is_not_a_stall);
     tcase_add_test(wd, watchdog_window_near_max_never_fires);
     tcase_add_test(wd, bounded_run_ends_at_until_in_both_modes);
     tcase_add_test(wd, wake_at_never_is_ignored);
