@@ -179,15 +179,17 @@ def run(cmd):
         die("%s exited with status %d" % (cmd[0], rc))
 
 
-def sweep(args, name, full_experiment, tiny_text):
+def sweep(args, name, full_experiment, tiny_text, sub=None):
     """The results.csv of the figure's sweep: --results DIR if given, else
     the sweep run (or resumed, or found finished) in sweep_dir(): at full
     scale the experiment file configs/experiments/FULL_EXPERIMENT, at tiny
     scale `tiny_text` (an experiment; {TINY} stands for the tiny test model)
-    written next to the sweep directory."""
+    written next to the sweep directory. A figure of several sweeps names
+    each one's `sub`: --results DIR then means DIR/SUB, --sweep-dir DIR
+    means DIR/SUB."""
     if args.results:
-        return read_results(args.results)
-    d = sweep_dir(args, name)
+        return read_results(os.path.join(args.results, sub) if sub else args.results)
+    d = os.path.join(args.sweep_dir, sub) if (sub and args.sweep_dir) else sweep_dir(args, name)
     if args.scale == "full":
         exp = os.path.join(ROOT, "configs", "experiments", full_experiment)
     else:
@@ -197,6 +199,26 @@ def sweep(args, name, full_experiment, tiny_text):
             f.write(tiny_text.replace("{TINY}", TINY_MODEL))
     run([wafersim(args), "sweep", "-q", "-j", str(max(1, args.jobs)), "--out", d, exp])
     return read_results(d)
+
+
+TINY_SWAPS = [("model: deepseek-v3", "model: {TINY}"),
+              ("  batch: 4096", "  batch: 16"),
+              ("  decode_steps: 32", "  decode_steps: 2"),
+              ("hw:\n", "hw:\n  grid: {x: 2, y: 2}\n")]
+
+
+def tiny_from(full_experiment, swaps=()):
+    """The tiny version of configs/experiments/FULL_EXPERIMENT, so that the
+    tests run the same variants and options: the tiny model on a 2 x 2 mesh,
+    batch 16, 2 decode steps, then `swaps` (pairs of text, each replaced
+    once; a pair not found is a bug of the script: it dies)."""
+    with open(os.path.join(ROOT, "configs", "experiments", full_experiment)) as f:
+        text = f.read()
+    for old, new in TINY_SWAPS + list(swaps):
+        if old not in text:
+            die("%s: no %r to replace for the tiny scale" % (full_experiment, old))
+        text = text.replace(old, new, 1)
+    return "# tiny version of configs/experiments/%s\n%s" % (full_experiment, text)
 
 
 # --- drawing ---------------------------------------------------------------
