@@ -60,7 +60,7 @@ def main():
     thr = cell_means(rows, keys, "throughput_tokens_per_s")
     hops = cell_means(rows, keys, "_hops")
     models = list(dict.fromkeys(r["_model"] for r in rows))
-    meshes = sort_values(r["hw.grid"] for r in rows)
+    meshes = list(dict.fromkeys(r["hw.grid"] for r in rows))     # as the sweep lists them (dojo first)
     batches = sort_values(r["workload.batch"] for r in rows)
     strategies = ordered(r["variant"] for r in rows)
     if "Base" not in strategies:

@@ -128,6 +128,7 @@ def main():
         prov, rows = read_csv(os.path.join(d, m + ".csv"))
         stats[m] = [r for r in rows if r["moe_layer_index"] != "mean"]
         cdfs[m] = read_csv(os.path.join(d, m + "-cdf.csv"))[1]
+    prov = dict(prov, config="%s (%s)" % (d, ", ".join(m + ".wst" for m in models)), config_hash="-")
     plt = pyplot()
 
     # conditional CDFs: mean over layers per rank; x as a share of the experts

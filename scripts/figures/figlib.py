@@ -41,7 +41,7 @@ def colour(name, others=None):
     `others` (a list of the non-strategy names, for a stable order)."""
     if name in COLOURS:
         return COLOURS[name]
-    i = others.index(name) if others and name in others else abs(hash(name))
+    i = others.index(name) if others and name in others else sum(map(ord, name))  # stable across runs
     return _OTHER[i % len(_OTHER)]
 
 
