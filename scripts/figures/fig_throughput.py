@@ -46,6 +46,7 @@ sweep:
 def main():
     args = parser(__doc__).parse_args()
     prov, cols, swept, rows = sweep(args, "study", "study.yaml", TINY)
+    failed = sum(1 for r in rows if r["status"] != "ok")
     rows = ok_rows(rows)
     if not rows:
         die("no successful point")
@@ -83,19 +84,25 @@ def main():
 
     plt = pyplot()
     from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
-    labels = ["%s\n%s" % (mesh_label(me), b) for me, b in groups]
+    labels = ["%s\n%s" % (mesh_label(me).split(" ")[0], b) for me, b in groups]
+    ncol = 1 if len(models) == 1 else 2
+    nrow = (len(models) + ncol - 1) // ncol
     for stem, values, ylabel, log in (
             ("throughput", norm_t, "throughput normalised to Base (x)", False),
             ("hops", red_h, "hop reduction vs Base (Base hops / hops, x, log)", True)):
-        fig, axes = plt.subplots(1, len(models), figsize=(max(6.4, 4.2 * len(models)), 3.8), squeeze=False)
-        for ax, mo in zip(axes[0], models):
+        fig, axes = plt.subplots(nrow, ncol, figsize=(6.4 * ncol, 1.0 + 3.4 * nrow), squeeze=False)
+        flat = [ax for row in axes for ax in row]
+        for ax in flat[len(models):]:
+            ax.set_visible(False)
+        for ax, mo in zip(flat, models):
             def missing(ax, x, s, g, mo=mo):
                 if (mo, g[0], g[1], s) in values:       # zero hops: infinite reduction
                     ax.annotate("", xy=(x, 1), xycoords=("data", "axes fraction"), xytext=(x, 0.9),
                                 arrowprops={"arrowstyle": "->", "color": COLOURS.get(s, "k")})
             grouped_bars(ax, groups, strategies, lambda s, g: values.get((mo, g[0], g[1], s)),
                          COLOURS, log=log, missing=missing)
-            ax.set_xticklabels(labels, fontsize=7)
+            ax.set_xticklabels(labels, fontsize=8)
+            ax.set_ylabel(ylabel)
             ax.set_title(mo)
             ax.set_xlabel("mesh, batch (requests)")
             if not log:
@@ -105,11 +112,13 @@ def main():
                 ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
                 ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
                 ax.yaxis.set_minor_formatter(NullFormatter())
-        axes[0][0].set_ylabel(ylabel)
         names = [s + (" (arrow: 0 hops)" if log and s == "EP" else "") for s in strategies]
         fig.legend(legend_handles(strategies), names, loc="upper center", ncol=len(strategies), frameon=False)
-        footer(fig, prov, "mean over seed repetitions" + ("; arrow: 0 hops" if log else ""))
-        fig.tight_layout(rect=(0, 0.03, 1, 0.92))
+        note = "mean over seed repetitions" + ("; arrow: 0 hops" if log else "")
+        if failed:
+            note += "; %d points failed or missing: their bars (or their group's) are absent" % failed
+        footer(fig, prov, note)
+        fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.35 / (1.0 + 3.4 * nrow)))
         if stem == "throughput":
             save(fig, args.out, stem, ["model", "mesh", "batch", "strategy", "normalised_throughput",
                                        "throughput_tokens_per_s", "base_throughput_tokens_per_s"], table_t, prov)
