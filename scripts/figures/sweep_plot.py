@@ -26,39 +26,7 @@ import csv
 import math
 import sys
 
-
-def die(msg):
-    print("sweep_plot.py: " + msg, file=sys.stderr)
-    sys.exit(2)
-
-
-def read_results(path):
-    prov, lines = {}, []
-    try:
-        with open(path, newline="") as f:
-            for line in f:
-                if line.startswith("#"):
-                    key, _, value = line[1:].strip().partition(": ")
-                    prov[key] = value
-                else:
-                    lines.append(line)
-    except OSError as e:
-        die(str(e))
-    rows = list(csv.DictReader(lines))
-    if not rows:
-        die(path + ": no rows")
-    cols = list(rows[0].keys())
-    if "error" not in cols or "repetition" not in cols:
-        die(path + ": not the results of a wafersim sweep (no error/repetition columns)")
-    swept = cols[cols.index("error") + 1:cols.index("repetition")]
-    return prov, cols, swept, rows
-
-
-def number(text):
-    try:
-        return float(text)
-    except ValueError:
-        return None
+from figlib import die, number, read_results  # shared with the figure scripts
 
 
 def main():
