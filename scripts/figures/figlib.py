@@ -214,10 +214,14 @@ def tiny_from(full_experiment, swaps=()):
     once; a pair not found is a bug of the script: it dies)."""
     with open(os.path.join(ROOT, "configs", "experiments", full_experiment)) as f:
         text = f.read()
+    if not text.startswith("hw:\n") and "\nhw:\n" not in text:
+        text = text.rstrip("\n") + "\nhw:\n"   # the experiment takes the preset's hw: add the section
     for old, new in TINY_SWAPS + list(swaps):
         if old not in text:
             die("%s: no %r to replace for the tiny scale" % (full_experiment, old))
         text = text.replace(old, new, 1)
+    if text.endswith("\nhw:\n"):
+        text = text[:-len("hw:\n")]                # nothing left to set in the added section
     return "# tiny version of configs/experiments/%s\n%s" % (full_experiment, text)
 
 
