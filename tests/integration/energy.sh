@@ -12,24 +12,15 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload: {trace: tiny.wst, batch: 32, decode_steps: 2}
+tiny_experiment 32 2 2 32 2
+cat >> exp.yaml <<EOF2
 variants:
   - {name: Base, set: ["strategy.allocation=even"]}
   - {name: EP, set: ["strategy.allocation=home"]}
 EOF2
 run "$WAFERSIM" run -q --format csv --out res.csv --links links.csv exp.yaml
 expect_status 0
-col() { # FILE COLUMN VARIANT
-    grep -v '^#' "$1" | awk -F, -v name="$2" -v row="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == row { print $c }'
-}
+col() { csv_col "$@"; }
 close() { # A B: relative difference below 1e-9
     awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; s = (a < 0 ? -a : a) + 1e-300; print (d / s < 1e-9) ? "ok" : a " vs " b }'
 }

@@ -10,16 +10,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 256 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-  read_chunk: 1 MiB
-workload: {trace: tiny.wst, batch: 256, decode_steps: 2}
+tiny_experiment 256 2 2 256 2
+cat >> exp.yaml <<EOF2
 options:
   expert_affine: {enabled: true}
 variants:
@@ -27,7 +19,7 @@ variants:
   - {name: f64k, set: ["noc.flit_size=64KiB", "noc.packet_flits=16", "noc.vc_buffer_flits=16"]}
   - {name: f256k, set: ["noc.flit_size=256KiB", "noc.packet_flits=4", "noc.vc_buffer_flits=4"]}
 EOF2
-col() { grep -v '^#' "$1" | awk -F, -v row="$2" '$1 == row { print $8 }'; }
+col() { csv_col "$1" decode_time_us "$2"; }
 within() { # A B PERCENT
     awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = (a - b) / b * 100; if (d < 0) d = -d; print (d <= p) ? "ok" : d "% apart" }'
 }

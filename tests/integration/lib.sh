@@ -30,6 +30,14 @@
 #   expect_true DESCRIPTION CMD [ARG]...   (CMD must exit 0)
 #   pass DESCRIPTION / fail DESCRIPTION [DETAIL]...
 #   note TEXT / skip_check DESCRIPTION REASON (not counted)
+#   tiny_experiment REQUESTS GRID_X GRID_Y BATCH STEPS
+#                          generates tiny.wst (the tiny test model,
+#                          REQUESTS requests, seed 3) and writes the head of
+#                          exp.yaml (dojo preset, the tiny model, the grid,
+#                          the workload); append options and variants to it
+#   csv_col FILE COLUMN ROW   the cell of a result CSV (provenance lines
+#                          skipped) in column COLUMN of the row whose first
+#                          field is ROW
 #   finish                 prints "N passed, M failed" as the last line and
 #                          exits 0 when nothing failed, 1 otherwise (99 when
 #                          no check ran at all)
@@ -316,6 +324,25 @@ expect_true()
         fail "$lib_desc" "expected: '$*' to succeed" "found:    it failed:"
         printf '%s\n' "$lib_out" | lib_indent
     fi
+}
+
+tiny_experiment()
+{
+    run "$WAFERSIM" trace gen --model "$FIXTURES/run/tiny.yaml" --requests "$1" --seed 3 -o tiny.wst -q
+    expect_status 0
+    cat > exp.yaml <<EOF_TINY
+preset: dojo
+model: $FIXTURES/run/tiny.yaml
+hw:
+  grid: {x: $2, y: $3}
+workload: {trace: tiny.wst, batch: $4, decode_steps: $5}
+EOF_TINY
+}
+
+csv_col()
+{
+    grep -v '^#' "$1" | awk -F, -v name="$2" -v row="$3" \
+        'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } NR > 1 && $1 == row { print $c }'
 }
 
 finish()

@@ -12,15 +12,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 3, y: 2}
-workload: {trace: tiny.wst, batch: 32, decode_steps: 2}
+tiny_experiment 32 3 2 32 2
+cat >> exp.yaml <<EOF2
 options:
   expert_affine: {enabled: true}
 variants:
@@ -55,7 +48,7 @@ expect_eq "every link's utilisation matches the CSV" ok "$(awk 'NR == FNR { u[$1
     END { if (!bad) print "ok" }' pic_links.txt csv_links.txt)"
 
 # tile busy times: sum per panel = tiles x mean of the CSV
-col() { grep -v '^#' res.csv | awk -F, -v name="$1" -v row="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == row { print $c }'; }
+col() { csv_col res.csv "$1" "$2"; }
 sums=$(awk '/<g class="panel">/ { p++ } /<g class="tile">/ { sub(/.*: busy /, ""); sub(/ us<\/title>.*/, ""); s[p] += $1 }
      END { print s[1], s[2], s[3] }' pic.svg)
 i=0

@@ -15,17 +15,8 @@ set -u
 cd "$TEST_TMPDIR" || exit 99
 
 TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload:
-  trace: tiny.wst
-  batch: 32
-  decode_steps: 3
+tiny_experiment 32 2 2 32 3
+cat >> exp.yaml <<EOF2
 options:
   expert_affine: {enabled: true}
 variants:

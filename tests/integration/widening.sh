@@ -35,25 +35,15 @@ vert=$(p2p 0,0 0,1)
 vert_h=$(p2p 0,0 0,1 --set options.link_widening.enabled=true --set options.link_widening.select=horizontal)
 expect_eq "horizontal widening leaves a vertical transfer unchanged" "$vert" "$vert_h"
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload: {trace: tiny.wst, batch: 32, decode_steps: 2}
+tiny_experiment 32 2 2 32 2
+cp exp.yaml plain.yaml
+cat >> exp.yaml <<EOF2
 options:
   link_widening: {enabled: false}
 EOF2
-col() { # FILE COLUMN: the value in the first data row
-    grep -v '^#' "$1" | awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } NR == 2 { print $c }'
-}
+col() { csv_col "$1" "$2" default; }   # FILE COLUMN: the run's one row
 run "$WAFERSIM" run -q --format csv --out off.csv --links links.csv exp.yaml
 expect_status 0
-printf 'preset: dojo\nmodel: %s\nhw:\n  grid: {x: 2, y: 2}\nworkload: {trace: tiny.wst, batch: 32, decode_steps: 2}\n' \
-    "$TINY" > plain.yaml
 run "$WAFERSIM" run -q --format csv --out plain.csv plain.yaml
 expect_status 0
 grep -v '^#' off.csv | cut -d, -f1-3,5- > off.rows
