@@ -88,6 +88,21 @@ static void set_bit(mem_residency *r, unsigned layer, unsigned expert, unsigned 
         b[tile / 64] &= ~mask;
 }
 
+/* True (with the reason in err) when the home region of `tile` has no room
+ * for one more expert (`what` says what was to be placed). */
+static bool no_home_room(const mem_residency *r, unsigned tile, const char *what, unsigned layer, unsigned expert,
+                         char *err, size_t err_len)
+{
+    if (r->home_used[tile] + r->expert_bytes <= r->home_capacity)
+        return false;
+    snprintf(err, err_len,
+             "tile %u cannot hold %sexpert %u of MoE layer %u: it needs %llu B, and %llu B of the tile's "
+             "%llu B home region are free (HBM capacity minus the reserved region)",
+             tile, what, expert, layer, (unsigned long long)r->expert_bytes,
+             (unsigned long long)(r->home_capacity - r->home_used[tile]), (unsigned long long)r->home_capacity);
+    return true;
+}
+
 int mem_residency_place_home(mem_residency *r, unsigned layer, unsigned expert, unsigned tile,
                              char *err, size_t err_len)
 {
@@ -96,15 +111,8 @@ int mem_residency_place_home(mem_residency *r, unsigned layer, unsigned expert, 
         snprintf(err, err_len, "expert %u of MoE layer %u is already placed on tile %d", expert, layer, e->home);
         return -1;
     }
-    if (r->home_used[tile] + r->expert_bytes > r->home_capacity) {
-        snprintf(err, err_len,
-                 "tile %u cannot hold expert %u of MoE layer %u: it needs %llu B, and %llu B of the tile's "
-                 "%llu B home region are free (HBM capacity minus the reserved region)",
-                 tile, expert, layer, (unsigned long long)r->expert_bytes,
-                 (unsigned long long)(r->home_capacity - r->home_used[tile]),
-                 (unsigned long long)r->home_capacity);
+    if (no_home_room(r, tile, "", layer, expert, err, err_len))
         return -1;
-    }
     e->home = (int)tile;
     e->address = r->home_used[tile];
     r->home_used[tile] += r->expert_bytes;
@@ -162,15 +170,8 @@ int mem_residency_place_copy(mem_residency *r, unsigned layer, unsigned expert, 
         snprintf(err, err_len, "tile %u already holds expert %u of MoE layer %u", tile, expert, layer);
         return -1;
     }
-    if (r->home_used[tile] + r->expert_bytes > r->home_capacity) {
-        snprintf(err, err_len,
-                 "tile %u cannot hold a copy of expert %u of MoE layer %u: it needs %llu B, and %llu B of the "
-                 "tile's %llu B home region are free",
-                 tile, expert, layer, (unsigned long long)r->expert_bytes,
-                 (unsigned long long)(r->home_capacity - r->home_used[tile]),
-                 (unsigned long long)r->home_capacity);
+    if (no_home_room(r, tile, "a copy of ", layer, expert, err, err_len))
         return -1;
-    }
     if (!r->static_addr)
         r->static_addr = ws_xcalloc((size_t)r->n_layers * r->n_experts * r->n_tiles, sizeof *r->static_addr);
     r->static_addr[idx(r, layer, expert) * r->n_tiles + tile] = r->home_used[tile];
