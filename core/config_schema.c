@@ -404,9 +404,23 @@ static void write_yaml_string(const char *s, FILE *out)
             fputs("\\n", out);
         else if (*p == '\t')
             fputs("\\t", out);
-        else if (*p < 0x20)
+        else if (*p < 0x20 || *p == 0x7f)
             fprintf(out, "\\x%02x", *p);
-        else
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            /* C1 controls: U+0085 is a line break to YAML, the others are
+             * not printable; both would not read back as written */
+            fprintf(out, "\\x%02x", p[1]);
+            p++;
+        } else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+            fputs(p[2] == 0xa8 ? "\\L" : "\\P", out);   /* line / paragraph separator */
+            p += 2;
+        } else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+            fputs("\\uFEFF", out);   /* byte order mark: not printable inside YAML */
+            p += 2;
+        } else if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
+            fputs(p[2] == 0xbe ? "\\uFFFE" : "\\uFFFF", out);
+            p += 2;
+        } else
             fputc(*p, out);
     }
     fputc('"', out);
