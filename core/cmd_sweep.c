@@ -5,6 +5,9 @@
  * doc/sweep.md, doc/cluster.md. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,10 +226,29 @@ static int write_manifest(const plan *p, const char *dir)
 typedef struct worker {
     pid_t pid;
     size_t point;
+    struct timespec started;
+    bool timed_out;
 } worker;
 
-/* Records a point whose worker ended without writing its file. */
-static void record_lost_worker(const plan *p, size_t i, const char *dir, int status)
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+/* TEST ONLY (doc/sweep.md): the worker of the point whose id is in
+ * WAFERSIM_TEST_HANG_POINT hangs instead of running it, so that the
+ * --point-timeout detection can be tested. */
+static bool test_hang(const plan *p, size_t i)
+{
+    const char *id = getenv("WAFERSIM_TEST_HANG_POINT");
+    return id && !strcmp(id, p->pts[i].id);
+}
+
+/* Records a point whose worker ended without writing its file (or was
+ * stopped after `timeout` seconds when timeout > 0). */
+static void record_lost_worker(const plan *p, size_t i, const char *dir, int status, double timeout)
 {
     if (WIFEXITED(status) && point_done(p, i, dir))
         return;
@@ -235,8 +257,11 @@ static void record_lost_worker(const plan *p, size_t i, const char *dir, int sta
     free(file);
     if (WIFEXITED(status) && written)
         return;   /* a failed point, recorded by its worker */
-    char msg[128];
-    if (WIFSIGNALED(status))
+    char msg[160];
+    if (timeout > 0)
+        snprintf(msg, sizeof msg, "the worker process ran longer than --point-timeout %g s and was stopped "
+                 "(a hang, or a point that needs a longer timeout)", timeout);
+    else if (WIFSIGNALED(status))
         snprintf(msg, sizeof msg, "the worker process was killed by signal %d", WTERMSIG(status));
     else
         snprintf(msg, sizeof msg, "the worker process exited with status %d without a result",
@@ -245,7 +270,7 @@ static void record_lost_worker(const plan *p, size_t i, const char *dir, int sta
     write_point(p, i, dir, NULL, msg);
 }
 
-static int run_all(const plan *p, const char *dir, long jobs, bool quiet)
+static int run_all(const plan *p, const char *dir, long jobs, double timeout, bool quiet)
 {
     size_t *todo = ws_xmalloc((p->n + 1) * sizeof *todo), n_todo = 0;
     for (size_t i = 0; i < p->n; i++)
@@ -268,11 +293,15 @@ static int run_all(const plan *p, const char *dir, long jobs, bool quiet)
                 rc = WS_EXIT_RUNTIME;
                 break;
             }
-            if (pid == 0)
+            if (pid == 0) {
+                while (test_hang(p, todo[next]))
+                    pause();
                 _exit(run_point(p, todo[next], dir) == 0 ? 0 : 1);
+            }
             for (long k = 0; k < jobs; k++)
                 if (!w[k].pid) {
-                    w[k] = (worker){ pid, todo[next] };
+                    w[k] = (worker){ .pid = pid, .point = todo[next] };
+                    clock_gettime(CLOCK_MONOTONIC, &w[k].started);
                     break;
                 }
             next++;
@@ -281,7 +310,16 @@ static int run_all(const plan *p, const char *dir, long jobs, bool quiet)
         if (running == 0)
             break;
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        pid_t pid = waitpid(-1, &status, timeout > 0 ? WNOHANG : 0);
+        if (pid == 0) {   /* with a timeout: nobody ended yet; stop the overdue, then poll again */
+            for (long k = 0; k < jobs; k++)
+                if (w[k].pid && !w[k].timed_out && seconds_since(&w[k].started) > timeout) {
+                    kill(w[k].pid, SIGKILL);
+                    w[k].timed_out = true;
+                }
+            nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+            continue;
+        }
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -290,7 +328,8 @@ static int run_all(const plan *p, const char *dir, long jobs, bool quiet)
         for (long k = 0; k < jobs; k++)
             if (w[k].pid == pid) {
                 if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-                    record_lost_worker(p, w[k].point, dir, status);
+                    record_lost_worker(p, w[k].point, dir, status, w[k].timed_out ? timeout : 0);
+                w[k].timed_out = false;
                 w[k].pid = 0;
                 running--;
                 finished++;
@@ -401,7 +440,8 @@ int ws_cmd_sweep(int argc, char **argv)
     const ws_command *cmd = ws_command_find("sweep");
     ws_cli_opts o;
     bool list = false;
-    const char *jobs_text = NULL, *point = NULL, *index = NULL, *merge_dir = NULL, *emit = NULL;
+    const char *jobs_text = NULL, *point = NULL, *index = NULL, *merge_dir = NULL, *emit = NULL,
+               *timeout_text = NULL;
     emit_opts e = { 0 };
     const ws_cli_extra extra[] = {
         { .name = "list", .flag = &list },
@@ -414,6 +454,7 @@ int ws_cmd_sweep(int argc, char **argv)
         { .name = "partition", .value = &e.partition },
         { .name = "time", .value = &e.time },
         { .name = "mem", .value = &e.mem },
+        { .name = "point-timeout", .value = &timeout_text },
     };
     int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra,
                              sizeof extra / sizeof extra[0], &o);
@@ -431,8 +472,20 @@ int ws_cmd_sweep(int argc, char **argv)
             return WS_EXIT_BAD_INPUT;
         }
     }
+    double timeout = 0;
+    if (timeout_text) {
+        char *end;
+        errno = 0;
+        timeout = strtod(timeout_text, &end);
+        if (errno || end == timeout_text || *end || !(timeout > 0) || timeout > 1e9) {
+            fprintf(stderr, "wafersim sweep: --point-timeout: expected seconds (a number > 0), found \"%s\"\n",
+                    timeout_text);
+            ws_cli_opts_free(&o);
+            return WS_EXIT_BAD_INPUT;
+        }
+    }
     if (merge_dir) {
-        if (o.n_args || list || point || index || emit || jobs_text || o.n_sets) {
+        if (o.n_args || list || point || index || emit || jobs_text || o.n_sets || timeout_text) {
             fprintf(stderr, "wafersim sweep: --merge DIR takes no experiment file and no other option\n");
             ws_cli_opts_free(&o);
             return WS_EXIT_BAD_INPUT;
@@ -457,8 +510,8 @@ int ws_cmd_sweep(int argc, char **argv)
         return WS_EXIT_BAD_INPUT;
     }
     if ((point && index) || ((point || index) && (list || emit)) || (list && emit) ||
-        (jobs_text && (point || index || list || emit))) {
-        fprintf(stderr, "wafersim sweep: --list, --emit, --point/--index and -j do not go together\n");
+        (jobs_text && (point || index || list || emit)) || (timeout_text && (point || index || list || emit))) {
+        fprintf(stderr, "wafersim sweep: --list, --emit, --point/--index and -j or --point-timeout do not go together\n");
         ws_cli_opts_free(&o);
         return WS_EXIT_BAD_INPUT;
     }
@@ -490,7 +543,7 @@ int ws_cmd_sweep(int argc, char **argv)
         if (!rc)
             rc = write_manifest(&p, o.out);
         if (!rc)
-            rc = point || index ? run_one(&p, o.out, point, index, o.quiet) : run_all(&p, o.out, jobs, o.quiet);
+            rc = point || index ? run_one(&p, o.out, point, index, o.quiet) : run_all(&p, o.out, jobs, timeout, o.quiet);
     }
     plan_free(&p);
     ws_cli_opts_free(&o);

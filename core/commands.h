@@ -98,7 +98,7 @@ int ws_cmd_sweep(int argc, char **argv);
       "latency histograms (CSV). Exit 3 on deadlock (watchdog). See doc/noc.md.\n")                \
     X("sweep", ws_cmd_sweep, "run the points of an experiment's sweep in worker processes, resumably", \
       "usage: wafersim sweep --list [--set KEY.PATH=VALUE]... [--format table|csv|json] [--out PATH] EXP.yaml\n" \
-      "       wafersim sweep [--set ...]... [-j N] [-q] --out DIR EXP.yaml\n"                     \
+      "       wafersim sweep [--set ...]... [-j N] [--point-timeout S] [-q] --out DIR EXP.yaml\n" \
       "       wafersim sweep [--set ...]... --point ID|--index I [-q] --out DIR EXP.yaml\n"       \
       "       wafersim sweep [--set ...]... --emit slurm [--chunk K] [--partition P] [--time T]\n" \
       "                      [--mem M] --out DIR EXP.yaml\n"                                     \
@@ -106,7 +106,9 @@ int ws_cmd_sweep(int argc, char **argv);
       "--list: the points of EXP's sweep: section (grid, zip, seeds) and variants,\n"             \
       "  with their stable ids. Running: each point in its own worker process (-j N\n"           \
       "  at once), written atomically to DIR/points/ID.json; points already done with\n"        \
-      "  the same resolved config are skipped (resumable); then the merge. --point ID:\n"       \
+      "  the same resolved config are skipped (resumable); then the merge; a worker\n"          \
+      "  running longer than --point-timeout S seconds is stopped and its point failed.\n"    \
+      "  --point ID:\n"                                                                          \
       "  run one point only (--index I: the I-th, from 0). --emit slurm: write\n"              \
       "  DIR/sweep.slurm, a job array of K points per task. --merge DIR: merge the points\n"   \
       "  into DIR/results.csv and DIR/results.json, with speedups over the baseline\n"          \

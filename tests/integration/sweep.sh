@@ -12,6 +12,7 @@
 #   - --emit slurm: the job-array script, run by hand task by task, then
 #     --merge, equals the sweep;
 #   - a failing point records its error, the others complete, exit 1;
+#   - a hanging worker is stopped by --point-timeout and reported;
 #   - bad key paths in the sweep are bad input (file:line:column, exit 2)
 #     and nothing is created.
 set -u
@@ -183,6 +184,32 @@ expect_eq "the failure's error is recorded" 1 "$(rows df/results.csv | grep -c '
 run "$WAFERSIM" sweep -j 2 --out df fail.yaml
 expect_status 1
 expect_stderr_contains "2 points, 1 already done, 1 to run"
+
+# ---------------------------------------------------------------- a hanging worker
+# (WAFERSIM_TEST_HANG_POINT, test only, makes the worker of that point hang):
+# with --point-timeout the parent stops it, records why, and the others
+# complete; without the hang a rerun completes the sweep
+cat > hang.yaml <<EOF2
+preset: dojo
+model: $TINY
+hw:
+  grid: {x: 2, y: 2}
+workload: {trace: tiny.wst, batch: 16, decode_steps: 1}
+sweep:
+  grid:
+    workload.batch: [16, 32]
+EOF2
+hung=$("$WAFERSIM" sweep --list --format csv hang.yaml | grep -v '^#' | sed -n 2p | cut -d, -f1)
+WAFERSIM_TEST_HANG_POINT=$hung run "$WAFERSIM" sweep -q -j 2 --point-timeout 1 --out dh hang.yaml
+expect_status 1
+expect_stderr_contains "point $hung: the worker process ran longer than --point-timeout 1 s"
+expect_eq "the hung point failed, the other ran" "failed ok" "$(rows dh/results.csv | cut -d, -f2 | tr '\n' ' ' | sed 's/ $//')"
+run "$WAFERSIM" sweep -q -j 2 --point-timeout 60 --out dh hang.yaml
+expect_status 0
+expect_eq "rerun without the hang: both ok" "ok ok" "$(rows dh/results.csv | cut -d, -f2 | tr '\n' ' ' | sed 's/ $//')"
+run "$WAFERSIM" sweep --point-timeout 0 --out dx hang.yaml
+expect_status 2
+expect_stderr_contains "--point-timeout: expected seconds"
 
 # ---------------------------------------------------------------- bad input
 cat > bad.yaml <<EOF2
