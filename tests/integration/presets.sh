@@ -190,4 +190,15 @@ expect_eq "hw.grid.x with preset ../mine/sow.yaml (relative to the file)" "2" "$
 expect_eq "hw.grid.y with preset ../mine/sow.yaml (relative to the file)" "9" "$(section_value "$T/relpreset.yaml" grid y)"
 expect_stdout_line "  seed: 7"
 
+# the shipped study grid: 4 models x 2 meshes x 3 batches x 5 strategies =
+# 120 points, each model at most once with its HBM capacity (Kimi K2 on
+# 100 GB tiles, the others on the preset's 80 GB)
+run "$WAFERSIM" sweep --list --format csv "$TOP_SRCDIR/configs/experiments/study.yaml"
+expect_status 0
+printf '%s\n' "$RUN_STDOUT" | grep -v '^#' | tail -n +2 > "$T/study_points.csv"
+expect_eq "study.yaml: 120 points" 120 "$(wc -l < "$T/study_points.csv" | tr -d ' ')"
+expect_eq "study.yaml: 24 points per strategy" "24 24 24 24 24" \
+    "$(for v in Base EP 'Allo Only' 'Pred Only' 'Allo+Pred'; do grep -c ",$v,0," "$T/study_points.csv"; done | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "study.yaml: kimi-k2 on 100 GB tiles, the rest on 80 GB" "deepseek-v3,80 GB kimi-k2,100 GB llama4-maverick,80 GB qwen3-235b,80 GB" \
+    "$(cut -d, -f5,6 "$T/study_points.csv" | sort -u | tr '\n' ' ' | sed 's/ $//')"
 finish
