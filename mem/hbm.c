@@ -113,14 +113,15 @@ static ws_tick served_tick(double t)
 static void retire(hbm_channel *ch, unsigned depth, ws_tick now)
 {
     while (ch->count && ch->done[ch->head] <= now) {
-        ch->head = (ch->head + 1) % depth;
+        ch->head = ch->head + 1 == depth ? 0 : ch->head + 1;
         ch->count--;
     }
 }
 
-bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
+/* After split(): retires what has been served and says whether every
+ * channel the request touches has a free queue slot. */
+static bool shares_fit(mem_hbm *h, ws_tick now)
 {
-    split(h, addr, bytes);
     for (unsigned c = 0; c < h->p.channels; c++) {
         if (!h->share[c])
             continue;
@@ -129,6 +130,12 @@ bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
             return false;
     }
     return true;
+}
+
+bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
+{
+    split(h, addr, bytes);
+    return shares_fit(h, now);
 }
 
 ws_tick mem_hbm_accept_tick(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
@@ -148,11 +155,15 @@ ws_tick mem_hbm_accept_tick(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t byt
 
 ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, mem_hbm_kind kind)
 {
-    if (!mem_hbm_can_accept(h, now, addr, bytes)) {
+    split(h, addr, bytes);
+    if (!shares_fit(h, now)) {
         fprintf(stderr, "wafersim: internal error: HBM request issued to a full queue\n");
         abort();
     }
     ws_tick last = now;
+    /* a request holds its queue slot until its share has been served; the
+     * access latency after that is pipelined and holds no slot. Per channel
+     * these ticks never decrease (FIFO), so the ring retires in order. */
     for (unsigned c = 0; c < h->p.channels; c++) {
         if (!h->share[c])
             continue;
@@ -165,15 +176,10 @@ ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, me
         ws_tick served = served_tick(ch->free_at);
         if (served > last)
             last = served;
-    }
-    /* a request holds its queue slot until its share has been served; the
-     * access latency after that is pipelined and holds no slot. Per channel
-     * these ticks never decrease (FIFO), so the ring retires in order. */
-    for (unsigned c = 0; c < h->p.channels; c++) {
-        if (!h->share[c])
-            continue;
-        hbm_channel *ch = &h->ch[c];
-        ch->done[(ch->head + ch->count) % h->p.queue_depth] = served_tick(ch->free_at);
+        unsigned slot = ch->head + ch->count;
+        if (slot >= h->p.queue_depth)
+            slot -= h->p.queue_depth;
+        ch->done[slot] = served;
         ch->count++;
     }
     ws_tick done = last + h->p.latency;
