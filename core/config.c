@@ -285,16 +285,29 @@ const char *ws_config_dir(void)
     return WS_DATA_CONFIGDIR;
 }
 
+bool ws_config_is_path(const char *name_or_path)
+{
+    size_t len = strlen(name_or_path);
+    return strchr(name_or_path, '/') || (len > 5 && !strcmp(name_or_path + len - 5, ".yaml"));
+}
+
+char *ws_config_named_file(const char *kind, const char *name_or_path)
+{
+    if (ws_config_is_path(name_or_path))
+        return ws_xstrdup(name_or_path);
+    const char *dir = ws_config_dir();
+    size_t n = strlen(dir) + strlen(kind) + strlen(name_or_path) + 8;
+    char *out = ws_xmalloc(n);
+    snprintf(out, n, "%s/%s/%s.yaml", dir, kind, name_or_path);
+    return out;
+}
+
 static char *preset_path(const char *name, const char *config_path)
 {
     size_t len = strlen(name);
-    bool is_path = strchr(name, '/') || (len > 5 && !strcmp(name + len - 5, ".yaml"));
     char *out;
-    if (!is_path) {
-        const char *dir = ws_config_dir();
-        size_t n = strlen(dir) + len + 16;
-        out = ws_xmalloc(n);
-        snprintf(out, n, "%s/hw/%s.yaml", dir, name);
+    if (!ws_config_is_path(name)) {
+        out = ws_config_named_file("hw", name);
     } else if (name[0] == '/' || !strchr(config_path, '/')) {
         out = ws_xstrdup(name);
     } else {

@@ -321,4 +321,10 @@ double ws_config_bytes_per_tick(const ws_config *cfg, double bytes_per_s);
 /* Where presets are looked up (see above); never NULL. */
 const char *ws_config_dir(void);
 
+/* A config file named by a name or a path: text with a '/' or ending in
+ * ".yaml" is a path (ws_config_is_path) and is returned as is; a name
+ * becomes <ws_config_dir()>/<kind>/<name>.yaml. Malloc'ed. */
+bool ws_config_is_path(const char *name_or_path);
+char *ws_config_named_file(const char *kind, const char *name_or_path);
+
 #endif

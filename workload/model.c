@@ -120,21 +120,9 @@ const ws_cschema wl_model_schema = { "model", sizeof(wl_model), model_fields,
 
 /* ------------------------------------------------------------ loading */
 
-static bool is_path(const char *s)
-{
-    size_t n = strlen(s);
-    return strchr(s, '/') || (n > 5 && !strcmp(s + n - 5, ".yaml"));
-}
-
 char *wl_model_path(const char *name_or_path)
 {
-    if (is_path(name_or_path))
-        return ws_xstrdup(name_or_path);
-    const char *dir = ws_config_dir();
-    size_t n = strlen(dir) + strlen(name_or_path) + 16;
-    char *out = ws_xmalloc(n);
-    snprintf(out, n, "%s/models/%s.yaml", dir, name_or_path);
-    return out;
+    return ws_config_named_file("models", name_or_path);
 }
 
 static void derive(wl_model *m)
@@ -162,7 +150,7 @@ int wl_model_load(wl_model *m, const char *name_or_path, ws_diag *d)
     memset(m, 0, sizeof *m);
     size_t before = ws_diag_count(d);
     char *path = wl_model_path(name_or_path);
-    if (!is_path(name_or_path)) {
+    if (!ws_config_is_path(name_or_path)) {
         FILE *probe = fopen(path, "r");
         if (!probe) {
             size_t n = 0;

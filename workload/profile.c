@@ -121,21 +121,9 @@ static const ws_cfield profile_fields[] = {
 const ws_cschema wl_profile_schema = { "profile", sizeof(wl_profile), profile_fields,
                                        sizeof profile_fields / sizeof profile_fields[0], NULL };
 
-static bool is_path(const char *s)
-{
-    size_t n = strlen(s);
-    return strchr(s, '/') || (n > 5 && !strcmp(s + n - 5, ".yaml"));
-}
-
 char *wl_profile_path(const char *name_or_path)
 {
-    if (is_path(name_or_path))
-        return ws_xstrdup(name_or_path);
-    const char *dir = ws_config_dir();
-    size_t n = strlen(dir) + strlen(name_or_path) + 24;
-    char *out = ws_xmalloc(n);
-    snprintf(out, n, "%s/profiles/%s.yaml", dir, name_or_path);
-    return out;
+    return ws_config_named_file("profiles", name_or_path);
 }
 
 void wl_profile_default(wl_profile *p)
@@ -209,7 +197,7 @@ int wl_profile_load(wl_profile *p, const char *name_or_path, const wl_model *m, 
     memset(p, 0, sizeof *p);
     size_t before = ws_diag_count(d);
     char *path = wl_profile_path(name_or_path);
-    if (!is_path(name_or_path)) {
+    if (!ws_config_is_path(name_or_path)) {
         FILE *probe = fopen(path, "r");
         if (!probe) {
             ws_pos none = { NULL, 0, 0 };
