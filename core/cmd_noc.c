@@ -116,7 +116,8 @@ int ws_cmd_noc(int argc, char **argv)
         { .name = "histogram", .value = &x.histogram },
     };
     ws_cli_opts o;
-    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra, 3, &o);
+    int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET,
+                             extra, sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {

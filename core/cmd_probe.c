@@ -285,7 +285,8 @@ int ws_cmd_probe(int argc, char **argv)
     const ws_cli_extra extra[] = { { .name = "model", .value = &a.model }, { .name = "from", .value = &a.from },
                                    { .name = "to", .value = &a.to } };
     ws_cli_opts o;
-    int rc = ws_cli_parse_ex(argc - 1, argv + 1, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET, extra, 3, &o);
+    int rc = ws_cli_parse_ex(argc - 1, argv + 1, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET,
+                             extra, sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     if (o.n_args != 1) {

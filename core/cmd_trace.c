@@ -63,7 +63,7 @@ static int trace_import(int argc, char **argv)
         { .name = "on-error", .value = &on_error_text },
     };
     ws_cli_opts o;
-    int rc = parse_action("import", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, 2, &o);
+    int rc = parse_action("import", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     rc = WS_EXIT_BAD_INPUT;
@@ -228,7 +228,7 @@ static int trace_gen(int argc, char **argv)
         { .name = "decode-tokens", .value = &decode },
     };
     ws_cli_opts o;
-    int rc = parse_action("gen", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, 6, &o);
+    int rc = parse_action("gen", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     rc = WS_EXIT_BAD_INPUT;
@@ -351,7 +351,7 @@ static int trace_stats(int argc, char **argv)
         { .name = "seed", .value = &seed },
     };
     ws_cli_opts o;
-    int rc = parse_action("stats", argc, argv, WS_OPT_FORMAT | WS_OPT_OUT, extra, 3, &o);
+    int rc = parse_action("stats", argc, argv, WS_OPT_FORMAT | WS_OPT_OUT, extra, sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     rc = WS_EXIT_BAD_INPUT;
@@ -410,7 +410,8 @@ static int trace_heatmap(int argc, char **argv)
         { .name = "eval", .value = &eval },
     };
     ws_cli_opts o;
-    int rc = parse_action("heatmap", argc, argv, WS_OPT_OUT | WS_OPT_QUIET, extra, 2, &o);
+    int rc = parse_action("heatmap", argc, argv, WS_OPT_OUT | WS_OPT_QUIET,
+                          extra, sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
     const char *out = o.out;
