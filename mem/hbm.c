@@ -21,7 +21,8 @@ struct mem_hbm {
     mem_hbm_params p;
     double channel_bytes_per_tick;
     hbm_channel *ch;
-    uint64_t *share;        /* scratch: bytes per channel of one request */
+    uint64_t *share;        /* bytes per channel of the last request split */
+    uint64_t share_addr, share_bytes;   /* that request (share_bytes 0: none yet) */
     mem_hbm_stats stats;
 };
 
@@ -73,9 +74,14 @@ void mem_hbm_free(mem_hbm *h)
     free(h);
 }
 
-/* Bytes of [addr, addr + bytes) on each channel, into h->share. */
+/* Bytes of [addr, addr + bytes) on each channel, into h->share (kept: a
+ * request is asked about, then issued, with the same range). */
 static void split(mem_hbm *h, uint64_t addr, uint64_t bytes)
 {
+    if (bytes && bytes == h->share_bytes && addr == h->share_addr)
+        return;
+    h->share_addr = addr;
+    h->share_bytes = bytes;
     unsigned n = h->p.channels;
     uint64_t g = h->p.interleave;
     for (unsigned c = 0; c < n; c++)
