@@ -517,7 +517,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
 
     uint64_t total_layers = (uint64_t)(setup.last_iteration - setup.first_iteration + 1) * w->model.n_moe;
     ws_progress meter;
-    ws_progress_begin(&meter, stderr, progress, "run", "layers", total_layers);
+    ws_progress_begin(&meter, stderr, progress && !(x && x->no_meter), "run", "layers", total_layers);
     ws_run_status st;
     for (;;) {
         st = ws_engine_run(s.engine, ws_engine_now(s.engine) + 200000);

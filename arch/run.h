@@ -104,6 +104,8 @@ typedef struct arch_run_extras {
                                            (arch_run_migration_columns) */
     struct arch_picture_panel *picture; /* filled (arch/picture.h): title = variant, decode busy
                                            time per tile, utilisation per directed link */
+    bool no_meter;                      /* no progress line even with progress on (runs in parallel
+                                           would draw over each other's) */
 } arch_run_extras;
 
 /* Places, simulates and measures cfg on workload w (opened from a config

@@ -6,6 +6,7 @@
 #endif
 #include "core/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,4 +196,21 @@ void ws_cli_provenance_config(ws_provenance *p, const char *command_name, const 
     ws_hash64_hex(ws_config_hash(cfg), p->config_hash);
     p->has_seed = true;
     p->seed = (uint64_t)cfg->sim.seed;
+}
+
+int ws_cli_parse_jobs(const char *command, const char *what, const char *text, long *jobs)
+{
+    *jobs = 1;
+    if (!text)
+        return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < 1 || v > 1024) {
+        fprintf(stderr, "wafersim %s: -j: expected a number of %s from 1 to 1024, found \"%s\"\n", command, what,
+                text);
+        return -1;
+    }
+    *jobs = v;
+    return 0;
 }

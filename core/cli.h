@@ -82,6 +82,11 @@ int ws_cli_parse_ex(int argc, char **argv, const ws_command *cmd, unsigned accep
                     const ws_cli_extra *extra, size_t n_extra, ws_cli_opts *o);
 void ws_cli_opts_free(ws_cli_opts *o);
 
+/* The value of a -j/--jobs option: *jobs = 1 when text is NULL, else its
+ * number, 1 to 1024. Returns 0, or -1 after printing "wafersim COMMAND:
+ * -j: expected a number of WHAT from 1 to 1024, found ..." on stderr. */
+int ws_cli_parse_jobs(const char *command, const char *what, const char *text, long *jobs);
+
 /* Fills provenance for a result of this command line. */
 void ws_cli_provenance(ws_provenance *p, const char *command_name);
 

@@ -12,6 +12,7 @@
 #include "core/cli.h"
 #include "core/commands.h"
 #include "core/config.h"
+#include "core/parallel.h"
 #include "core/sweep.h"
 #include "core/xalloc.h"
 
@@ -86,19 +87,73 @@ static const char **variant_sets(const ws_cli_opts *o, const ws_variant_config *
     return sets;
 }
 
+/* The per-link and per-layer migration tables (one per variant, appended
+ * in variant order, so -j changes nothing in them). */
+static ws_table *new_links_table(void)
+{
+    return ws_table_new("per-link load over the whole run (GB = 1e9 B)", arch_run_link_column_count,
+                        arch_run_link_columns);
+}
+
+static ws_table *new_migration_table(void)
+{
+    return ws_table_new("migration units per MoE layer over the whole run", arch_run_migration_column_count,
+                        arch_run_migration_columns);
+}
+
+/* One variant: its inputs (filled before the runs start) and outcome. */
+typedef struct variant_job {
+    const char *name;
+    const ws_config *cfg;
+    arch_workload *workload;           /* opened, shared read-only with other variants */
+    ws_table *links, *migration;       /* this variant's rows (NULL when not asked for) */
+    arch_picture_panel *picture;
+    arch_run_metrics *metrics;
+    int rc;
+    char err[1024];
+} variant_job;
+
+typedef struct run_ctx {
+    variant_job *jobs;
+    bool quiet;
+    bool meter;                        /* progress lines: only when runs go one at a time */
+} run_ctx;
+
+/* Runs variant v (ws_parallel_for's job; variants share nothing mutable). */
+static int run_variant(void *ctxp, size_t v)
+{
+    const run_ctx *ctx = ctxp;
+    variant_job *j = &ctx->jobs[v];
+    if (!ctx->quiet)
+        fprintf(stderr, "wafersim run: variant %s (%s allocation, %s placement)\n", j->name,
+                arch_alloc_names[j->cfg->strategy.allocation], arch_place_names[j->cfg->strategy.placement]);
+    const arch_run_extras extras = { .variant = j->name, .links = j->links, .migration_layers = j->migration,
+                                     .picture = j->picture, .no_meter = !ctx->meter };
+    j->rc = arch_run_variant(j->cfg, &j->workload, !ctx->quiet, &extras, j->metrics, j->err, sizeof j->err);
+    if (!j->rc && j->metrics->migration_on && !ctx->quiet)
+        fprintf(stderr, "wafersim run: variant %s: %s\n", j->name, j->metrics->migration.heatmap);
+    return j->rc;
+}
+
 int ws_cmd_run(int argc, char **argv)
 {
     const ws_command *cmd = ws_command_find("run");
     ws_cli_opts o;
     bool wide = false;
-    const char *links_path = NULL, *picture_path = NULL, *migration_path = NULL;
+    const char *links_path = NULL, *picture_path = NULL, *migration_path = NULL, *jobs_text = NULL;
     const ws_cli_extra extra[] = { { .name = "wide", .flag = &wide }, { .name = "links", .value = &links_path },
+                                   { .name = "jobs", .value = &jobs_text, .short_name = 'j' },
                                    { .name = "picture", .value = &picture_path },
                                    { .name = "migration", .value = &migration_path } };
     int rc = ws_cli_parse_ex(argc, argv, cmd, WS_OPT_FORMAT | WS_OPT_OUT | WS_OPT_SET | WS_OPT_QUIET, extra,
                              sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
+    long jobs;
+    if (ws_cli_parse_jobs("run", "threads", jobs_text, &jobs) != 0) {
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
+    }
     if (o.n_args != 1) {
         fprintf(stderr, "wafersim run: expected exactly one experiment file, found %zu\n", o.n_args);
         ws_cli_opts_free(&o);
@@ -120,20 +175,16 @@ int ws_cmd_run(int argc, char **argv)
         ws_cli_opts_free(&o);
         return WS_EXIT_BAD_INPUT;
     }
-    ws_table *mig_layers = migration_path ? ws_table_new("migration units per MoE layer over the whole run",
-                                                          arch_run_migration_column_count,
-                                                          arch_run_migration_columns)
-                                          : NULL;
+    ws_table *mig_layers = migration_path ? new_migration_table() : NULL;
+    ws_table *links = links_path ? new_links_table() : NULL;
     ws_config *cfgs = ws_xcalloc(n_variants, sizeof *cfgs);         /* kept for the rows */
     arch_run_metrics *metrics = ws_xcalloc(n_variants, sizeof *metrics);
-    size_t n_loaded = 0;
-    bool any_migration = false;
-    ws_table *links = links_path ? ws_table_new("per-link load over the whole run (GB = 1e9 B)",
-                                                arch_run_link_column_count, arch_run_link_columns)
-                                 : NULL;
-    double *throughput = ws_xcalloc(n_variants, sizeof *throughput);
+    variant_job *jobs_of = ws_xcalloc(n_variants, sizeof *jobs_of);
     arch_picture_panel *panels = picture_path ? ws_xcalloc(n_variants, sizeof *panels) : NULL;
-    arch_workload *workload = NULL;   /* shared by variants with the same workload */
+    arch_workload **workloads = ws_xcalloc(n_variants, sizeof *workloads);   /* distinct ones, opened once */
+    size_t n_loaded = 0, n_workloads = 0;
+    /* configs and workloads first, in this thread (workloads are shared,
+       read-only, by the variants that agree on model, workload and seed) */
     for (size_t v = 0; v < n_variants && !rc; v++) {
         const ws_variant_config *var = base.variants.n ? &variants[v] : NULL;
         const char *name = var ? var->name : "default";
@@ -150,23 +201,48 @@ int ws_cmd_run(int argc, char **argv)
             break;
         }
         n_loaded++;
-        if (!o.quiet)
-            fprintf(stderr, "wafersim run: variant %s (%s allocation, %s placement)\n", name,
-                    arch_alloc_names[cfg->strategy.allocation], arch_place_names[cfg->strategy.placement]);
-        arch_run_metrics *m = &metrics[v];
-        char err[1024];
-        const arch_run_extras extras = { .variant = name, .links = links, .migration_layers = mig_layers,
-                                         .picture = panels ? &panels[v] : NULL };
-        rc = arch_run_variant(cfg, &workload, !o.quiet, &extras, m, err, sizeof err);
-        if (rc) {
-            fprintf(stderr, "wafersim run: variant %s: %s\n", name, err);
-        } else {
-            throughput[v] = m->throughput_tokens_per_s;
-            any_migration |= m->migration_on;
-            if (m->migration_on && !o.quiet)
-                fprintf(stderr, "wafersim run: variant %s: %s\n", name, m->migration.heatmap);
+        variant_job *j = &jobs_of[v];
+        j->name = name;
+        j->cfg = cfg;
+        j->metrics = &metrics[v];
+        j->links = links ? new_links_table() : NULL;
+        j->migration = mig_layers ? new_migration_table() : NULL;
+        j->picture = panels ? &panels[v] : NULL;
+        for (size_t k = 0; k < n_workloads && !j->workload; k++)
+            if (arch_workload_matches(workloads[k], cfg))
+                j->workload = workloads[k];
+        if (!j->workload) {
+            char err[1024];
+            rc = arch_workload_open(cfg, !o.quiet, &workloads[n_workloads], err, sizeof err);
+            if (rc) {
+                fprintf(stderr, "wafersim run: variant %s: %s\n", name, err);
+                break;
+            }
+            j->workload = workloads[n_workloads++];
         }
     }
+    bool any_migration = false;
+    if (!rc) {
+        run_ctx ctx = { .jobs = jobs_of, .quiet = o.quiet, .meter = !o.quiet && jobs == 1 };
+        size_t n_run = ws_parallel_for(n_variants, (unsigned)jobs, run_variant, &ctx);
+        for (size_t v = 0; v < n_run; v++) {
+            variant_job *j = &jobs_of[v];
+            if (j->rc) {
+                fprintf(stderr, "wafersim run: variant %s: %s\n", j->name, j->err);
+                if (!rc)
+                    rc = j->rc;
+                continue;
+            }
+            any_migration |= j->metrics->migration_on;
+            if (links)
+                ws_table_append(links, j->links);
+            if (mig_layers)
+                ws_table_append(mig_layers, j->migration);
+        }
+    }
+    double *throughput = ws_xcalloc(n_variants, sizeof *throughput);
+    for (size_t v = 0; v < n_variants; v++)
+        throughput[v] = metrics[v].throughput_tokens_per_s;
     row_sink t;
     sink_init(&t, any_migration);
     if (!rc) {
@@ -189,7 +265,16 @@ int ws_cmd_run(int argc, char **argv)
             rc = WS_EXIT_RUNTIME;
         }
     }
-    arch_workload_close(workload);
+    for (size_t k = 0; k < n_workloads; k++)
+        arch_workload_close(workloads[k]);
+    free(workloads);
+    for (size_t v = 0; v < n_variants; v++) {
+        if (jobs_of[v].links)
+            ws_table_free(jobs_of[v].links);
+        if (jobs_of[v].migration)
+            ws_table_free(jobs_of[v].migration);
+    }
+    free(jobs_of);
     free(throughput);
     for (size_t v = 0; panels && v < n_variants; v++)
         arch_picture_panel_free(&panels[v]);

@@ -460,17 +460,10 @@ int ws_cmd_sweep(int argc, char **argv)
                              sizeof extra / sizeof extra[0], &o);
     if (rc)
         return rc > 0 ? WS_EXIT_OK : WS_EXIT_BAD_INPUT;
-    long jobs = 1;
-    if (jobs_text) {
-        char *end;
-        errno = 0;
-        jobs = strtol(jobs_text, &end, 10);
-        if (errno || end == jobs_text || *end || jobs < 1 || jobs > 1024) {
-            fprintf(stderr, "wafersim sweep: -j: expected a number of worker processes from 1 to 1024, found "
-                    "\"%s\"\n", jobs_text);
-            ws_cli_opts_free(&o);
-            return WS_EXIT_BAD_INPUT;
-        }
+    long jobs;
+    if (ws_cli_parse_jobs("sweep", "worker processes", jobs_text, &jobs) != 0) {
+        ws_cli_opts_free(&o);
+        return WS_EXIT_BAD_INPUT;
     }
     double timeout = 0;
     if (timeout_text) {

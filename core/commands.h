@@ -76,7 +76,7 @@ int ws_cmd_sweep(int argc, char **argv);
     X("run", ws_cmd_run, "simulate MoE decode on the wafer for each variant of an experiment",         \
       "usage: wafersim run [--set KEY.PATH=VALUE]... [--no-skip] [--format table|csv|json]\n"         \
       "                    [--wide] [--links PATH] [--picture PATH] [--migration PATH]\n"       \
-      "                    [--out PATH] [-q] EXPERIMENT.yaml\n"                                    \
+      "                    [-j N] [--out PATH] [-q] EXPERIMENT.yaml\n"                             \
       "Runs the experiment's model, workload and strategy (and each of its variants)\n"             \
       "on the wafer and prints throughput, hops, HBM traffic, link load and balance,\n"            \
       "with speedups over the baseline variant. The table format shows the main\n"                \
@@ -84,8 +84,9 @@ int ws_cmd_sweep(int argc, char **argv);
       "each directed link's bytes, busy time and utilisation per variant (CSV);\n"                \
       "--picture PATH an SVG of the wafer per variant: tiles by busy time, links\n"            \
       "by utilisation; --migration PATH the migration units' copies, hits,\n"                 \
-      "evictions, predictor precision and recall per MoE layer (CSV).\n"                       \
-      "See doc/run.md and doc/migration.md.\n")                                                \
+      "evictions, predictor precision and recall per MoE layer (CSV). -j N runs up\n"           \
+      "to N variants at once on threads (default 1); every output is identical\n"              \
+      "whatever N. See doc/run.md and doc/migration.md.\n")                                    \
     X("noc", ws_cmd_noc, "latency-load sweep of the network under synthetic traffic",                \
       "usage: wafersim noc [--set KEY.PATH=VALUE]... [--no-skip] [--rates R1,R2,...]\n"             \
       "                    [--links PATH] [--histogram PATH] [--format table|csv|json]\n"          \

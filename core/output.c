@@ -270,6 +270,22 @@ size_t ws_table_rows(const ws_table *t)
     return t ? t->n_rows : 0;
 }
 
+void ws_table_append(ws_table *dst, const ws_table *src)
+{
+    if (dst == NULL || src == NULL || dst == src || dst->n_cols != src->n_cols)
+        die("ws_table_append: tables missing, the same, or with different column counts");
+    for (size_t r = 0; r < src->n_rows; r++) {
+        size_t row = ws_table_add_row(dst);
+        for (size_t c = 0; c < src->n_cols; c++) {
+            const cell *from = &src->cells[r * src->n_cols + c];
+            cell *to = &dst->cells[row * dst->n_cols + c];
+            *to = *from;
+            if (from->kind == CELL_STR)
+                to->u.s = ws_xstrdup(from->u.s);
+        }
+    }
+}
+
 /* ------------------------------------------------------------ cell text */
 
 static const char *nonfinite_text(double d)

@@ -69,6 +69,9 @@ void ws_table_set_str(ws_table *t, size_t row, size_t col, const char *value);
 void ws_table_set_int(ws_table *t, size_t row, size_t col, int64_t value);
 void ws_table_set_double(ws_table *t, size_t row, size_t col, double value);
 size_t ws_table_rows(const ws_table *t);
+/* Appends copies of every row of src to dst (same number of columns;
+ * the column names are not compared). */
+void ws_table_append(ws_table *dst, const ws_table *src);
 
 /* One typed value, for code that builds rows before it has a table (a
  * results row, a row read back from JSON); ws_table_set_cell() stores it

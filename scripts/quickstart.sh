@@ -23,7 +23,8 @@ echo "== compiled-in hardware options (results/options.csv)"
 "$ws" options --format table
 echo
 echo "== the main job: configs/experiments/quickstart.yaml (DeepSeek-V3 on dojo, batch 4096)"
-"$ws" run --format csv --out "$top/results/quickstart.csv" "$top/configs/experiments/quickstart.yaml"
+jobs=$(nproc 2>/dev/null || echo 2)   # variants side by side; results are the same for any -j
+"$ws" run -j "$jobs" --format csv --out "$top/results/quickstart.csv" "$top/configs/experiments/quickstart.yaml"
 echo
 echo "results/quickstart.csv (every column, with provenance); the main ones:"
 grep -v '^#' "$top/results/quickstart.csv" | awk -F, '
