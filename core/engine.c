@@ -168,7 +168,18 @@ static size_t collect_due(ws_engine *e, ws_tick t)
         }
         return e->n_comps;
     }
-    qsort(e->due, n, sizeof *e->due, cmp_size);
+    /* registration order; usually a handful of components, mostly in
+       order already: insertion sort beats qsort's call overhead there */
+    if (n > 32) {
+        qsort(e->due, n, sizeof *e->due, cmp_size);
+        return n;
+    }
+    for (size_t i = 1; i < n; i++) {
+        size_t id = e->due[i], k = i;
+        for (; k > 0 && e->due[k - 1] > id; k--)
+            e->due[k] = e->due[k - 1];
+        e->due[k] = id;
+    }
     return n;
 }
 
