@@ -117,7 +117,18 @@ struct arch_exec {
 
 /* ------------------------------------------------------------ helpers */
 
-static bool measured(const arch_exec *x) { return x->iteration >= x->s.measure_from; }
+/* The first iteration >= it that is simulated (last + 1 when none). */
+static uint32_t next_simulated(const arch_exec_setup *s, uint32_t it)
+{
+    while (s->role && it <= s->last_iteration && s->role[it] == ARCH_ITER_SKIP)
+        it++;
+    return it;
+}
+
+static bool measured(const arch_exec *x)
+{
+    return x->s.role ? x->s.role[x->iteration] == ARCH_ITER_MEASURED : x->iteration >= x->s.measure_from;
+}
 
 static ws_tick cp_cost(const ws_config *cfg, uint32_t n_experts, size_t n_tasks)
 {
@@ -530,7 +541,9 @@ static void finish_layer(arch_exec *x, ws_tick now)
         x->r.tokens_all += wl_batch_iteration_tokens(x->s.batch, x->iteration);
         if (measured(x))
             x->r.tokens_measured += wl_batch_iteration_tokens(x->s.batch, x->iteration);
-        if (++x->iteration > x->s.last_iteration) {
+        x->r.iterations_run++;
+        x->iteration = next_simulated(&x->s, x->iteration + 1);
+        if (x->iteration > x->s.last_iteration) {
             x->ph = PH_DONE;
             return;
         }
@@ -666,7 +679,7 @@ arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *
     x->dies = ws_xcalloc(x->tiles, sizeof *x->dies);
     x->busy = ws_xcalloc(x->tiles, sizeof *x->busy);
     x->layer_busy = ws_xcalloc(x->tiles, sizeof *x->layer_busy);
-    x->iteration = s->first_iteration;
+    x->iteration = next_simulated(s, s->first_iteration);
     x->ph = PH_PLAN;
     x->due = 0;
     x->id = ws_engine_add(e, "exec", x, &exec_ops);

@@ -55,7 +55,9 @@
  *   simulated iteration.
  *   Time of a layer = end - start (CP included). Iterations below
  *   `measure_from` (the prefill) are simulated but not counted in the
- *   decode figures.
+ *   decode figures. With a role table (sampled simulation, arch/sample.h)
+ *   only the iterations it marks are simulated, and only those marked
+ *   measured are counted.
  *
  *   Hooks (arch_exec_hooks, optional: NULL changes nothing; the migration
  *   unit of arch/options/migration.h plugs in here):
@@ -96,6 +98,8 @@
 
 typedef struct arch_exec arch_exec;
 
+enum { ARCH_ITER_SKIP, ARCH_ITER_WARM, ARCH_ITER_MEASURED };
+
 typedef struct arch_exec_hooks {
     void *ctx;
     void (*plan)(void *ctx, uint32_t iteration, uint32_t layer, const arch_plan *plan, bool *copy);
@@ -113,11 +117,19 @@ typedef struct arch_exec_setup {
     const arch_alloc_policy *alloc;
     uint32_t first_iteration, last_iteration;   /* inclusive */
     uint32_t measure_from;                      /* first decode iteration counted */
+    /* Sampled simulation (NULL: every iteration first..last runs, measured
+       from measure_from): role[i] for i in first..last says whether
+       iteration i is skipped (ARCH_ITER_SKIP: not simulated at all; state
+       such as LLC contents and copies carries over from the last simulated
+       one), simulated unmeasured (ARCH_ITER_WARM) or simulated and measured
+       (ARCH_ITER_MEASURED); some iteration must be simulated. */
+    const uint8_t *role;
     const arch_exec_hooks *hooks;               /* NULL: none */
 } arch_exec_setup;
 
 typedef struct arch_exec_results {
     uint64_t layers_run, layers_measured;
+    uint32_t iterations_run;         /* simulated iterations (prefill, warm-up and measured) */
     ws_tick measured_ticks;          /* sum of the measured layers' times */
     ws_tick total_ticks;             /* start of the first layer to end of the last */
     ws_tick cp_ticks;                /* command-processor time of measured layers */

@@ -20,6 +20,7 @@
 #include "arch/options/migration.h"
 #include "arch/place.h"
 #include "arch/place_profile.h"
+#include "arch/sample.h"
 #include "core/diag.h"
 #include "core/hash.h"
 #include "arch/run_schema.h"
@@ -470,6 +471,41 @@ static void add_migration_layers(const arch_migration_report *mr, const char *va
 }
 #endif
 
+/* Decode time and throughput of the whole run from its measured steps
+ * (arch/sample.h): exact sums without sampling, an estimate with. */
+static void estimate_decode(const ws_config *cfg, run_state *s, const uint8_t *role, bool sampled,
+                            uint32_t simulated_steps, arch_run_metrics *m)
+{
+    arch_exec_results r;
+    arch_exec_results_get(s->exec, &r);
+    uint32_t n_steps = (uint32_t)cfg->workload.decode_steps, n_moe = s->w->model.n_moe;
+    double *ticks = ws_xcalloc((size_t)n_steps + 1, sizeof *ticks), *tokens = ws_xcalloc((size_t)n_steps + 1, sizeof *tokens);
+    size_t k = 0;
+    double total_tokens = 0;
+    for (uint32_t it = 1; it <= n_steps; it++) {
+        double n = (double)wl_batch_iteration_tokens(s->w->batch, it);
+        total_tokens += n;
+        if (role[it] != ARCH_ITER_MEASURED)
+            continue;
+        for (uint32_t l = 0; l < n_moe; l++)   /* measured layers come step by step, in order */
+            ticks[k] += r.layer_ticks[(size_t)k * n_moe + l];
+        tokens[k++] = n;
+    }
+    arch_sample_estimate_out e;
+    arch_sample_estimate(ticks, tokens, k, n_steps, total_tokens, sampled, &e);
+    double us = 1e6 / cfg->sim.clock_hz;
+    m->sampled_steps = (uint32_t)k;
+    m->simulated_decode_steps = simulated_steps;
+    m->decode_time_ci95_pct = e.ci95_rel * 100;
+    if (sampled) {   /* without sampling, collect()'s exact sums stand */
+        m->decode_tokens = (uint64_t)total_tokens;
+        m->decode_time_us = e.decode_ticks * us;
+        m->throughput_tokens_per_s = e.throughput / (us * 1e-6);
+    }
+    free(ticks);
+    free(tokens);
+}
+
 int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const arch_run_extras *x,
              arch_run_metrics *out, char *err, size_t err_len)
 {
@@ -506,6 +542,13 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
         .first_iteration = cfg->workload.prefill ? 0 : 1,
         .last_iteration = (uint32_t)cfg->workload.decode_steps, .measure_from = 1,
     };
+    uint32_t n_steps = (uint32_t)cfg->workload.decode_steps;
+    uint8_t *role = ws_xcalloc((size_t)n_steps + 1, 1);
+    uint32_t simulated_steps =
+        arch_sample_roles(n_steps, (uint32_t)cfg->sim.sample_steps, (uint32_t)cfg->sim.sample_warmup, role);
+    bool sampled = cfg->sim.sample_steps > 0 && (uint32_t)cfg->sim.sample_steps < n_steps;
+    if (sampled)
+        setup.role = role;
 #ifdef WS_HAVE_OPT_MIGRATION
     arch_exec_hooks hooks;
     if (s.mig) {
@@ -515,7 +558,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
 #endif
     s.exec = arch_exec_new(s.engine, s.net, &setup);
 
-    uint64_t total_layers = (uint64_t)(setup.last_iteration - setup.first_iteration + 1) * w->model.n_moe;
+    uint64_t total_layers = (uint64_t)(simulated_steps + (cfg->workload.prefill ? 1 : 0)) * w->model.n_moe;
     ws_progress meter;
     ws_progress_begin(&meter, stderr, progress && !(x && x->no_meter), "run", "layers", total_layers);
     ws_run_status st;
@@ -544,6 +587,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
         out->batch_reused = wl_batch_reused(w->batch);
         out->decode_steps = (uint32_t)cfg->workload.decode_steps;
         collect(cfg, &s, out);
+        estimate_decode(cfg, &s, role, sampled, simulated_steps, out);
         if (x && x->links)
             add_links(cfg, &s, variant, x->links);
         if (x && x->picture)
@@ -558,6 +602,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
         }
 #endif
     }
+    free(role);
     run_free(&s);
     return rc;
 }

@@ -85,6 +85,10 @@ typedef struct arch_run_metrics {
     double dispatch_byte_hops_GB, combine_byte_hops_GB;   /* GB x hops */
     double dispatch_time_us, combine_time_us, combine_tail_us;
     double shared_expert_busy_us;      /* shared-expert compute of the decode layers, all tiles */
+    /* sampled simulation (sim.sample_steps; arch/sample.h) */
+    uint32_t sampled_steps;            /* decode steps measured (decode_steps when not sampled) */
+    uint32_t simulated_decode_steps;   /* measured + warm-up decode steps */
+    double decode_time_ci95_pct;       /* 95% half-width of the estimate, % (0: exact; NaN: one step) */
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps

@@ -28,6 +28,9 @@ const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
     /* token dispatch and combine (empty when strategy.dispatch is off) */
     "dispatch_GB", "combine_GB", "dispatch_byte_hops_GBxhop", "combine_byte_hops_GBxhop", "dispatch_time_us",
     "combine_time_us", "combine_tail_us", "shared_expert_busy_us",
+    /* sampled simulation (sim.sample_steps; arch/sample.h): decode steps measured and simulated, and the
+       95% confidence half-width of decode_time_us and throughput in % (0: every step simulated) */
+    "sampled_steps", "simulated_decode_steps", "decode_time_ci95_pct",
 };
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -142,6 +145,10 @@ void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *
     c[k++] = str(m->placement_profile);
     migration_cells(c + k, m);
     dispatch_cells(c + k + ARCH_RUN_ROW_MIGRATION_COLUMNS, m);
+    k += ARCH_RUN_ROW_MIGRATION_COLUMNS + ARCH_RUN_ROW_DISPATCH_COLUMNS;
+    c[k++] = count(m->sampled_steps);
+    c[k++] = count(m->simulated_decode_steps);
+    c[k++] = num(m->decode_time_ci95_pct);
 }
 
 int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const arch_run_extras *extras,

@@ -30,6 +30,9 @@ static const char *const compact[] = {
 /* ... and these when some variant has the migration units on. */
 static const char *const compact_migration[] = { "migration_copy_hits", "predictor_precision" };
 #define N_COMPACT_MIG (sizeof compact_migration / sizeof compact_migration[0])
+/* ... and these when some variant was sampled (sim.sample_steps). */
+static const char *const compact_sampled[] = { "sampled_steps", "decode_time_ci95_pct" };
+#define N_COMPACT_SAMPLED (sizeof compact_sampled / sizeof compact_sampled[0])
 
 /* A table with the columns of `names` taken from the full row values. */
 typedef struct row_sink {
@@ -37,14 +40,16 @@ typedef struct row_sink {
     int view_col[N_COLUMNS];   /* -1 when not in the view */
 } row_sink;
 
-static void sink_init(row_sink *k, bool migration)
+static void sink_init(row_sink *k, bool migration, bool sampled)
 {
-    const char *view[N_COMPACT + N_COMPACT_MIG];
+    const char *view[N_COMPACT + N_COMPACT_MIG + N_COMPACT_SAMPLED];
     size_t nv = 0;
     for (size_t c = 0; c < N_COMPACT; c++)
         view[nv++] = compact[c];
     for (size_t c = 0; migration && c < N_COMPACT_MIG; c++)
         view[nv++] = compact_migration[c];
+    for (size_t c = 0; sampled && c < N_COMPACT_SAMPLED; c++)
+        view[nv++] = compact_sampled[c];
     k->full = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only)", N_COLUMNS,
                            columns);
     k->view = ws_table_new("MoE decode on the wafer (GB = 1e9 B; times of decode iterations only; "
@@ -132,6 +137,12 @@ static int run_variant(void *ctxp, size_t v)
     j->rc = arch_run_variant(j->cfg, &j->workload, !ctx->quiet, &extras, j->metrics, j->err, sizeof j->err);
     if (!j->rc && j->metrics->migration_on && !ctx->quiet)
         fprintf(stderr, "wafersim run: variant %s: %s\n", j->name, j->metrics->migration.heatmap);
+    const arch_run_metrics *m = j->metrics;
+    if (!j->rc && m->sampled_steps < m->decode_steps && !ctx->quiet)
+        fprintf(stderr, "wafersim run: variant %s: SAMPLED: %u of %u decode steps measured (%u simulated): decode "
+                "time and throughput are estimates, 95%% interval +-%.2g%%; traffic, energy and busy-time columns "
+                "cover the simulated steps only (doc/run.md)\n", j->name, m->sampled_steps, m->decode_steps,
+                m->simulated_decode_steps, m->decode_time_ci95_pct);
     return j->rc;
 }
 
@@ -221,7 +232,7 @@ int ws_cmd_run(int argc, char **argv)
             j->workload = workloads[n_workloads++];
         }
     }
-    bool any_migration = false;
+    bool any_migration = false, any_sampled = false;
     if (!rc) {
         run_ctx ctx = { .jobs = jobs_of, .quiet = o.quiet, .meter = !o.quiet && jobs == 1 };
         size_t n_run = ws_parallel_for(n_variants, (unsigned)jobs, run_variant, &ctx);
@@ -234,6 +245,7 @@ int ws_cmd_run(int argc, char **argv)
                 continue;
             }
             any_migration |= j->metrics->migration_on;
+            any_sampled |= j->metrics->sampled_steps < j->metrics->decode_steps;
             if (links)
                 ws_table_append(links, j->links);
             if (mig_layers)
@@ -244,7 +256,7 @@ int ws_cmd_run(int argc, char **argv)
     for (size_t v = 0; v < n_variants; v++)
         throughput[v] = metrics[v].throughput_tokens_per_s;
     row_sink t;
-    sink_init(&t, any_migration);
+    sink_init(&t, any_migration, any_sampled);
     if (!rc) {
         for (size_t v = 0; v < n_variants; v++)
             add_row(&t, base.variants.n ? variants[v].name : "default", &cfgs[v], &metrics[v]);

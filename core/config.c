@@ -44,6 +44,15 @@ static const ws_cfield sim_fields[] = {
       .doc = "stop with exit status 3 when work is outstanding and nothing moved for this long" },
     { .key = "activity_skipping", .type = WS_CT_BOOL, .offset = FIELD(ws_sim_config, activity_skipping),
       .def = "true", .doc = "jump over ticks where no component is due (results are identical either way)" },
+    { .key = "sample_steps", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, sample_steps), .def = "0",
+      .min = 0, .max = 1e6,
+      .doc = "sampled simulation of `wafersim run`: simulate and measure only this many decode steps, evenly "
+             "spread, and estimate the whole run from them with a 95% confidence interval (0 = every step; "
+             "doc/run.md)" },
+    { .key = "sample_warmup", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, sample_warmup), .def = "1",
+      .min = 0, .max = 1e6,
+      .doc = "with sample_steps: decode steps simulated unmeasured before each sampled one, to warm LLCs and "
+             "copies" },
     { .key = "limits", .type = WS_CT_SECTION, .offset = FIELD(ws_sim_config, limits), .sub = &ws_limits_schema,
       .doc = "resource limits: configs needing more are refused up front (doc/robustness.md)" },
     { .key = "test_drop_message", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, test_drop_message),

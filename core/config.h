@@ -70,6 +70,8 @@ typedef struct ws_sim_config {
     int64_t seed;             /* master seed of every random stream */
     double watchdog_s;        /* no-progress window */
     bool activity_skipping;   /* jump over idle ticks (results identical) */
+    int64_t sample_steps;     /* sampled decode steps, 0 = all (arch/sample.h) */
+    int64_t sample_warmup;    /* unmeasured steps before each sampled one */
     ws_limits_config limits;  /* resource limits (core/limits.h) */
     int64_t test_drop_message;  /* TEST ONLY: D2D loses the Nth message (arch/d2d.h) */
 } ws_sim_config;

@@ -1,0 +1,61 @@
+/* arch/sample.c — systematic sampling of decode steps and the ratio
+ * estimate of the whole run (contract in arch/sample.h). */
+#include "arch/sample.h"
+
+#include <math.h>
+#include <gsl/gsl_cdf.h>
+
+#include "arch/exec.h"
+
+uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_t *role)
+{
+    role[0] = ARCH_ITER_WARM;
+    if (k == 0 || k >= n_steps) {
+        for (uint32_t i = 1; i <= n_steps; i++)
+            role[i] = ARCH_ITER_MEASURED;
+        return n_steps;
+    }
+    for (uint32_t i = 1; i <= n_steps; i++)
+        role[i] = ARCH_ITER_SKIP;
+    for (uint32_t j = 0; j < k; j++) {
+        /* 1 + floor((j + 1/2) N / k), in integers */
+        uint32_t s = 1 + (uint32_t)(((uint64_t)(2 * j + 1) * n_steps) / (2 * (uint64_t)k));
+        role[s] = ARCH_ITER_MEASURED;
+        for (uint32_t w = 1; w <= warmup && w < s; w++)
+            if (role[s - w] == ARCH_ITER_SKIP)
+                role[s - w] = ARCH_ITER_WARM;
+    }
+    uint32_t simulated = 0;
+    for (uint32_t i = 1; i <= n_steps; i++)
+        simulated += role[i] != ARCH_ITER_SKIP;
+    return simulated;
+}
+
+void arch_sample_estimate(const double *step_ticks, const double *step_tokens, size_t k, uint32_t n_steps,
+                          double total_tokens, int sampled, arch_sample_estimate_out *out)
+{
+    double sum_t = 0, sum_n = 0;
+    for (size_t j = 0; j < k; j++) {
+        sum_t += step_ticks[j];
+        sum_n += step_tokens[j];
+    }
+    out->throughput = sum_t > 0 ? sum_n / sum_t : 0;
+    out->decode_ticks = out->throughput > 0 ? total_tokens / out->throughput : 0;
+    if (!sampled) {
+        out->ci95_rel = 0;
+        return;
+    }
+    if (k < 2 || !(out->throughput > 0)) {
+        out->ci95_rel = NAN;
+        return;
+    }
+    double ss = 0;
+    for (size_t j = 0; j < k; j++) {
+        double d = step_tokens[j] - out->throughput * step_ticks[j];
+        ss += d * d;
+    }
+    double s2 = ss / (double)(k - 1), mean_t = sum_t / (double)k;
+    double fpc = 1.0 - (double)k / (double)n_steps;
+    double se_r = sqrt(fpc / (double)k * s2) / mean_t;   /* standard error of R */
+    out->ci95_rel = gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) * se_r / out->throughput;
+}

@@ -1,0 +1,50 @@
+/* arch/sample.h — sampled decode simulation (sim.sample_steps): which
+ * decode steps a run simulates, and the estimate of the whole run from
+ * the steps it measured.
+ *
+ * Contract
+ *   A decode run of N steps (iterations 1..N; iteration 0 is the prefill)
+ *   is sampled systematically: with k = sim.sample_steps, 0 < k < N, the
+ *   measured steps are s_j = 1 + floor((j + 1/2) N / k) for j = 0..k-1
+ *   (evenly spread, centred in their strata), and the `warmup` steps
+ *   before each s_j (down to step 1) are simulated unmeasured, so that
+ *   state carried from step to step (LLC contents, migration copies) is
+ *   warm when s_j is measured. Every other decode step is not simulated.
+ *   arch_sample_roles() fills role[0..N] (arch/exec.h: ARCH_ITER_SKIP,
+ *   _WARM, _MEASURED; role[0], the prefill, is WARM) and returns the
+ *   number of decode steps simulated; with k = 0 or k >= N it marks every
+ *   decode step measured (no sampling) and returns N.
+ *
+ *   Estimate (arch_sample_estimate; a ratio estimator, Cochran 1977 §6):
+ *   over the k measured steps with times t_j and tokens n_j, throughput
+ *   R = sum n_j / sum t_j; the decode time of the whole run is
+ *   total_tokens / R. The standard error of R is
+ *   sqrt((1 - k/N) / k x s_d^2) / mean(t), where d_j = n_j - R t_j and
+ *   s_d^2 = sum d_j^2 / (k - 1); the 95% confidence half-width, as a
+ *   fraction of the estimate (the same for R and for the time), is
+ *   t_{0.975, k-1} x that / R (GSL's t quantile). Without sampling, or k < 2,
+ *   the half-width is 0 (exact) or NaN (cannot be estimated from one
+ *   step) respectively. Steps differ only by their expert selections and
+ *   token counts, so the estimate is unbiased up to the ratio estimator's
+ *   O(1/k) bias; doc/run.md reports how close it comes to full runs.
+ */
+#ifndef ARCH_SAMPLE_H
+#define ARCH_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_t *role);
+
+typedef struct arch_sample_estimate_out {
+    double throughput;        /* tokens per tick */
+    double decode_ticks;      /* estimated decode time of all N steps */
+    double ci95_rel;          /* half-width / estimate; 0 when exact, NaN when k < 2 */
+} arch_sample_estimate_out;
+
+/* step_ticks[k], step_tokens[k] of the measured steps; total_tokens of
+ * all N decode steps; sampled: whether the run was sampled (k < N). */
+void arch_sample_estimate(const double *step_ticks, const double *step_tokens, size_t k, uint32_t n_steps,
+                          double total_tokens, int sampled, arch_sample_estimate_out *out);
+
+#endif
