@@ -23,6 +23,8 @@ struct mem_hbm {
     hbm_channel *ch;
     uint64_t *share;        /* bytes per channel of the last request split */
     uint64_t share_addr, share_bytes;   /* that request (share_bytes 0: none yet) */
+    ws_tick fits_at;        /* that request was found to fit at this tick, nothing issued since
+                               (WS_TICK_NEVER: not known) */
     mem_hbm_stats stats;
 };
 
@@ -60,6 +62,7 @@ mem_hbm *mem_hbm_new(const mem_hbm_params *p)
     for (unsigned c = 0; c < p->channels; c++)
         h->ch[c].done = ws_xcalloc(p->queue_depth, sizeof(ws_tick));
     h->share = ws_xcalloc(p->channels, sizeof *h->share);
+    h->fits_at = WS_TICK_NEVER;
     return h;
 }
 
@@ -82,6 +85,7 @@ static void split(mem_hbm *h, uint64_t addr, uint64_t bytes)
         return;
     h->share_addr = addr;
     h->share_bytes = bytes;
+    h->fits_at = WS_TICK_NEVER;
     unsigned n = h->p.channels;
     uint64_t g = h->p.interleave;
     for (unsigned c = 0; c < n; c++)
@@ -141,7 +145,10 @@ static bool shares_fit(mem_hbm *h, ws_tick now)
 bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
 {
     split(h, addr, bytes);
-    return shares_fit(h, now);
+    bool fits = shares_fit(h, now);
+    if (fits)
+        h->fits_at = now;
+    return fits;
 }
 
 ws_tick mem_hbm_accept_tick(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
@@ -156,13 +163,16 @@ ws_tick mem_hbm_accept_tick(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t byt
         if (ch->count >= h->p.queue_depth && ch->done[ch->head] > at)
             at = ch->done[ch->head];   /* the oldest request leaves then */
     }
+    if (at == now)
+        h->fits_at = now;
     return at;
 }
 
 ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, mem_hbm_kind kind)
 {
     split(h, addr, bytes);
-    if (!shares_fit(h, now)) {
+    /* asked and found fitting at this very tick: the queues are as they were */
+    if (h->fits_at != now && !shares_fit(h, now)) {
         fprintf(stderr, "wafersim: internal error: HBM request issued to a full queue\n");
         abort();
     }
@@ -188,6 +198,7 @@ ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, me
         ch->done[slot] = served;
         ch->count++;
     }
+    h->fits_at = WS_TICK_NEVER;
     ws_tick done = last + h->p.latency;
     h->stats.bytes[kind] += bytes;
     h->stats.requests[kind]++;
