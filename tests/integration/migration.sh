@@ -40,7 +40,6 @@ if ! "$WAFERSIM" options --format csv | grep -q '^migration,yes,'; then
     exit 77
 fi
 
-TINY="$FIXTURES/run/tiny.yaml"
 # repeated-routing traces in the study's JSON layout: N requests, 5 decode steps
 make_trace() {   # DIR N
     mkdir -p "$1/bench/s"
@@ -60,15 +59,8 @@ expect_status 0
 run "$WAFERSIM" trace import -q profj --model "$TINY" -o prof.wst
 expect_status 0
 
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload:
-  trace: eval.wst
-  batch: 32
-  decode_steps: 4
+tiny_config eval.wst 2 2 32 4 > exp.yaml
+cat >> exp.yaml <<EOF2
 options:
   migration: {enabled: true, profile_trace: prof.wst}
 variants:
@@ -84,7 +76,7 @@ EOF2
 run "$WAFERSIM" run -q --format csv --out res.csv --migration layers.csv exp.yaml
 expect_status 0
 grep -v '^#' res.csv > rows.csv
-col() { awk -F, -v name="$1" -v row="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == row { print $c }' rows.csv; }
+col() { csv_col rows.csv "$@"; }
 
 expect_eq "Base remote HBM reads (GB)" 0.603979776 "$(col hbm_remote_read_GB Base)"
 expect_eq "Base makes no copies (column empty)" "" "$(col migration_copies Base)"
@@ -185,15 +177,8 @@ run "$WAFERSIM" trace import -q altj --model "$TINY" -o alt.wst
 expect_status 0
 run "$WAFERSIM" trace import -q altp --model "$TINY" -o altp.wst
 expect_status 0
-cat > alt.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload:
-  trace: alt.wst
-  batch: 32
-  decode_steps: 4
+tiny_config alt.wst 2 2 32 4 > alt.yaml
+cat >> alt.yaml <<EOF2
 strategy:
   allocation: even
 options:
