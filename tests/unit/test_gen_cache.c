@@ -18,6 +18,7 @@
 #endif
 
 #include "tests/unit/check_main.h"
+#include "tests/unit/file_fixtures.h"
 #include "tests/unit/gen_fixtures.h"
 #include "tests/unit/trace_fixtures.h"
 #include "workload/gen_cache.h"
@@ -61,7 +62,7 @@ START_TEST(test_hit_miss_corrupt)
 
     /* miss: generated into the cache (folder created), output the same */
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    gen_fx_same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(count_files(cache, cfile, sizeof cfile), 1);
     ck_assert_ptr_nonnull(strstr(cfile, "/gen-deepseek-v3-"));
     struct stat c0, c1;
@@ -71,7 +72,7 @@ START_TEST(test_hit_miss_corrupt)
 
     /* hit: the same file */
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    gen_fx_same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(stat(cfile, &c1), 0);
     ck_assert_uint_eq(c0.st_ino, c1.st_ino);
     ck_assert_int_eq(count_files(cache, NULL, 0), 1);
@@ -79,14 +80,14 @@ START_TEST(test_hit_miss_corrupt)
 
     /* a flipped payload byte: detected, regenerated */
     size_t n;
-    unsigned char *b = gen_fx_slurp(cfile, &n);
+    unsigned char *b = fx_slurp(cfile, &n);
     b[n / 2] ^= 0x01;
     FILE *f = fopen(cfile, "wb");
     ck_assert_uint_eq(fwrite(b, 1, n, f), n);
     fclose(f);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    gen_fx_same_file(ref, out);
-    gen_fx_same_file(ref, cfile);
+    fx_same_file(ref, out);
+    fx_same_file(ref, cfile);
     unlink(out);
 
     /* truncated: detected, regenerated */
@@ -95,15 +96,15 @@ START_TEST(test_hit_miss_corrupt)
     fclose(f);
     free(b);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    gen_fx_same_file(ref, out);
-    gen_fx_same_file(ref, cfile);
+    fx_same_file(ref, out);
+    fx_same_file(ref, cfile);
     ck_assert_int_eq(count_files(cache, NULL, 0), 1);
     unlink(out);
 
     /* another request range is another entry, and still the right bytes */
     ck_assert_int_eq(wl_gen_write_range(&m, &p, 4, 0, 3, &run_len, ref, false, err, sizeof err), 0);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 0, 3, &run_len, out, false, err, sizeof err), 0);
-    gen_fx_same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(count_files(cache, NULL, 0), 2);
     unlink(out);
 
@@ -111,7 +112,7 @@ START_TEST(test_hit_miss_corrupt)
     setenv("WAFERSIM_CACHE_DIR", "off", 1);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 1, 2, &run_len, out, false, err, sizeof err), 0);
     ck_assert_int_eq(wl_gen_write_range(&m, &p, 4, 1, 2, &run_len, ref, false, err, sizeof err), 0);
-    gen_fx_same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(count_files(cache, NULL, 0), 2);
     unsetenv("WAFERSIM_CACHE_DIR");
     fx_rmdir(dir);
@@ -135,7 +136,7 @@ START_TEST(test_other_counts)
     for (int c = 0; c < 4; c++) {
         ck_assert_int_eq(wl_gen_write_cached(&m, &p, 6, 1, counts[c], &run_len, out, false, err, sizeof err), 0);
         ck_assert_int_eq(wl_gen_write_range(&m, &p, 6, 1, counts[c], &run_len, ref, false, err, sizeof err), 0);
-        gen_fx_same_file(ref, out);
+        fx_same_file(ref, out);
         unlink(out);
         ck_assert_int_eq(count_files(cache, NULL, 0), c + 1);
     }

@@ -18,6 +18,7 @@
 
 #include "core/table_read.h"
 #include "tests/unit/check_main.h"
+#include "tests/unit/file_fixtures.h"
 
 static char *tmp_path(void)
 {
@@ -28,17 +29,6 @@ static char *tmp_path(void)
     ck_assert_int_ge(fd, 0);
     close(fd);
     return strdup(path);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    char *buf = calloc(1, 1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 static const char *const cols[] = { "name", "count", "value_us", "empty" };
@@ -81,7 +71,7 @@ static void expect_rewrite(const ws_table *u, const ws_provenance *p, ws_format 
 {
     char *b = tmp_path(), err[256];
     ck_assert_int_eq(ws_table_write(u, p, fmt, b, err, sizeof err), 0);
-    char *ta = slurp(want), *tb = slurp(b);
+    char *ta = fx_slurp(want, NULL), *tb = fx_slurp(b, NULL);
     ck_assert_str_eq(ta, tb);
     free(ta), free(tb);
     unlink(b);
