@@ -47,6 +47,10 @@
 #                          allocation) and EP (home); with "affine" also the
 #                          expert_affine option, a variant Allo (affine)
 #                          and baseline: Base
+#   real_traces            sets REAL_TRACES to the real Llama-4-Maverick
+#                          traces ($TOP_SRCDIR/../shared/data/traces, not
+#                          part of the repository), or skips the test
+#                          (exit 77) when that folder is absent
 #   csv_col FILE COLUMN ROW   the cell of a result CSV (provenance lines
 #                          skipped) in column COLUMN of the row whose first
 #                          field is ROW
@@ -377,6 +381,15 @@ tiny_variants()
             printf '  - {name: Allo, set: ["strategy.allocation=affine"]}\nbaseline: Base\n'
         fi
     } >> exp.yaml
+}
+
+real_traces()
+{
+    REAL_TRACES=$TOP_SRCDIR/../shared/data/traces
+    if [ ! -d "$REAL_TRACES" ]; then
+        echo "SKIP: $REAL_TRACES absent (real traces are not part of the repository)"
+        exit 77
+    fi
 }
 
 csv_col()
