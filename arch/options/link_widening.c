@@ -12,6 +12,7 @@
 #include "arch/net_plan.h"
 #include "core/config.h"
 #include "core/diag.h"
+#include "core/table_read.h"
 #include "core/xalloc.h"
 #include "noc/noc_schema.h"
 
@@ -71,32 +72,6 @@ const ws_cschema ws_opt_link_widening_schema = {
 
 /* ------------------------------------------------------- hottest links */
 
-/* Splits one CSV line in place into at most `max` fields (quoted fields
- * may hold commas; "" is a quote). Returns the number of fields. */
-static size_t csv_split(char *line, char **field, size_t max)
-{
-    size_t n = 0;
-    char *r = line, *w = line;
-    while (n < max) {
-        field[n++] = w;
-        if (*r == '"') {
-            r++;
-            while (*r && !(*r == '"' && r[1] != '"'))
-                *w++ = (*r == '"') ? (r++, *r++) : *r++;
-            if (*r == '"')
-                r++;
-        }
-        while (*r && *r != ',' && *r != '\n' && *r != '\r')
-            *w++ = *r++;
-        int more = *r == ',';
-        *w++ = '\0';
-        if (!more)
-            break;
-        r++;
-    }
-    return n;
-}
-
 typedef struct hot_link {
     int x0, y0, x1, y1;
     double utilisation;
@@ -115,6 +90,50 @@ static int hotter(const void *a, const void *b)
 
 enum { COL_VARIANT, COL_LINK, COL_UTIL, N_COLS };
 
+/* One row of the profile: skipped (1) when of another variant, else
+ * checked into *h (0), or refused (-1, reason in err). */
+static int read_link_row(const ws_opt_link_widening_params *o, const ws_config *cfg, const ws_table_data *t,
+                         const size_t col[N_COLS], size_t row, char chosen[256], hot_link *h, char *err,
+                         size_t err_len)
+{
+    char vbuf[WS_TABLE_CELL_TEXT_MAX], ubuf[WS_TABLE_CELL_TEXT_MAX], lbuf[WS_TABLE_CELL_TEXT_MAX];
+    const char *variant = ws_table_data_text(t, row, col[COL_VARIANT], vbuf);
+    const char *util = ws_table_data_text(t, row, col[COL_UTIL], ubuf);
+    const char *link = ws_table_data_text(t, row, col[COL_LINK], lbuf);
+    size_t lineno = ws_table_data_line(t, row);
+    if (*o->profile_variant ? strcmp(variant, o->profile_variant) != 0 : false)
+        return 1;
+    if (!*o->profile_variant) {
+        if (!*chosen)
+            snprintf(chosen, 256, "%s", variant);
+        else if (strcmp(chosen, variant)) {
+            snprintf(err, err_len, "%s:%zu: the profile holds several variants (\"%s\", \"%s\", ...): "
+                     "name one with options.link_widening.profile_variant", o->profile, lineno, chosen, variant);
+            return -1;
+        }
+    }
+    bool both;
+    char why[160], *end;
+    errno = 0;
+    h->utilisation = strtod(util, &end);
+    if (end == util || *end || errno) {
+        snprintf(err, err_len, "%s:%zu: utilisation: expected a number, found \"%s\"", o->profile, lineno, util);
+        return -1;
+    }
+    if (noc_parse_link(link, &h->x0, &h->y0, &h->x1, &h->y1, &both, why, sizeof why) || both) {
+        snprintf(err, err_len, "%s:%zu: link: %s", o->profile, lineno,
+                 both ? "expected a directed link \"X,Y>X,Y\"" : why);
+        return -1;
+    }
+    if (h->x0 >= (int)cfg->hw.grid.x || h->x1 >= (int)cfg->hw.grid.x || h->y0 >= (int)cfg->hw.grid.y ||
+        h->y1 >= (int)cfg->hw.grid.y || h->x0 < 0 || h->x1 < 0 || h->y0 < 0 || h->y1 < 0) {
+        snprintf(err, err_len, "%s:%zu: link \"%s\" is off the %lld x %lld grid of this run (a profile of "
+                 "another wafer?)", o->profile, lineno, link, (long long)cfg->hw.grid.x, (long long)cfg->hw.grid.y);
+        return -1;
+    }
+    return 0;
+}
+
 static int read_profile(const ws_opt_link_widening_params *o, const ws_config *cfg, hot_link **out, size_t *n_out,
                         char *err, size_t err_len)
 {
@@ -123,80 +142,37 @@ static int read_profile(const ws_opt_link_widening_params *o, const ws_config *c
         snprintf(err, err_len, "options.link_widening.profile: cannot open \"%s\": %s", o->profile, strerror(errno));
         return -1;
     }
+    ws_table_data t;
+    int rc = ws_table_read_csv_stream(f, o->profile, &t, err, err_len);
+    fclose(f);
+    if (rc)
+        return -1;
     static const char *const want[N_COLS] = { "variant", "link", "utilisation" };
-    int col[N_COLS] = { -1, -1, -1 };
-    char line[4096], *field[64];
+    size_t col[N_COLS];
+    for (int c = 0; c < N_COLS && !rc; c++) {
+        ssize_t j = ws_table_data_column(&t, want[c]);
+        col[c] = (size_t)j;
+        if (j < 0) {
+            snprintf(err, err_len, "%s:%zu: not a `wafersim run --links` CSV: no column \"%s\"", o->profile,
+                     t.header_line, want[c]);
+            rc = -1;
+        }
+    }
     char chosen[256] = "";
     hot_link *v = NULL;
-    size_t n = 0, lineno = 0;
-    int rc = 0;
-    bool header = false;
-    while (!rc && fgets(line, sizeof line, f)) {
-        lineno++;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        size_t nf = csv_split(line, field, 64);
-        if (!header) {
-            for (size_t i = 0; i < nf; i++)
-                for (int c = 0; c < N_COLS; c++)
-                    if (!strcmp(field[i], want[c]))
-                        col[c] = (int)i;
-            header = true;
-            for (int c = 0; c < N_COLS && !rc; c++)
-                if (col[c] < 0) {
-                    snprintf(err, err_len, "%s:%zu: not a `wafersim run --links` CSV: no column \"%s\"",
-                             o->profile, lineno, want[c]);
-                    rc = -1;
-                }
-            continue;
-        }
-        if ((int)nf <= col[COL_UTIL] || (int)nf <= col[COL_LINK] || (int)nf <= col[COL_VARIANT]) {
-            snprintf(err, err_len, "%s:%zu: expected at least %d fields, found %zu", o->profile, lineno,
-                     col[COL_UTIL] + 1, nf);
-            rc = -1;
-            break;
-        }
-        const char *variant = field[col[COL_VARIANT]];
-        if (*o->profile_variant ? strcmp(variant, o->profile_variant) != 0 : false)
-            continue;
-        if (!*o->profile_variant) {
-            if (!*chosen)
-                snprintf(chosen, sizeof chosen, "%s", variant);
-            else if (strcmp(chosen, variant)) {
-                snprintf(err, err_len, "%s:%zu: the profile holds several variants (\"%s\", \"%s\", ...): "
-                         "name one with options.link_widening.profile_variant", o->profile, lineno, chosen,
-                         variant);
-                rc = -1;
-                break;
-            }
-        }
+    size_t n = 0;
+    for (size_t row = 0; row < t.n_rows && !rc; row++) {
         hot_link h;
-        bool both;
-        char why[160], *end;
-        errno = 0;
-        h.utilisation = strtod(field[col[COL_UTIL]], &end);
-        if (end == field[col[COL_UTIL]] || *end || errno) {
-            snprintf(err, err_len, "%s:%zu: utilisation: expected a number, found \"%s\"", o->profile, lineno,
-                     field[col[COL_UTIL]]);
+        int got = read_link_row(o, cfg, &t, col, row, chosen, &h, err, err_len);
+        if (got < 0) {
             rc = -1;
-        } else if (noc_parse_link(field[col[COL_LINK]], &h.x0, &h.y0, &h.x1, &h.y1, &both, why, sizeof why) ||
-                   both) {
-            snprintf(err, err_len, "%s:%zu: link: %s", o->profile, lineno,
-                     both ? "expected a directed link \"X,Y>X,Y\"" : why);
-            rc = -1;
-        } else if (h.x0 >= (int)cfg->hw.grid.x || h.x1 >= (int)cfg->hw.grid.x || h.y0 >= (int)cfg->hw.grid.y ||
-                   h.y1 >= (int)cfg->hw.grid.y || h.x0 < 0 || h.x1 < 0 || h.y0 < 0 || h.y1 < 0) {
-            snprintf(err, err_len, "%s:%zu: link \"%s\" is off the %lld x %lld grid of this run (a profile of "
-                     "another wafer?)", o->profile, lineno, field[col[COL_LINK]], (long long)cfg->hw.grid.x,
-                     (long long)cfg->hw.grid.y);
-            rc = -1;
-        } else {
+        } else if (got == 0) {
             h.row = n;
             v = ws_xrealloc(v, (n + 1) * sizeof *v);
             v[n++] = h;
         }
     }
-    fclose(f);
+    ws_table_data_free(&t);
     if (!rc && n == 0) {
         snprintf(err, err_len, "%s: no link rows%s%s%s", o->profile, *o->profile_variant ? " of variant \"" : "",
                  o->profile_variant, *o->profile_variant ? "\"" : "");

@@ -19,29 +19,13 @@ that summary by the tests) and OUT/trace_spearman.{png,pdf,csv}.
 --results DIR reads DIR/MODEL.csv and DIR/MODEL-cdf.csv (`trace stats
 --format csv --out MODEL.csv --cdf MODEL-cdf.csv`) and DIR/MODEL.wst.
 """
-import csv
 import math
 import os
 import struct
 
-from figlib import _OTHER, die, footer, model_label, number, parser, pyplot, run, save, wafersim, TINY_MODEL
+from figlib import _OTHER, die, footer, model_label, number, parser, pyplot, read_csv, run, save, wafersim, TINY_MODEL
 
 MODELS = ["deepseek-v3", "kimi-k2", "llama4-maverick", "qwen3-235b"]
-
-
-def read_csv(path):
-    prov, lines = {}, []
-    try:
-        with open(path, newline="") as f:
-            for line in f:
-                if line.startswith("#"):
-                    k, _, v = line[1:].strip().partition(": ")
-                    prov[k] = v
-                else:
-                    lines.append(line)
-    except OSError as e:
-        die(str(e))
-    return prov, list(csv.DictReader(lines))
 
 
 def coact_cdf(path, points):

@@ -58,11 +58,9 @@ def number(text):
         return None
 
 
-def read_results(path):
-    """(provenance, columns, swept keys, rows) of a sweep's results.csv
-    (or of the directory holding it)."""
-    if os.path.isdir(path):
-        path = os.path.join(path, "results.csv")
+def read_csv(path):
+    """(provenance, rows) of a CSV that wafersim wrote (core/output.h): the
+    "# key: value" lines as a dict, the rows as dicts by column name."""
     prov, lines = {}, []
     try:
         with open(path, newline="") as f:
@@ -74,7 +72,15 @@ def read_results(path):
                     lines.append(line)
     except OSError as e:
         die(str(e))
-    rows = list(csv.DictReader(lines))
+    return prov, list(csv.DictReader(lines))
+
+
+def read_results(path):
+    """(provenance, columns, swept keys, rows) of a sweep's results.csv
+    (or of the directory holding it)."""
+    if os.path.isdir(path):
+        path = os.path.join(path, "results.csv")
+    prov, rows = read_csv(path)
     if not rows:
         die(path + ": no rows")
     cols = list(rows[0].keys())

@@ -19,19 +19,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 4 --seed 5 -o tiny.wst -q
-expect_status 0
+tiny_trace tiny.wst 4 5
 sed 's/^shared_experts: 0/shared_experts: 1/' "$TINY" > shared.yaml
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 3, y: 3}
-workload:
-  trace: tiny.wst
-  batch: 4
-  decode_steps: 3
+tiny_config tiny.wst 3 3 4 3 > exp.yaml
+cat >> exp.yaml <<EOF2
 strategy:
   dispatch: {enabled: true, request_placement: one_tile, request_tile: 8}
 variants:
@@ -73,15 +64,8 @@ expect_eq "same results with activity skipping off" "$(grep -v '^#' res.csv | cu
     "$(grep -v '^#' noskip.csv | cut -d, -f1-3,5-)"
 
 # shared experts: their compute is added to the tiles' work, nothing else
-cat > shared_exp.yaml <<EOF2
-preset: dojo
-model: shared.yaml
-hw:
-  grid: {x: 3, y: 3}
-workload:
-  trace: tiny.wst
-  batch: 4
-  decode_steps: 3
+tiny_config shared.wst 3 3 4 3 | sed 's|^model: .*|model: shared.yaml|' > shared_exp.yaml
+cat >> shared_exp.yaml <<EOF2
 strategy:
   allocation: home
   dispatch: {enabled: true}
@@ -91,7 +75,6 @@ variants:
 EOF2
 run "$WAFERSIM" trace gen --model shared.yaml --requests 4 --seed 5 -o shared.wst -q
 expect_status 0
-sed -i 's/tiny.wst/shared.wst/' shared_exp.yaml
 run "$WAFERSIM" run -q --format csv --out shared.csv shared_exp.yaml
 expect_status 0
 grep -v '^#' shared.csv > rows.csv
@@ -110,29 +93,14 @@ expect_eq "compute energy with the shared expert = 1.5 x without" ok \
 # gives the decode times and hops of the branch point before dispatch
 # existed (commit beb11a0: 89.554, 61.549, 84.879 us; 522, 0, 294 hops),
 # with that commit's preset granularity (64 KiB flits x 16 per VC)
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o run.wst -q
+mkdir off && cd off || exit 99     # run.sh's tiny.wst and exp.yaml, apart from ours
+tiny_experiment 32 2 2 32 3
+echo 'noc: {flit_size: 64 KiB, packet_flits: 16, vc_buffer_flits: 16}' >> exp.yaml
+tiny_variants affine
+run "$WAFERSIM" run -q --format csv --out off.csv exp.yaml
 expect_status 0
-cat > run_exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-noc: {flit_size: 64 KiB, packet_flits: 16, vc_buffer_flits: 16}
-workload:
-  trace: run.wst
-  batch: 32
-  decode_steps: 3
-options:
-  expert_affine: {enabled: true}
-variants:
-  - {name: Base, set: ["strategy.allocation=even"]}
-  - {name: EP, set: ["strategy.allocation=home"]}
-  - {name: Allo, set: ["strategy.allocation=affine"]}
-baseline: Base
-EOF2
-run "$WAFERSIM" run -q --format csv --out off.csv run_exp.yaml
-expect_status 0
-grep -v '^#' off.csv > rows.csv
+cd "$TEST_TMPDIR" || exit 99
+grep -v '^#' off/off.csv > rows.csv
 expect_eq "off: decode times of the branch point" "89.554 61.549 84.879" \
     "$(col decode_time_us Base) $(col decode_time_us EP) $(col decode_time_us Allo)"
 expect_eq "off: data hops of the branch point" "522 0 294" "$(col data_hops Base) $(col data_hops EP) $(col data_hops Allo)"

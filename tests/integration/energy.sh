@@ -13,11 +13,7 @@ set -u
 cd "$TEST_TMPDIR" || exit 99
 
 tiny_experiment 32 2 2 32 2
-cat >> exp.yaml <<EOF2
-variants:
-  - {name: Base, set: ["strategy.allocation=even"]}
-  - {name: EP, set: ["strategy.allocation=home"]}
-EOF2
+tiny_variants
 run "$WAFERSIM" run -q --format csv --out res.csv --links links.csv exp.yaml
 expect_status 0
 col() { csv_col "$@"; }

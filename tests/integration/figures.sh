@@ -18,18 +18,9 @@ if ! python3 -c 'import matplotlib' > /dev/null 2>&1 && [ -x /usr/bin/python3 ] 
     PY=/usr/bin/python3
 fi
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload: {trace: tiny.wst, batch: 32, decode_steps: 2, shuffle: true}
-variants:
-  - {name: Base, set: ["strategy.allocation=even"]}
-  - {name: EP, set: ["strategy.allocation=home"]}
+tiny_experiment 32 2 2 32 2 "shuffle: true"
+tiny_variants
+cat >> exp.yaml <<EOF2
 sweep:
   grid:
     workload.batch: [16, 24]

@@ -11,7 +11,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
 cat > exp.yaml <<EOF2
 preset: dojo
 model: $TINY

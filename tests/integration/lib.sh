@@ -30,11 +30,27 @@
 #   expect_true DESCRIPTION CMD [ARG]...   (CMD must exit 0)
 #   pass DESCRIPTION / fail DESCRIPTION [DETAIL]...
 #   note TEXT / skip_check DESCRIPTION REASON (not counted)
-#   tiny_experiment REQUESTS GRID_X GRID_Y BATCH STEPS
-#                          generates tiny.wst (the tiny test model,
-#                          REQUESTS requests, seed 3) and writes the head of
-#                          exp.yaml (dojo preset, the tiny model, the grid,
-#                          the workload); append options and variants to it
+#   TINY                   the tiny test model, $FIXTURES/run/tiny.yaml
+#   tiny_trace FILE REQUESTS SEED [ARG]...
+#                          generates FILE, a trace of the tiny model
+#                          (REQUESTS requests, SEED; ARGs go to `trace gen`)
+#   tiny_config TRACE GRID_X GRID_Y BATCH STEPS [WORKLOAD_KEYS]
+#                          prints the head of an experiment: dojo preset,
+#                          the tiny model, the grid, the workload (TRACE,
+#                          BATCH, STEPS and WORKLOAD_KEYS such as
+#                          "shuffle: true")
+#   tiny_experiment REQUESTS GRID_X GRID_Y BATCH STEPS [WORKLOAD_KEYS]
+#                          tiny_trace tiny.wst REQUESTS 3, and the head of
+#                          exp.yaml from tiny_config on tiny.wst; append
+#                          options and variants to it
+#   tiny_variants [affine] appends to exp.yaml the variants Base (even
+#                          allocation) and EP (home); with "affine" also the
+#                          expert_affine option, a variant Allo (affine)
+#                          and baseline: Base
+#   real_traces            sets REAL_TRACES to the real Llama-4-Maverick
+#                          traces ($TOP_SRCDIR/../shared/data/traces, not
+#                          part of the repository), or skips the test
+#                          (exit 77) when that folder is absent
 #   csv_col FILE COLUMN ROW   the cell of a result CSV (provenance lines
 #                          skipped) in column COLUMN of the row whose first
 #                          field is ROW
@@ -65,6 +81,7 @@ if [ -z "${TOP_SRCDIR:-}" ] || [ ! -d "$TOP_SRCDIR/configs" ]; then
     lib_hard_error "TOP_SRCDIR=${TOP_SRCDIR:-} is unset or has no configs/ directory"
 fi
 FIXTURES=${FIXTURES:-$TOP_SRCDIR/tests/fixtures}
+TINY=$FIXTURES/run/tiny.yaml
 WAFERSIM_CONFIG_DIR=$TOP_SRCDIR/configs
 SOURCE_DATE_EPOCH=0
 export WAFERSIM FIXTURES TOP_SRCDIR WAFERSIM_CONFIG_DIR SOURCE_DATE_EPOCH
@@ -326,17 +343,53 @@ expect_true()
     fi
 }
 
-tiny_experiment()
+tiny_trace()
 {
-    run "$WAFERSIM" trace gen --model "$FIXTURES/run/tiny.yaml" --requests "$1" --seed 3 -o tiny.wst -q
+    lib_file=$1 lib_requests=$2 lib_seed=$3
+    shift 3
+    run "$WAFERSIM" trace gen --model "$TINY" --requests "$lib_requests" --seed "$lib_seed" "$@" -o "$lib_file" -q
     expect_status 0
-    cat > exp.yaml <<EOF_TINY
+}
+
+tiny_config()
+{
+    cat <<EOF_TINY
 preset: dojo
-model: $FIXTURES/run/tiny.yaml
+model: $TINY
 hw:
   grid: {x: $2, y: $3}
-workload: {trace: tiny.wst, batch: $4, decode_steps: $5}
+workload: {trace: $1, batch: $4, decode_steps: $5${6:+, $6}}
 EOF_TINY
+}
+
+tiny_experiment()
+{
+    tiny_trace tiny.wst "$1" 3
+    tiny_config tiny.wst "$2" "$3" "$4" "$5" "${6:-}" > exp.yaml
+}
+
+tiny_variants()
+{
+    {
+        if [ "${1:-}" = affine ]; then
+            printf 'options:\n  expert_affine: {enabled: true}\n'
+        fi
+        printf 'variants:\n'
+        printf '  - {name: Base, set: ["strategy.allocation=even"]}\n'
+        printf '  - {name: EP, set: ["strategy.allocation=home"]}\n'
+        if [ "${1:-}" = affine ]; then
+            printf '  - {name: Allo, set: ["strategy.allocation=affine"]}\nbaseline: Base\n'
+        fi
+    } >> exp.yaml
+}
+
+real_traces()
+{
+    REAL_TRACES=$TOP_SRCDIR/../shared/data/traces
+    if [ ! -d "$REAL_TRACES" ]; then
+        echo "SKIP: $REAL_TRACES absent (real traces are not part of the repository)"
+        exit 77
+    fi
 }
 
 csv_col()

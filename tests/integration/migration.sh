@@ -40,35 +40,29 @@ if ! "$WAFERSIM" options --format csv | grep -q '^migration,yes,'; then
     exit 77
 fi
 
-TINY="$FIXTURES/run/tiny.yaml"
-# repeated-routing traces in the study's JSON layout: N requests, 5 decode steps
-make_trace() {   # DIR N
-    mkdir -p "$1/bench/s"
+# json_trace NAME N REQUEST: NAME.wst, imported from N requests in the
+# study's JSON layout (NAME.d/bench/s/R.json), request R printed by REQUEST R
+json_trace() {
+    mkdir -p "$1.d/bench/s"
     r=0
     while [ "$r" -lt "$2" ]; do
-        set -- "$1" "$2" "$r"
-        p=$(echo "0 1 2 3 8 9 10 11" | awk -v i=$(( $3 % 8 + 1 )) '{ print $i }')
-        tok="{\"0\": [[$p,$((p + 4))]], \"1\": [[$p,$((p + 4))]], \"2\": [[$p,$((p + 4))]], \"3\": [[$p,$((p + 4))]]}"
-        printf '[%s, %s, %s, %s, %s, %s]\n' "$tok" "$tok" "$tok" "$tok" "$tok" "$tok" > "$1/bench/s/$3.json"
+        "$3" "$r" > "$1.d/bench/s/$r.json"
         r=$((r + 1))
     done
+    run "$WAFERSIM" trace import -q "$1.d" --model "$TINY" -o "$1.wst"
+    expect_status 0
 }
-make_trace evalj 32
-make_trace profj 16
-run "$WAFERSIM" trace import -q evalj --model "$TINY" -o eval.wst
-expect_status 0
-run "$WAFERSIM" trace import -q profj --model "$TINY" -o prof.wst
-expect_status 0
+# repeated routing: 1 prompt token and 5 decode steps, all {p, p+4}
+repeated() {
+    p=$(echo "0 1 2 3 8 9 10 11" | awk -v i=$(( $1 % 8 + 1 )) '{ print $i }')
+    tok="{\"0\": [[$p,$((p + 4))]], \"1\": [[$p,$((p + 4))]], \"2\": [[$p,$((p + 4))]], \"3\": [[$p,$((p + 4))]]}"
+    printf '[%s, %s, %s, %s, %s, %s]\n' "$tok" "$tok" "$tok" "$tok" "$tok" "$tok"
+}
+json_trace eval 32 repeated
+json_trace prof 16 repeated
 
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload:
-  trace: eval.wst
-  batch: 32
-  decode_steps: 4
+tiny_config eval.wst 2 2 32 4 > exp.yaml
+cat >> exp.yaml <<EOF2
 options:
   migration: {enabled: true, profile_trace: prof.wst}
 variants:
@@ -84,7 +78,7 @@ EOF2
 run "$WAFERSIM" run -q --format csv --out res.csv --migration layers.csv exp.yaml
 expect_status 0
 grep -v '^#' res.csv > rows.csv
-col() { awk -F, -v name="$1" -v row="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == row { print $c }' rows.csv; }
+col() { csv_col rows.csv "$@"; }
 
 expect_eq "Base remote HBM reads (GB)" 0.603979776 "$(col hbm_remote_read_GB Base)"
 expect_eq "Base makes no copies (column empty)" "" "$(col migration_copies Base)"
@@ -172,28 +166,15 @@ expect_same_file pt.rows hm.rows
 # expert 0's prefetch after step 2 is served by tile 0's LLC, which its own
 # read of expert 0 at step 1 filled. Faster than Base. A cap too small for
 # one expert per layer prefetches nothing.
-mkdir -p altj/bench/s altp/bench/s
-odd='{"0": [[0,1]], "1": [[0,1]], "2": [[0,1]], "3": [[0,1]]}'
-even='{"0": [[2,3]], "1": [[2,3]], "2": [[2,3]], "3": [[2,3]]}'
-i=0
-while [ $i -lt 32 ]; do
-    printf '[%s, %s, %s, %s, %s, %s]\n' "$even" "$odd" "$even" "$odd" "$even" "$odd" > altj/bench/s/$i.json
-    [ $i -lt 16 ] && cp altj/bench/s/$i.json altp/bench/s/$i.json
-    i=$((i + 1))
-done
-run "$WAFERSIM" trace import -q altj --model "$TINY" -o alt.wst
-expect_status 0
-run "$WAFERSIM" trace import -q altp --model "$TINY" -o altp.wst
-expect_status 0
-cat > alt.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload:
-  trace: alt.wst
-  batch: 32
-  decode_steps: 4
+alternating() {
+    odd='{"0": [[0,1]], "1": [[0,1]], "2": [[0,1]], "3": [[0,1]]}'
+    even='{"0": [[2,3]], "1": [[2,3]], "2": [[2,3]], "3": [[2,3]]}'
+    printf '[%s, %s, %s, %s, %s, %s]\n' "$even" "$odd" "$even" "$odd" "$even" "$odd"
+}
+json_trace alt 32 alternating
+json_trace altp 16 alternating
+tiny_config alt.wst 2 2 32 4 > alt.yaml
+cat >> alt.yaml <<EOF2
 strategy:
   allocation: even
 options:

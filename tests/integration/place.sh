@@ -23,20 +23,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 2048 --seed 3 --decode-tokens 4 -o eval.wst -q
-expect_status 0
-run "$WAFERSIM" trace gen --model "$TINY" --requests 512 --seed 4 --decode-tokens 4 -o prof.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload:
-  trace: eval.wst
-  batch: 2048
-  decode_steps: 3
+tiny_trace eval.wst 2048 3 --decode-tokens 4
+tiny_trace prof.wst 512 4 --decode-tokens 4
+tiny_config eval.wst 2 2 2048 3 > exp.yaml
+cat >> exp.yaml <<EOF2
 strategy:
   allocation: home
   profile: {source: trace, trace: prof.wst}
@@ -102,8 +92,7 @@ expect_stderr_contains "strategy.profile.source: none, and this placement needs 
 run "$WAFERSIM" run -q --set strategy.placement=coact_separation --set strategy.profile.trace=eval.wst exp.yaml
 expect_status 2
 expect_stderr_contains "the profile is the evaluated trace itself"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 2100 --seed 3 --decode-tokens 4 -o super.wst -q
-expect_status 0
+tiny_trace super.wst 2100 3 --decode-tokens 4
 run "$WAFERSIM" run -q --set strategy.placement=hot_replication --set strategy.profile.trace=super.wst exp.yaml
 expect_status 2
 expect_stderr_contains 'request 0 of the profile, "gen/default/seed3/0/topic'

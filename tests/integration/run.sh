@@ -14,21 +14,12 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
 tiny_experiment 32 2 2 32 3
-cat >> exp.yaml <<EOF2
-options:
-  expert_affine: {enabled: true}
-variants:
-  - {name: Base, set: ["strategy.allocation=even"]}
-  - {name: EP, set: ["strategy.allocation=home"]}
-  - {name: Allo, set: ["strategy.allocation=affine"]}
-baseline: Base
-EOF2
+tiny_variants affine
 run "$WAFERSIM" run -q --format csv --out res.csv exp.yaml
 expect_status 0
 grep -v '^#' res.csv > rows.csv
-col() { awk -F, -v name="$1" -v row="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == row { print $c }' rows.csv; }
+col() { csv_col rows.csv "$@"; }
 for v in Base EP Allo; do
     expect_eq "$v: decode tokens" 96 "$(col decode_tokens $v)"
     expect_eq "$v: throughput = tokens / time" ok \
@@ -94,8 +85,7 @@ expect_stderr_contains 'baseline: no variant named "Nope"'
 # weight arrived is not a stall (the barrier is a promised completion:
 # ws_engine_progress_due); before, a 2 us window stopped this run at the
 # first layer barrier (llama4-maverick at batch 16384 hit it with 1 ms)
-run "$WAFERSIM" trace gen --model "$TINY" --requests 256 --seed 3 -o big.wst -q
-expect_status 0
+tiny_trace big.wst 256 3
 run "$WAFERSIM" run -q --format csv --set workload.trace=big.wst --set workload.batch=256 --set workload.decode_steps=2 \
     --set hw.grid.x=3 --set hw.grid.y=3 --set 'sim.watchdog=2 us' --set 'variants=[]' --set baseline= \
     --set strategy.allocation=home exp.yaml

@@ -12,18 +12,9 @@ if ! command -v sbatch > /dev/null 2>&1 || ! sinfo -h -o %T 2> /dev/null | grep 
 fi
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw:
-  grid: {x: 2, y: 2}
-workload: {trace: tiny.wst, batch: 32, decode_steps: 2, shuffle: true}
-variants:
-  - {name: Base, set: ["strategy.allocation=even"]}
-  - {name: EP, set: ["strategy.allocation=home"]}
+tiny_experiment 32 2 2 32 2 "shuffle: true"
+tiny_variants
+cat >> exp.yaml <<EOF2
 sweep:
   grid:
     workload.batch: [16, 32]

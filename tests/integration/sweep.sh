@@ -19,9 +19,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 32 --seed 3 -o tiny.wst -q
-expect_status 0
+tiny_trace tiny.wst 32 3
 write_exp() {   # write_exp FILE BATCHES DECODE_STEPS
     cat > "$1" <<EOF2
 preset: dojo

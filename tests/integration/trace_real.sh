@@ -7,18 +7,14 @@ set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 T=$TEST_TMPDIR
-DATA=$TOP_SRCDIR/../shared/data/traces
-if [ ! -d "$DATA" ]; then
-    echo "SKIP: $DATA absent (real traces are not part of the repository)"
-    exit 77
-fi
+real_traces
 
-run "$WAFERSIM" trace import "$DATA" --model llama4-maverick --on-error fatal -o "$T/l4.wst"
+run "$WAFERSIM" trace import "$REAL_TRACES" --model llama4-maverick --on-error fatal -o "$T/l4.wst"
 expect_status 0
 expect_stdout_contains "imported 7 requests (288 prefill + 896 decode tokens, model llama4-maverick) from 7 JSON files"
 expect_stdout_line "skipped 0 bad files"
 expect_stderr_empty
-expect_true "every id agrees with the JSON" python3 "$(dirname "$0")/trace_decode.py" "$T/l4.wst" "$DATA"
+expect_true "every id agrees with the JSON" python3 "$(dirname "$0")/trace_decode.py" "$T/l4.wst" "$REAL_TRACES"
 
 run "$WAFERSIM" trace info --format csv "$T/l4.wst"
 expect_status 0
@@ -34,7 +30,7 @@ expect_stdout_line "prompt_len_max,59"
 expect_stdout_line "checksum_ok,yes"
 
 # the wrong model is refused with a position
-run "$WAFERSIM" trace import "$DATA" --model deepseek-v3 --on-error fatal -o "$T/ds.wst"
+run "$WAFERSIM" trace import "$REAL_TRACES" --model deepseek-v3 --on-error fatal -o "$T/ds.wst"
 expect_status 2
 expect_stderr_contains "abstract_algebra/0.json:4:14: error: element 0 (prefill): layer 1 is dense in deepseek-v3"
 expect_file_absent "$T/ds.wst"

@@ -10,12 +10,8 @@ set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 T=$TEST_TMPDIR
-DATA=$TOP_SRCDIR/../shared/data/traces
-if [ ! -d "$DATA" ]; then
-    echo "SKIP: $DATA absent (real traces are not part of the repository)"
-    exit 77
-fi
-run "$WAFERSIM" trace import -q "$DATA" --model llama4-maverick --on-error fatal -o "$T/l4.wst"
+real_traces
+run "$WAFERSIM" trace import -q "$REAL_TRACES" --model llama4-maverick --on-error fatal -o "$T/l4.wst"
 expect_status 0
 run "$WAFERSIM" trace stats --format csv "$T/l4.wst"
 expect_status 0

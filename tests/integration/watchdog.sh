@@ -16,15 +16,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
-TINY="$FIXTURES/run/tiny.yaml"
-run "$WAFERSIM" trace gen --model "$TINY" --requests 8 --seed 3 -o tiny.wst -q
-expect_status 0
-cat > exp.yaml <<EOF2
-preset: dojo
-model: $TINY
-hw: {grid: {x: 2, y: 2}}
-workload: {trace: tiny.wst, batch: 8, decode_steps: 2}
-EOF2
+tiny_experiment 8 2 2 8 2
 
 run timeout 60 "$WAFERSIM" run -q --format csv --out lost.csv --set sim.test_drop_message=1 exp.yaml
 expect_status 3

@@ -15,16 +15,7 @@
 
 #include "fuzz/config_oracle.h"
 #include "tests/unit/check_main.h"
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    char *buf = malloc(1 << 20);
-    *len = fread(buf, 1, 1 << 20, f);
-    fclose(f);
-    return buf;
-}
+#include "tests/unit/file_fixtures.h"
 
 START_TEST(replay_config_findings)
 {
@@ -42,7 +33,7 @@ START_TEST(replay_config_findings)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len;
-        char *buf = read_all(path, &len);
+        char *buf = fx_slurp(path, &len);
         fuzz_config_one((const uint8_t *)buf, len);   /* aborts on a finding */
         free(buf);
         replayed++;

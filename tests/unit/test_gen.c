@@ -15,6 +15,8 @@
 #endif
 
 #include "tests/unit/check_main.h"
+#include "tests/unit/file_fixtures.h"
+#include "tests/unit/gen_fixtures.h"
 #include "tests/unit/trace_fixtures.h"
 #include "workload/generator.h"
 #include "workload/profile.h"
@@ -22,39 +24,13 @@
 
 #include <check.h>
 
-static void load(const char *model, wl_model *m, wl_profile *p)
-{
-    fx_config_dir();
-    ws_diag d;
-    ws_diag_init(&d, 10);
-    ck_assert_int_eq(wl_model_load(m, model, &d), 0);
-    int rc = wl_profile_load(p, model, m, &d);
-    if (rc)
-        ws_diag_print(&d, stderr);
-    ck_assert_int_eq(rc, 0);
-    ws_diag_free(&d);
-}
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(*n);
-    ck_assert_uint_eq(fread(b, 1, *n, f), *n);
-    fclose(f);
-    return b;
-}
-
 static const wl_gen_lengths short_len = { 3, 9, 6 };   /* prompts 3..9, 6 decode steps */
 
 START_TEST(test_determinism)
 {
     wl_model m;
     wl_profile p;
-    load("deepseek-v3", &m, &p);
+    gen_fx_load("deepseek-v3", &m, &p);
     char *dir = fx_tmpdir();
     char a[600], b[600], c[600], err[256];
     snprintf(a, sizeof a, "%s/a.wst", dir);
@@ -63,14 +39,8 @@ START_TEST(test_determinism)
     ck_assert_int_eq(wl_gen_write(&m, &p, 7, 5, &short_len, a, false, err, sizeof err), 0);
     ck_assert_int_eq(wl_gen_write(&m, &p, 7, 5, &short_len, b, false, err, sizeof err), 0);
     ck_assert_int_eq(wl_gen_write(&m, &p, 8, 5, &short_len, c, false, err, sizeof err), 0);
-    size_t na, nb, nc;
-    unsigned char *ba = slurp(a, &na), *bb = slurp(b, &nb), *bc = slurp(c, &nc);
-    ck_assert_uint_eq(na, nb);
-    ck_assert_int_eq(memcmp(ba, bb, na), 0);
-    ck_assert(na != nc || memcmp(ba, bc, na) != 0);
-    free(ba);
-    free(bb);
-    free(bc);
+    fx_same_file(a, b);
+    ck_assert(!fx_same_bytes(a, c));
     fx_rmdir(dir);
     wl_profile_free(&p);
     wl_model_free(&m);
@@ -81,7 +51,7 @@ START_TEST(test_independent_of_n)
 {
     wl_model m;
     wl_profile p;
-    load("qwen3-235b", &m, &p);
+    gen_fx_load("qwen3-235b", &m, &p);
     char *dir = fx_tmpdir();
     char a[600], b[600], err[256];
     snprintf(a, sizeof a, "%s/a.wst", dir);
@@ -116,7 +86,7 @@ START_TEST(test_routes_valid_and_grouped)
 {
     wl_model m;
     wl_profile p;
-    load("deepseek-v3", &m, &p);
+    gen_fx_load("deepseek-v3", &m, &p);
     wl_gen *g = wl_gen_new(&m, &p, 11, &short_len);
     wl_gen_request r = { 0 };
     for (uint64_t i = 0; i < 4; i++) {

@@ -18,6 +18,8 @@
 #endif
 
 #include "tests/unit/check_main.h"
+#include "tests/unit/file_fixtures.h"
+#include "tests/unit/gen_fixtures.h"
 #include "tests/unit/trace_fixtures.h"
 #include "workload/gen_cache.h"
 #include "workload/generator.h"
@@ -26,39 +28,6 @@
 #include <check.h>
 #include <dirent.h>
 #include <sys/stat.h>
-
-static void load(const char *model, wl_model *m, wl_profile *p)
-{
-    fx_config_dir();
-    ws_diag d;
-    ws_diag_init(&d, 10);
-    ck_assert_int_eq(wl_model_load(m, model, &d), 0);
-    ck_assert_int_eq(wl_profile_load(p, model, m, &d), 0);
-    ws_diag_free(&d);
-}
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(*n ? *n : 1);
-    ck_assert_uint_eq(fread(b, 1, *n, f), *n);
-    fclose(f);
-    return b;
-}
-
-static void same_file(const char *a, const char *b)
-{
-    size_t na, nb;
-    unsigned char *ba = slurp(a, &na), *bb = slurp(b, &nb);
-    ck_assert_uint_eq(na, nb);
-    ck_assert_int_eq(memcmp(ba, bb, na), 0);
-    free(ba);
-    free(bb);
-}
 
 /* The single file of dir (its path into out), or fails. */
 static int count_files(const char *dir, char *out, size_t len)
@@ -82,7 +51,7 @@ START_TEST(test_hit_miss_corrupt)
 {
     wl_model m;
     wl_profile p;
-    load("deepseek-v3", &m, &p);
+    gen_fx_load("deepseek-v3", &m, &p);
     char *dir = fx_tmpdir();
     char cache[600], ref[600], out[600], cfile[1400], err[256];
     snprintf(cache, sizeof cache, "%s/cache/sub", dir);
@@ -93,7 +62,7 @@ START_TEST(test_hit_miss_corrupt)
 
     /* miss: generated into the cache (folder created), output the same */
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(count_files(cache, cfile, sizeof cfile), 1);
     ck_assert_ptr_nonnull(strstr(cfile, "/gen-deepseek-v3-"));
     struct stat c0, c1;
@@ -103,7 +72,7 @@ START_TEST(test_hit_miss_corrupt)
 
     /* hit: the same file */
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(stat(cfile, &c1), 0);
     ck_assert_uint_eq(c0.st_ino, c1.st_ino);
     ck_assert_int_eq(count_files(cache, NULL, 0), 1);
@@ -111,14 +80,14 @@ START_TEST(test_hit_miss_corrupt)
 
     /* a flipped payload byte: detected, regenerated */
     size_t n;
-    unsigned char *b = slurp(cfile, &n);
+    unsigned char *b = fx_slurp(cfile, &n);
     b[n / 2] ^= 0x01;
     FILE *f = fopen(cfile, "wb");
     ck_assert_uint_eq(fwrite(b, 1, n, f), n);
     fclose(f);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    same_file(ref, out);
-    same_file(ref, cfile);
+    fx_same_file(ref, out);
+    fx_same_file(ref, cfile);
     unlink(out);
 
     /* truncated: detected, regenerated */
@@ -127,15 +96,15 @@ START_TEST(test_hit_miss_corrupt)
     fclose(f);
     free(b);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 2, 3, &run_len, out, false, err, sizeof err), 0);
-    same_file(ref, out);
-    same_file(ref, cfile);
+    fx_same_file(ref, out);
+    fx_same_file(ref, cfile);
     ck_assert_int_eq(count_files(cache, NULL, 0), 1);
     unlink(out);
 
     /* another request range is another entry, and still the right bytes */
     ck_assert_int_eq(wl_gen_write_range(&m, &p, 4, 0, 3, &run_len, ref, false, err, sizeof err), 0);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 0, 3, &run_len, out, false, err, sizeof err), 0);
-    same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(count_files(cache, NULL, 0), 2);
     unlink(out);
 
@@ -143,7 +112,7 @@ START_TEST(test_hit_miss_corrupt)
     setenv("WAFERSIM_CACHE_DIR", "off", 1);
     ck_assert_int_eq(wl_gen_write_cached(&m, &p, 4, 1, 2, &run_len, out, false, err, sizeof err), 0);
     ck_assert_int_eq(wl_gen_write_range(&m, &p, 4, 1, 2, &run_len, ref, false, err, sizeof err), 0);
-    same_file(ref, out);
+    fx_same_file(ref, out);
     ck_assert_int_eq(count_files(cache, NULL, 0), 2);
     unsetenv("WAFERSIM_CACHE_DIR");
     fx_rmdir(dir);
@@ -156,7 +125,7 @@ START_TEST(test_other_counts)
 {
     wl_model m;
     wl_profile p;
-    load("kimi-k2", &m, &p);
+    gen_fx_load("kimi-k2", &m, &p);
     char *dir = fx_tmpdir();
     char cache[600], ref[600], out[600], err[256];
     snprintf(cache, sizeof cache, "%s/cache", dir);
@@ -167,7 +136,7 @@ START_TEST(test_other_counts)
     for (int c = 0; c < 4; c++) {
         ck_assert_int_eq(wl_gen_write_cached(&m, &p, 6, 1, counts[c], &run_len, out, false, err, sizeof err), 0);
         ck_assert_int_eq(wl_gen_write_range(&m, &p, 6, 1, counts[c], &run_len, ref, false, err, sizeof err), 0);
-        same_file(ref, out);
+        fx_same_file(ref, out);
         unlink(out);
         ck_assert_int_eq(count_files(cache, NULL, 0), c + 1);
     }
@@ -182,7 +151,7 @@ START_TEST(test_keys_and_dir)
 {
     wl_model m;
     wl_profile p;
-    load("qwen3-235b", &m, &p);
+    gen_fx_load("qwen3-235b", &m, &p);
     char k[7][33], d[600];
     wl_gen_lengths other = { 1, 1, 6 };
     ck_assert_int_eq(wl_gen_cache_key(&m, &p, 1, 0, &run_len, k[0]), 0);

@@ -14,6 +14,7 @@
 #endif
 
 #include "tests/unit/check_main.h"
+#include "tests/unit/gen_fixtures.h"
 #include "tests/unit/trace_fixtures.h"
 #include "workload/generator.h"
 #include "workload/profile.h"
@@ -27,14 +28,9 @@ static const char *const models[] = { "deepseek-v3", "kimi-k2", "llama4-maverick
 START_TEST(test_calibration)
 {
     const char *name = models[_i];
-    fx_config_dir();
-    ws_diag d;
-    ws_diag_init(&d, 10);
     wl_model m;
     wl_profile p;
-    ck_assert_int_eq(wl_model_load(&m, name, &d), 0);
-    ck_assert_int_eq(wl_profile_load(&p, name, &m, &d), 0);
-    ws_diag_free(&d);
+    gen_fx_load(name, &m, &p);
     ck_assert_uint_gt(p.targets.n, 0);
     char *dir = fx_tmpdir();
     char path[600], err[256];

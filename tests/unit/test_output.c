@@ -14,6 +14,7 @@
 #include "core/atomic_file.h"
 #include "core/output.h"
 #include "tests/unit/check_main.h"
+#include "tests/unit/file_fixtures.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -97,23 +98,6 @@ static char *nth_line(const char *text, int n)
     const char *e = strchr(s, '\n');
     ck_assert_ptr_nonnull(e);
     return strndup(s, (size_t)(e - s));
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(m);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, m);
-    fclose(f);
-    fclose(m);
-    return buf;
 }
 
 static void write_text(const char *path, const char *text)
@@ -633,7 +617,7 @@ START_TEST(test_atomic_write_complete)
     const char *path = in_tmp("out.csv");
     ck_assert_int_eq(ws_table_write(t, &p, WS_FORMAT_CSV, path, err, sizeof err), 0);
     char *want = render(t, &p, WS_FORMAT_CSV);
-    char *got = read_all(path);
+    char *got = fx_slurp(path, NULL);
     ck_assert_ptr_nonnull(got);
     ck_assert_str_eq(got, want);
     int n_tmp;
@@ -697,7 +681,7 @@ START_TEST(test_atomic_abort_keeps_old)
     ck_assert_int_eq(count_entries(&n_tmp), 2);      /* the temporary exists */
     ck_assert_int_eq(n_tmp, 1);
     ws_atomic_abort(f);
-    char *got = read_all(path);
+    char *got = fx_slurp(path, NULL);
     ck_assert_str_eq(got, "old contents\n");
     free(got);
     ck_assert_int_eq(count_entries(&n_tmp), 1);
@@ -725,7 +709,7 @@ START_TEST(test_atomic_second_write_replaces)
     struct stat st2;
     ck_assert_int_eq(stat(path, &st2), 0);
     ck_assert(st1.st_ino != st2.st_ino);              /* replaced, not rewritten */
-    char *got = read_all(path);
+    char *got = fx_slurp(path, NULL);
     char expected[512];
     snprintf(expected, sizeof expected, "%sonly\n1\n", demo_comments);
     ck_assert_str_eq(got, expected);

@@ -34,6 +34,7 @@
 
 #include "core/hash.h"
 #include "tests/unit/check_main.h"
+#include "tests/unit/file_fixtures.h"
 #include "tests/unit/trace_fixtures.h"
 #include "workload/trace_import.h"
 #include "workload/trace_json.h"
@@ -338,19 +339,6 @@ static void check_request(const wl_request *q, unsigned r)
                 ck_assert_uint_eq(wl_request_route(q, t, m)[j], id_of(r, t, m, j));
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    rewind(f);
-    unsigned char *b = malloc(*len + 1);
-    ck_assert_uint_eq(fread(b, 1, *len, f), *len);
-    fclose(f);
-    return b;
-}
-
 START_TEST(test_round_trip)
 {
     char *dir = fx_tmpdir();
@@ -405,7 +393,7 @@ START_TEST(test_truncations)
     char *dir = fx_tmpdir();
     char *path = write_rt(dir, "t.wst");
     size_t len;
-    unsigned char *b = slurp(path, &len);
+    unsigned char *b = fx_slurp(path, &len);
     char err[512];
     for (size_t cut = 0; cut < len; cut++) {
         FILE *f = fopen(path, "wb");
@@ -431,7 +419,7 @@ START_TEST(test_corruptions)
     char *dir = fx_tmpdir();
     char *path = write_rt(dir, "t.wst");
     size_t len;
-    unsigned char *b = slurp(path, &len);
+    unsigned char *b = fx_slurp(path, &len);
     char err[512];
     for (size_t i = 0; i < len; i++) {
         b[i] ^= 0x41;
@@ -459,7 +447,7 @@ START_TEST(test_get_checks_records)
     char *dir = fx_tmpdir();
     char *path = write_rt(dir, "t.wst");
     size_t len;
-    unsigned char *b = slurp(path, &len);
+    unsigned char *b = fx_slurp(path, &len);
     char err[512];
     /* request 1's first id (record at 128 + 72: header 16, name "b" 8) */
     size_t at = 128 + 72 + 16 + 8;
@@ -480,7 +468,7 @@ START_TEST(test_get_checks_records)
     free(b);
     free(path);
     path = write_rt(dir, "t2.wst");
-    b = slurp(path, &len);
+    b = fx_slurp(path, &len);
     size_t idx2 = len - 8;
     b[idx2 + 6] = 0x7f;
     f = fopen(path, "wb");
@@ -508,7 +496,7 @@ START_TEST(test_magic_version)
     char *dir = fx_tmpdir();
     char *path = write_rt(dir, "t.wst");
     size_t len;
-    unsigned char *b = slurp(path, &len);
+    unsigned char *b = fx_slurp(path, &len);
     char err[512];
     /* version 2 with a correct header checksum */
     b[8] = 2;
