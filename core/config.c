@@ -466,14 +466,9 @@ static int load_tree(ws_config *cfg, ws_ynode *tree, const char *path, const ws_
                      size_t n_nodes, const char *const *overrides, size_t n_overrides, ws_diag *d,
                      size_t errors_before)
 {
+    tree = ws_yaml_expect_mapping(tree, "config", d);
     if (!tree)
         return -1;
-    if (tree->kind != WS_YMAPPING) {
-        ws_diag_error(d, ws_ynode_pos(tree), NULL, "expected a mapping of config keys, found a %s",
-                      ws_ynode_kind_name(tree));
-        ws_ynode_free(tree);
-        return -1;
-    }
     if (apply_preset(&tree, path, d) != 0) {
         ws_ynode_free(tree);
         return -1;

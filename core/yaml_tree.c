@@ -793,3 +793,13 @@ const char *ws_ynode_kind_name(const ws_ynode *n)
     default: return ws_ynode_is_null(n) ? "null" : "scalar";
     }
 }
+
+ws_ynode *ws_yaml_expect_mapping(ws_ynode *tree, const char *what, ws_diag *d)
+{
+    if (!tree || tree->kind == WS_YMAPPING)
+        return tree;
+    ws_diag_error(d, ws_ynode_pos(tree), NULL, "expected a mapping of %s keys, found a %s", what,
+                  ws_ynode_kind_name(tree));
+    ws_ynode_free(tree);
+    return NULL;
+}

@@ -77,6 +77,10 @@ ws_ynode *ws_yaml_load_string(const char *text, const char *name, unsigned colum
 ws_ynode *ws_yaml_load_buffer(const char *text, size_t len, const char *name, unsigned column_offset,
                               ws_diag *d);
 void ws_ynode_free(ws_ynode *n);
+/* `tree` when it is a mapping (or NULL when it is NULL: a parse error
+ * already reported); otherwise reports "expected a mapping of WHAT keys,
+ * found a KIND" at its position, frees it and returns NULL. */
+ws_ynode *ws_yaml_expect_mapping(ws_ynode *tree, const char *what, ws_diag *d);
 
 ws_ynode *ws_ynode_map_get(const ws_ynode *map, const char *key);   /* NULL if absent */
 ws_ynode *ws_ynode_new_mapping(const char *file, unsigned line, unsigned column);

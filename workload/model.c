@@ -169,15 +169,8 @@ int wl_model_load(wl_model *m, const char *name_or_path, ws_diag *d)
         }
         fclose(probe);
     }
-    ws_ynode *tree = ws_yaml_load_file(path, d);
+    ws_ynode *tree = ws_yaml_expect_mapping(ws_yaml_load_file(path, d), "model", d);
     if (!tree) {
-        free(path);
-        return -1;
-    }
-    if (tree->kind != WS_YMAPPING) {
-        ws_diag_error(d, ws_ynode_pos(tree), NULL, "expected a mapping of model keys, found a %s",
-                      ws_ynode_kind_name(tree));
-        ws_ynode_free(tree);
         free(path);
         return -1;
     }

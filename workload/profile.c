@@ -207,15 +207,9 @@ int wl_profile_load(wl_profile *p, const char *name_or_path, const wl_model *m, 
         }
         fclose(probe);
     }
-    ws_ynode *tree = ws_yaml_load_file(path, d);
+    ws_ynode *tree = ws_yaml_expect_mapping(ws_yaml_load_file(path, d), "profile", d);
     if (!tree) {
         free(path);
-        return -1;
-    }
-    if (tree->kind != WS_YMAPPING) {
-        ws_diag_error(d, ws_ynode_pos(tree), NULL, "expected a mapping of profile keys, found a %s",
-                      ws_ynode_kind_name(tree));
-        ws_ynode_free(tree);
         return -1;
     }
     ws_cschema_read(&wl_profile_schema, tree, "", 0, p, d);
