@@ -74,6 +74,18 @@ static int run_shape(const char *name, const wl_model *m, const wl_profile *p, u
     return 0;
 }
 
+/* The shipped model and its generator profile; 0, or 1 after printing why. */
+static int load_model(const char *name, wl_model *m, wl_profile *p)
+{
+    ws_diag d;
+    ws_diag_init(&d, 10);
+    int rc = wl_model_load(m, name, &d) || wl_profile_load(p, name, m, &d);
+    if (rc)
+        ws_diag_print(&d, stderr);
+    ws_diag_free(&d);
+    return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     static const char *const models[] = { "deepseek-v3", "kimi-k2", "llama4-maverick", "qwen3-235b" };
@@ -84,15 +96,10 @@ int main(int argc, char **argv)
     printf("%-16s %8s %8s %12s %14s %12s %14s\n", "model", "requests", "setup_s", "gen_req_per_s",
            "gen_tokens_per_s", "stats_req_per_s", "stats_tokens_per_s");
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
-        ws_diag d;
-        ws_diag_init(&d, 10);
         wl_model m;
         wl_profile p;
-        if (wl_model_load(&m, models[i], &d) || wl_profile_load(&p, models[i], &m, &d)) {
-            ws_diag_print(&d, stderr);
+        if (load_model(models[i], &m, &p) != 0)
             return 1;
-        }
-        ws_diag_free(&d);
         double ts = now_s();
         wl_gen_free(wl_gen_new(&m, &p, 1, NULL));
         double setup = now_s() - ts;
@@ -123,15 +130,10 @@ int main(int argc, char **argv)
     printf("%-16s %8s %10s %16s %10s %10s %12s %12s %12s\n", "model", "requests", "gen_cpu_s",
            "gen_tokens_per_s", "miss_cpu_s", "hit_cpu_s", "gen_x16384_s", "miss_x16384_s", "hit_x16384_s");
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
-        ws_diag d;
-        ws_diag_init(&d, 10);
         wl_model m;
         wl_profile p;
-        if (wl_model_load(&m, models[i], &d) || wl_profile_load(&p, models[i], &m, &d)) {
-            ws_diag_print(&d, stderr);
+        if (load_model(models[i], &m, &p) != 0)
             return 1;
-        }
-        ws_diag_free(&d);
         int rc = run_shape(models[i], &m, &p, n, dir);
         wl_profile_free(&p);
         wl_model_free(&m);
