@@ -79,7 +79,10 @@
  *              start before l's barrier and l + 1's CP time; CP, dispatch
  *              and combine are unchanged (activations leave at the issue:
  *              they need l's output); the same reads, bytes and hops
- *              happen as with the option off, only earlier.
+ *              happen as with the option off, only earlier. The
+ *              roofline gemm still charges the weights' bytes at HBM
+ *              bandwidth for data already on the die: prefetch hides
+ *              transfer time, not the GEMM's memory time.
  *   Not modelled with hooks (the migration unit): the run fails at once.
  *   prefetch_bytes counts the matrices read early, prefetch_early_bytes
  *   the chunks held (every simulated iteration).
