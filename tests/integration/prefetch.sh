@@ -14,7 +14,8 @@
 #   - Base gains (remote reads overlap the previous layer's compute);
 #   - a buffer smaller than one matrix changes nothing (all of main's
 #     columns equal the off row's);
-#   - off, the columns are empty; on, prefetch_plan says "oracle";
+#   - off, the columns are empty and the decode times are those of the
+#     build before prefetch existed; on, prefetch_plan says "oracle";
 #   - the same results with activity skipping off;
 #   - the option without a buffer, or with the migration unit, is bad
 #     input (exit 2, file:line:column for the missing buffer).
@@ -66,6 +67,9 @@ done
 expect_true "Base: a buffer that holds all: prefetched = all weight bytes - the first layer's" \
     awk -v p="$(col prefetch_GB Base-pf)" -v t="$(col tasks Base)" -v f="$(col tasks Base-first)" \
         'BEGIN { n = p * 1e9 / 3145728; exit !(n == int(n) && n < t && n >= t - f) }'
+# off, the figures main gave before prefetch existed (commit cb37512's build, this experiment)
+expect_eq "off: decode times as before prefetch existed" "69.976 39.328 59.501000000000005 78.509" \
+    "$(col decode_time_us Base) $(col decode_time_us EP) $(col decode_time_us Allo) $(col decode_time_us Disp)"
 expect_true "Base gains from prefetch" awk -v on="$(col decode_time_us Base-pf)" -v off="$(col decode_time_us Base)" \
     'BEGIN { exit !(on < off) }'
 expect_eq "a buffer smaller than a matrix changes nothing" "$(row Base)" "$(row Base-small)"
