@@ -4,7 +4,10 @@
  * matrix has arrived) -> BARRIER (until the slowest compute die is done)
  * -> PLAN of the next layer at the same tick. Chunks delivered by the D2D
  * controllers are queued with their arrival tick and folded into the
- * compute dies at the next evaluate, in delivery order. */
+ * compute dies at the next evaluate, in delivery order. With next-layer
+ * prefetch, PLAN also makes the next layer's plan, ISSUE hands the chunks
+ * that came early to the dies, and a tile whose current reads are all in
+ * starts its next-layer reads (bookkeeping in arch/prefetch.h). */
 #include "arch/exec.h"
 
 #include <math.h>
