@@ -4,7 +4,10 @@
  * matrix has arrived) -> BARRIER (until the slowest compute die is done)
  * -> PLAN of the next layer at the same tick. Chunks delivered by the D2D
  * controllers are queued with their arrival tick and folded into the
- * compute dies at the next evaluate, in delivery order. */
+ * compute dies at the next evaluate, in delivery order. With next-layer
+ * prefetch, PLAN also makes the next layer's plan, ISSUE hands the chunks
+ * that came early to the dies, and a tile whose current reads are all in
+ * starts its next-layer reads (bookkeeping in arch/prefetch.h). */
 #include "arch/exec.h"
 
 #include <math.h>
@@ -14,6 +17,7 @@
 
 #include "arch/compute.h"
 #include "arch/dispatch.h"
+#include "arch/prefetch.h"
 #include "core/heap.h"
 #include "core/xalloc.h"
 
@@ -38,6 +42,12 @@ typedef struct prefetch_rec {
 #define DISP_BIT 0x40000000u
 #define COMB_BIT 0x20000000u
 #define CODE_MASK 0x1fffffffu
+
+/* Next-layer prefetch (strategy.prefetch_next_layer, never with the hooks,
+ * so never with PF_BIT alone): reads cookie NL_TAG | NL_ODD when the read's
+ * layer is odd in run order | (3 x task + matrix) in that layer's plan. */
+#define NL_TAG (PF_BIT | COMB_BIT)
+#define NL_ODD DISP_BIT
 
 typedef struct combine_send {
     ws_tick at;
@@ -107,6 +117,11 @@ struct arch_exec {
     combine_heap comb_q;      /* combine messages waiting for their task's end */
     ws_tick issue_tick, disp_last, comb_first, comb_last, tasks_end;
     bool disp_any, comb_any;
+    /* next-layer prefetch (NULL nl: off) */
+    arch_prefetch *nl;
+    arch_plan next_plan;      /* the plan of the layer after this one, known now (an oracle) */
+    bool have_next;
+    uint32_t next_layer;
     /* results */
     arch_exec_results r;
     double *layer_ticks;
@@ -159,14 +174,16 @@ static uint32_t nearest_holder(const arch_exec *x, uint32_t layer, uint32_t expe
 
 /* ------------------------------------------------------------ phases */
 
-static void plan_layer(arch_exec *x, ws_tick now)
+/* The allocation policy's plan of one layer into *out; false when it
+ * breaks the plan contract (the run has then failed). */
+static bool make_plan(arch_exec *x, uint32_t iteration, uint32_t layer, arch_plan *out)
 {
-    const uint32_t *counts = wl_batch_counts(x->s.batch, x->iteration, x->layer);
+    const uint32_t *counts = wl_batch_counts(x->s.batch, iteration, layer);
     const ws_config *cfg = x->s.cfg;
     const wl_model *m = x->s.model;
     arch_alloc_ctx ctx = {
         .n_tiles = x->tiles, .grid_x = x->grid_x, .grid_y = x->grid_y, .n_experts = x->n_experts,
-        .layer = x->layer, .counts = counts, .residency = x->s.residency, .affine = &cfg->strategy.affine,
+        .layer = layer, .counts = counts, .residency = x->s.residency, .affine = &cfg->strategy.affine,
     };
     double hbm = ws_config_bytes_per_tick(cfg, cfg->hw.tile.hbm.bandwidth_bytes_per_s);
     double link = ws_config_bytes_per_tick(cfg, cfg->hw.link.bandwidth_bytes_per_s);
@@ -175,15 +192,50 @@ static void plan_layer(arch_exec *x, ws_tick now)
     ctx.cost.hop_ticks = (double)ws_config_ticks(cfg, cfg->hw.link.latency_s);
     ctx.cost.token_compute_ticks =
         3 * arch_compute_gemm_ticks(x->compute, 1, (uint64_t)m->hidden, (uint64_t)m->expert_ffn, x->dtype_bytes);
-    arch_plan_clear(&x->plan);
-    x->s.alloc->plan(&ctx, &x->plan);
+    arch_plan_clear(out);
+    x->s.alloc->plan(&ctx, out);
     char err[200];
-    if (arch_plan_check(&x->plan, counts, x->n_experts, x->tiles, err, sizeof err) != 0) {
+    if (arch_plan_check(out, counts, x->n_experts, x->tiles, err, sizeof err) != 0) {
         snprintf(x->failure, sizeof x->failure, "allocation policy %s, iteration %u, MoE layer %u: %s",
-                 x->s.alloc->name, x->iteration, x->layer, err);
+                 x->s.alloc->name, iteration, layer, err);
         x->ph = PH_FAILED;
-        return;
+        return false;
     }
+    return true;
+}
+
+/* Prefetch: the plan of the layer after the current one in run order (the
+ * next simulated iteration's first after the last), made now. */
+static bool plan_next(arch_exec *x)
+{
+    uint32_t it = x->iteration, l = x->layer + 1;
+    if (l == x->n_moe) {
+        l = 0;
+        it = next_simulated(&x->s, it + 1);
+    }
+    if (it > x->s.last_iteration)
+        return true;
+    x->next_layer = l;
+    x->have_next = make_plan(x, it, l, &x->next_plan);
+    if (x->have_next && 3 * x->next_plan.n > CODE_MASK) {
+        snprintf(x->failure, sizeof x->failure, "iteration %u, MoE layer %u: %zu tasks are too many for next-layer "
+                 "prefetch's read ids (at most %u reads)", it, l, x->next_plan.n, CODE_MASK);
+        x->ph = PH_FAILED;
+        x->have_next = false;
+    }
+    return x->have_next;
+}
+
+static void plan_layer(arch_exec *x, ws_tick now)
+{
+    const ws_config *cfg = x->s.cfg;
+    if (x->have_next) {   /* made while the previous layer ran */
+        arch_plan t = x->plan;
+        x->plan = x->next_plan;
+        x->next_plan = t;
+        x->have_next = false;
+    } else if (!make_plan(x, x->iteration, x->layer, &x->plan))
+        return;
     /* message ids: task x tiles + home (combine), src x tiles + dst (dispatch) */
     if (x->disp && (uint64_t)((x->plan.n > x->tiles ? x->plan.n : x->tiles) + 1) * x->tiles > CODE_MASK) {
         snprintf(x->failure, sizeof x->failure, "iteration %u, MoE layer %u: %zu tasks on %u tiles are too many "
@@ -198,6 +250,8 @@ static void plan_layer(arch_exec *x, ws_tick now)
         x->ph = PH_FAILED;
         return;
     }
+    if (x->nl && !plan_next(x))
+        return;
     x->layer_start = now;
     x->due = now + x->cp_ticks;
     if (cfg->strategy.cp.kind == WS_CP_HOST)
@@ -348,6 +402,22 @@ static void dispatch_arrived(arch_exec *x, ws_tick now, const arrival *a)
     }
 }
 
+/* One matrix of a task's expert, read by the task's tile from holder. */
+static void read_matrix(arch_exec *x, ws_tick now, uint32_t layer, const arch_task *task, uint32_t holder,
+                        uint32_t mat, uint32_t cookie)
+{
+    arch_d2d_read_req q = {
+        .requester = (int)task->tile, .holder = (int)holder,
+        .addr = mem_residency_holder_address(x->s.residency, layer, task->expert, holder, mat),
+        .bytes = x->s.model->matrix_bytes,
+        .object = ((uint64_t)layer << 40) | ((uint64_t)task->expert << 8) | mat,
+        .cookie = (void *)(uintptr_t)cookie,
+    };
+    arch_d2d_read(x->d2d, now, &q);
+}
+
+static void prefetch_period(arch_exec *x, ws_tick now);
+
 static void issue_reads(arch_exec *x, ws_tick now)
 {
     const wl_model *m = x->s.model;
@@ -362,6 +432,8 @@ static void issue_reads(arch_exec *x, ws_tick now)
     const arch_exec_hooks *h = x->s.hooks;
     if (x->disp)
         issue_dispatch(x, now);
+    if (x->nl)   /* what the previous layer started of this one becomes current */
+        arch_prefetch_begin(x->nl, &x->plan, x->have_next ? &x->next_plan : NULL);
     if (h) {
         x->copy = ws_xrealloc(x->copy, (n ? n : 1) * sizeof *x->copy);
         x->copy_done = ws_xrealloc(x->copy_done, (n ? n : 1) * sizeof *x->copy_done);
@@ -388,19 +460,15 @@ static void issue_reads(arch_exec *x, ws_tick now)
         for (uint32_t mat = 0; mat < 3; mat++) {
             size_t ri = 3 * t + mat;
             x->reads[ri] = (read_rec){ (uint32_t)t, mat, 0 };
-            arch_d2d_read_req q = {
-                .requester = (int)task->tile, .holder = (int)holder,
-                .addr = mem_residency_holder_address(x->s.residency, x->layer, task->expert, holder, mat),
-                .bytes = m->matrix_bytes,
-                .object = ((uint64_t)x->layer << 40) | ((uint64_t)task->expert << 8) | mat,
-                .cookie = (void *)(uintptr_t)ri,
-            };
-            arch_d2d_read(x->d2d, now, &q);
+            if (!x->nl || !arch_prefetch_started(x->nl, ri))   /* else under way since the previous layer */
+                read_matrix(x, now, x->layer, task, holder, mat, (uint32_t)ri);
         }
     }
     if (n == 0)
         x->reads_open = 0;
     x->ph = PH_RUNNING;
+    if (x->nl)
+        prefetch_period(x, now);
 }
 
 /* Folds the chunks that arrived into the compute dies. */
@@ -428,11 +496,64 @@ static void prefetch_chunk(arch_exec *x, ws_tick now, const arrival *a)
         x->s.hooks->copied(x->s.hooks->ctx, p->layer, &p->item);
 }
 
-static void consume_arrivals(arch_exec *x, ws_tick now)
+static void prefetch_tile(arch_exec *x, ws_tick now, uint32_t tile);
+
+/* A chunk of one of the current layer's weight reads. */
+static void consume_read(arch_exec *x, ws_tick now, const arrival *a)
 {
     const wl_model *m = x->s.model;
+    read_rec *rd = &x->reads[a->read];
+    const arch_task *task = &x->plan.tasks[rd->task];
+    die *d = &x->dies[task->tile];
+    double t = (double)a->at;
+    double work;
+    bool waits = x->disp && !x->ready[rd->task];   /* activations not in yet: held back */
+    if (x->overlap == WS_OVERLAP_PIPELINED) {
+        work = (double)a->bytes / (double)m->matrix_bytes * x->task_matrix_ticks[rd->task];
+        if (!waits)
+            die_run(d, t, work);
+    } else {
+        work = a->last ? x->task_matrix_ticks[rd->task] : 0;
+        if (a->last && !waits)
+            die_run(d, t, work);
+    }
+    if (waits)
+        x->deferred[rd->task] += work;
+    if (x->s.hooks && x->copy[rd->task])
+        copy_chunk(x, now, rd, a);
+    count_work(x, task->tile, work);
+    rd->received += a->bytes;
+    if (a->last) {
+        x->reads_open--;
+        if (x->disp && --x->reads_left[rd->task] == 0 && x->ready[rd->task])
+            task_done(x, now, rd->task);
+        if (x->nl && arch_prefetch_read_done(x->nl, task->tile))
+            prefetch_tile(x, now, task->tile);
+    }
+}
+
+/* A chunk of a prefetched read: an ordinary one once its layer runs, else
+ * held until its layer's issue. */
+static void next_layer_chunk(arch_exec *x, ws_tick now, const arrival *a)
+{
+    arrival c = *a;
+    c.read = a->read & CODE_MASK;
+    if (x->ph == PH_RUNNING && ((a->read & NL_ODD) != 0) == ((x->r.layers_run & 1) != 0)) {
+        consume_read(x, now, &c);
+        return;
+    }
+    arch_prefetch_hold(x->nl, c.read, c.bytes, c.last);
+    x->r.prefetch_early_bytes += c.bytes;
+}
+
+static void consume_arrivals(arch_exec *x, ws_tick now)
+{
     for (size_t i = 0; i < x->n_inbox; i++) {
         const arrival *a = &x->inbox[i];
+        if ((a->read & NL_TAG) == NL_TAG) {   /* tested first: NL_TAG includes PF_BIT */
+            next_layer_chunk(x, now, a);
+            continue;
+        }
         if (a->read & PF_BIT) {
             prefetch_chunk(x, now, a);
             continue;
@@ -448,34 +569,38 @@ static void consume_arrivals(arch_exec *x, ws_tick now)
             }
             continue;
         }
-        read_rec *rd = &x->reads[a->read];
-        const arch_task *task = &x->plan.tasks[rd->task];
-        die *d = &x->dies[task->tile];
-        double t = (double)a->at;
-        double work;
-        bool waits = x->disp && !x->ready[rd->task];   /* activations not in yet: held back */
-        if (x->overlap == WS_OVERLAP_PIPELINED) {
-            work = (double)a->bytes / (double)m->matrix_bytes * x->task_matrix_ticks[rd->task];
-            if (!waits)
-                die_run(d, t, work);
-        } else {
-            work = a->last ? x->task_matrix_ticks[rd->task] : 0;
-            if (a->last && !waits)
-                die_run(d, t, work);
-        }
-        if (waits)
-            x->deferred[rd->task] += work;
-        if (x->s.hooks && x->copy[rd->task])
-            copy_chunk(x, now, rd, a);
-        count_work(x, task->tile, work);
-        rd->received += a->bytes;
-        if (a->last) {
-            x->reads_open--;
-            if (x->disp && --x->reads_left[rd->task] == 0 && x->ready[rd->task])
-                task_done(x, now, rd->task);
-        }
+        consume_read(x, now, a);
     }
     x->n_inbox = 0;
+}
+
+/* Starts the reads of the tile's next-layer tasks that fit in its buffer. */
+static void prefetch_tile(arch_exec *x, ws_tick now, uint32_t tile)
+{
+    const uint32_t *reads;
+    size_t n = arch_prefetch_pick(x->nl, tile, &reads);
+    uint32_t odd = (x->r.layers_run + 1) & 1 ? NL_ODD : 0;
+    for (size_t i = 0; i < n; i++) {
+        const arch_task *task = &x->next_plan.tasks[reads[i] / 3];
+        uint32_t holder = nearest_holder(x, x->next_layer, task->expert, task->tile);
+        read_matrix(x, now, x->next_layer, task, holder, reads[i] % 3, NL_TAG | odd | reads[i]);
+        x->r.prefetch_bytes += x->s.model->matrix_bytes;
+    }
+}
+
+/* At a layer's issue, once its reads are issued: the chunks of its reads
+ * that came early reach the dies now, and tiles with none of its reads
+ * left start the next layer's. */
+static void prefetch_period(arch_exec *x, ws_tick now)
+{
+    const arch_prefetch_chunk *c;
+    size_t n = arch_prefetch_held(x->nl, &c);
+    for (size_t i = 0; i < n; i++)
+        consume_read(x, now, &(arrival){ now, c[i].read, c[i].bytes, c[i].last });
+    arch_prefetch_release(x->nl);
+    for (uint32_t tile = 0; tile < x->tiles; tile++)
+        if (!arch_prefetch_open(x->nl, tile))
+            prefetch_tile(x, now, tile);
 }
 
 /* The prefetch hook's items: three reads each from the nearest holder. */
@@ -635,6 +760,10 @@ static void exec_describe(const void *self, FILE *out)
     if (x->disp)
         fprintf(out, "; token dispatch: %zu activation messages in flight, %zu tasks unfinished, %zu combine "
                 "messages waiting, %zu in flight", x->disp_open, x->tasks_open, x->comb_q.n, x->comb_open);
+    if (x->nl) {
+        const arch_prefetch_chunk *c;
+        fprintf(out, "; next-layer prefetch: %zu early chunks held", arch_prefetch_held(x->nl, &c));
+    }
 }
 
 static const ws_component_ops exec_ops = {
@@ -691,6 +820,14 @@ arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *
         x->shared = dc->shared_experts ? (uint32_t)s->model->shared_experts : 0;
         x->pair_tokens = ws_xcalloc((size_t)x->tiles * x->tiles, sizeof *x->pair_tokens);
     }
+    if (cfg->strategy.prefetch_next_layer) {
+        x->nl = arch_prefetch_new(x->tiles, cfg->strategy.prefetch_buffer_bytes, s->model->matrix_bytes);
+        if (s->hooks) {
+            snprintf(x->failure, sizeof x->failure, "strategy.prefetch_next_layer: not modelled together with the "
+                     "executor's hooks (the migration unit)");
+            x->ph = PH_FAILED;
+        }
+    }
     return x;
 }
 
@@ -712,6 +849,8 @@ void arch_exec_free(arch_exec *x)
     free(x->layer_busy);
     free(x->layer_ticks);
     arch_dispatch_free(x->disp);
+    arch_prefetch_free(x->nl);
+    arch_plan_free(&x->next_plan);
     free(x->ready);
     free(x->pending);
     free(x->reads_left);

@@ -47,6 +47,45 @@
  *              activation_bytes per token, go back to each home tile h !=
  *              i's tile as one message per (task, h);
  *     barrier  also waits for every combine message to arrive.
+ *   Next-layer prefetch (strategy.prefetch_next_layer, capacity
+ *   strategy.prefetch_buffer; not in the study; off, none of this happens
+ *   and results are unchanged). An IDEALISATION:
+ *     oracle   when layer l starts, the plan of the layer after it in run
+ *              order (l + 1, or the next iteration's first MoE layer after
+ *              the last) is made and taken as known; that layer runs on it
+ *              unchanged. In real decode the gate of l + 1 depends on l's
+ *              output, so this bounds from above what a prediction-driven
+ *              prefetch could achieve;
+ *     trigger  a tile starts the reads of its own layer-(l + 1) tasks once
+ *              all of its layer-l matrix reads have arrived (at l's issue
+ *              when it has none, or none left): prefetch never competes
+ *              with the tile's own current reads, and the tile is then only
+ *              computing or waiting at the barrier. It may still share
+ *              links and holders' HBM with other tiles' current reads:
+ *              that contention is simulated;
+ *     buffer   whole matrices, in task then matrix order, while they fit in
+ *              the tile's buffer (space taken when a read starts); the rest
+ *              is read at l + 1's issue as usual. At l + 1's issue the
+ *              buffer is free again: its data joins the die's input like
+ *              any arrived chunk (whose staging before compute the model
+ *              does not bound either), so space is freed a little early;
+ *     where    prefetched data stays on the die (an LLC/SRAM buffer): no
+ *              HBM write at the requester; the reads themselves are
+ *              ordinary (holder's LLC and HBM, network, hops);
+ *     hold     a chunk that arrives before its layer's issue is held and,
+ *              at the issue, handled as arriving then (compute, serial
+ *              mode and dispatch gating as above); a prefetched read's later
+ *              chunks are ordinary arrivals. So layer l + 1's GEMMs never
+ *              start before l's barrier and l + 1's CP time; CP, dispatch
+ *              and combine are unchanged (activations leave at the issue:
+ *              they need l's output); the same reads, bytes and hops
+ *              happen as with the option off, only earlier. The
+ *              roofline gemm still charges the weights' bytes at HBM
+ *              bandwidth for data already on the die: prefetch hides
+ *              transfer time, not the GEMM's memory time.
+ *   Not modelled with hooks (the migration unit): the run fails at once.
+ *   prefetch_bytes counts the matrices read early, prefetch_early_bytes
+ *   the chunks held (every simulated iteration).
  *   Per measured layer, dispatch time = last activation arrival - issue
  *   tick and combine time = last combine arrival - first combine send
  *   (0 for a layer without such messages), and the combine tail = last
@@ -148,6 +187,9 @@ typedef struct arch_exec_results {
     ws_tick combine_tail_ticks;                      /* measured layers: last combine arrival - last task end */
     double shared_ticks;                             /* shared-expert compute of measured layers, all tiles */
     uint64_t shared_tokens_all;                      /* token x shared-expert computations, every iteration */
+    /* next-layer prefetch (strategy.prefetch_next_layer; zero when off), every simulated iteration */
+    uint64_t prefetch_bytes;         /* weight bytes whose read started before their layer */
+    uint64_t prefetch_early_bytes;   /* of those, bytes that arrived before their layer's issue */
 } arch_exec_results;
 
 arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *s);

@@ -206,9 +206,9 @@ static int place_experts(const ws_config *cfg, run_state *s, bool progress, arch
 
 static int check_policy(const ws_config *cfg, char *err, size_t err_len)
 {
-    if (cfg->strategy.prefetch_next_layer) {
-        snprintf(err, err_len, "strategy.prefetch_next_layer: fetching the next layer before the barrier is not "
-                 "modelled yet; set it to false");
+    if (cfg->strategy.prefetch_next_layer && ws_hwopt_enabled(cfg, "migration")) {
+        snprintf(err, err_len, "strategy.prefetch_next_layer: not modelled together with options.migration (its "
+                 "copies change where the next layer is read from while it is being fetched); turn one off");
         return WS_EXIT_BAD_INPUT;
     }
     const ws_dispatch_config *dc = &cfg->strategy.dispatch;
@@ -346,6 +346,9 @@ static void collect(const ws_config *cfg, run_state *s, arch_run_metrics *m)
     m->combine_time_us = (double)r.combine_ticks * us;
     m->combine_tail_us = (double)r.combine_tail_ticks * us;
     m->shared_expert_busy_us = r.shared_ticks * us;
+    m->prefetch_on = cfg->strategy.prefetch_next_layer;
+    m->prefetch_GB = (double)r.prefetch_bytes / 1e9;
+    m->prefetch_early_GB = (double)r.prefetch_early_bytes / 1e9;
     ws_tick now = 0;
     ws_engine_stats es;
     ws_engine_stats_get(s->engine, &es);
@@ -506,6 +509,20 @@ static void estimate_decode(const ws_config *cfg, run_state *s, const uint8_t *r
     free(tokens);
 }
 
+/* Next-layer prefetch: the same run with it off, for the time it saved. */
+static int prefetch_baseline(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *m,
+                             char *err, size_t err_len)
+{
+    ws_config off = *cfg;   /* a shallow copy, only read */
+    off.strategy.prefetch_next_layer = false;
+    arch_run_metrics *b = ws_xmalloc(sizeof *b);
+    int rc = arch_run(&off, w, progress, NULL, b, err, err_len);
+    m->decode_time_no_prefetch_us = b->decode_time_us;
+    m->prefetch_time_saved_us = b->decode_time_us - m->decode_time_us;
+    free(b);
+    return rc;
+}
+
 int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const arch_run_extras *x,
              arch_run_metrics *out, char *err, size_t err_len)
 {
@@ -604,5 +621,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
     }
     free(role);
     run_free(&s);
+    if (!rc && cfg->strategy.prefetch_next_layer)
+        rc = prefetch_baseline(cfg, w, progress, out, err, err_len);
     return rc;
 }

@@ -25,7 +25,12 @@
  *                temporary file (requests following the evaluated ones)
  *                removed afterwards;
  *     execution  arch/exec.h on the network (noc/network.h) and the D2D
- *                controllers (arch/d2d.h), under the engine's watchdog.
+ *                controllers (arch/d2d.h), under the engine's watchdog;
+ *     prefetch   with strategy.prefetch_next_layer (refused with
+ *                options.migration) the run is simulated a second time
+ *                with it off, for decode_time_no_prefetch_us and
+ *                prefetch_time_saved_us (off - on; negative when the
+ *                early reads slowed other tiles' current reads).
  *   It fills arch_run_metrics, every figure with its unit in the name.
  *   Returns WS_EXIT_OK, WS_EXIT_BAD_INPUT (a message in err: unknown model,
  *   missing trace, a policy needing a hardware option that is off or
@@ -85,6 +90,11 @@ typedef struct arch_run_metrics {
     double dispatch_byte_hops_GB, combine_byte_hops_GB;   /* GB x hops */
     double dispatch_time_us, combine_time_us, combine_tail_us;
     double shared_expert_busy_us;      /* shared-expert compute of the decode layers, all tiles */
+    /* next-layer prefetch (strategy.prefetch_next_layer; arch/exec.h): bytes over every simulated
+       iteration; the same run with it off is simulated too, for the time saved */
+    bool prefetch_on;
+    double prefetch_GB, prefetch_early_GB;
+    double decode_time_no_prefetch_us, prefetch_time_saved_us;
     /* sampled simulation (sim.sample_steps; arch/sample.h) */
     uint32_t sampled_steps;            /* decode steps measured (decode_steps when not sampled) */
     uint32_t simulated_decode_steps;   /* measured + warm-up decode steps */

@@ -28,6 +28,8 @@ const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
     /* token dispatch and combine (empty when strategy.dispatch is off) */
     "dispatch_GB", "combine_GB", "dispatch_byte_hops_GBxhop", "combine_byte_hops_GBxhop", "dispatch_time_us",
     "combine_time_us", "combine_tail_us", "shared_expert_busy_us",
+    /* next-layer prefetch (empty when strategy.prefetch_next_layer is off) */
+    "prefetch_GB", "prefetch_early_GB", "decode_time_no_prefetch_us", "prefetch_time_saved_us", "prefetch_plan",
     /* sampled simulation (sim.sample_steps; arch/sample.h): decode steps measured and simulated, and the
        95% confidence half-width of decode_time_us and throughput in % (0: every step simulated) */
     "sampled_steps", "simulated_decode_steps", "decode_time_ci95_pct",
@@ -90,6 +92,22 @@ static void dispatch_cells(ws_cell *c, const arch_run_metrics *m)
     c[k++] = num(m->shared_expert_busy_us);
 }
 
+/* The prefetch columns: empty when strategy.prefetch_next_layer was off. */
+static void prefetch_cells(ws_cell *c, const arch_run_metrics *m)
+{
+    size_t k = 0;
+    if (!m->prefetch_on) {
+        for (; k < ARCH_RUN_ROW_PREFETCH_COLUMNS; k++)
+            c[k] = (ws_cell){ .kind = WS_CELL_EMPTY };
+        return;
+    }
+    c[k++] = num(m->prefetch_GB);
+    c[k++] = num(m->prefetch_early_GB);
+    c[k++] = num(m->decode_time_no_prefetch_us);
+    c[k++] = num(m->prefetch_time_saved_us);
+    c[k++] = str("oracle");   /* the next layer's plan is known in advance: an upper bound */
+}
+
 void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *cfg, const arch_run_metrics *m)
 {
     ws_hash64_hex(ws_config_hash(cfg), row->config_hash);
@@ -145,7 +163,8 @@ void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *
     c[k++] = str(m->placement_profile);
     migration_cells(c + k, m);
     dispatch_cells(c + k + ARCH_RUN_ROW_MIGRATION_COLUMNS, m);
-    k += ARCH_RUN_ROW_MIGRATION_COLUMNS + ARCH_RUN_ROW_DISPATCH_COLUMNS;
+    prefetch_cells(c + k + ARCH_RUN_ROW_MIGRATION_COLUMNS + ARCH_RUN_ROW_DISPATCH_COLUMNS, m);
+    k += ARCH_RUN_ROW_MIGRATION_COLUMNS + ARCH_RUN_ROW_DISPATCH_COLUMNS + ARCH_RUN_ROW_PREFETCH_COLUMNS;
     c[k++] = count(m->sampled_steps);
     c[k++] = count(m->simulated_decode_steps);
     c[k++] = num(m->decode_time_ci95_pct);

@@ -125,7 +125,11 @@ static const ws_cfield strategy_fields[] = {
     { .key = "affine", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, affine), .sub = &affine_schema,
       .doc = "parameters of the affine allocation policy" },
     { .key = "prefetch_next_layer", .type = WS_CT_BOOL, .offset = FIELD(ws_strategy_config, prefetch_next_layer),
-      .def = "false", .doc = "let a tile fetch the next layer's weights before the barrier (not in the study)" },
+      .def = "false", .doc = "let a tile fetch the next layer's weights before the barrier (not in the study; an "
+                             "oracle knows the next plan; doc/run.md)" },
+    { .key = "prefetch_buffer", .type = WS_CT_QTY, .unit = WS_UNIT_SIZE,
+      .offset = FIELD(ws_strategy_config, prefetch_buffer_bytes), .def = "0 B", .min = 0, .max = 1e15,
+      .doc = "prefetch_next_layer: each tile's on-die buffer for next-layer weights; required (> 0) when it is on" },
     { .key = "profile", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, profile),
       .sub = &profile_schema, .doc = "the profile of profile-aware placements (doc/run.md)" },
     { .key = "replication", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, replication),
@@ -133,8 +137,16 @@ static const ws_cfield strategy_fields[] = {
     { .key = "dispatch", .type = WS_CT_SECTION, .offset = FIELD(ws_strategy_config, dispatch),
       .sub = &dispatch_schema, .doc = "token dispatch and combine (off: the study's model)" },
 };
+/* Next-layer prefetch has no silent buffer size: the capacity decides the answer. */
+static void strategy_check(void *obj, const ws_ccheck *c)
+{
+    const ws_strategy_config *st = obj;
+    if (st->prefetch_next_layer && st->prefetch_buffer_bytes <= 0)
+        ws_ccheck_error(c, "prefetch_buffer", "prefetch_next_layer: true needs prefetch_buffer, each tile's buffer "
+                        "for next-layer weights in bytes (e.g. 64 MiB), found none (0 B)");
+}
 const ws_cschema arch_strategy_schema = { "strategy", sizeof(ws_strategy_config), strategy_fields,
-                                          sizeof strategy_fields / sizeof strategy_fields[0], NULL };
+                                          sizeof strategy_fields / sizeof strategy_fields[0], strategy_check };
 
 static const ws_cfield variant_fields[] = {
     { .key = "name", .type = WS_CT_STRING, .offset = FIELD(ws_variant_config, name),

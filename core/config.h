@@ -262,6 +262,7 @@ typedef struct ws_strategy_config {
     ws_cp_config cp;
     ws_affine_config affine;
     bool prefetch_next_layer;
+    double prefetch_buffer_bytes;   /* per-tile buffer of prefetched next-layer weights (0 = unset) */
     ws_place_profile_config profile;
     ws_replication_config replication;
     ws_dispatch_config dispatch;

@@ -29,6 +29,25 @@
  *   weights: the die does all 3W of work from A = 1003 + Z3 (gated) and
  *   the layer is ceil(A + 3W) + 4 + Z3. With the request on tile 3
  *   (one_tile) nothing moves and the layer is exactly `home`'s.
+ *
+ * prefetch (strategy.prefetch_next_layer) on tests/fixtures/run/two_layer.yaml
+ *   (the same, two MoE layers; the decode token picks expert 3 in both),
+ *   even allocation: in each layer tile 0 computes expert 3 with its three
+ *   1 MiB matrices read from tile 3, two hops away; CP 10 us. Layer 0 has
+ *   nothing before it: it takes exactly what it takes with prefetch off.
+ *   Once tile 0's last layer-0 chunk is in, it reads layer 1's matrices
+ *   (all three fit in a 3 MiB buffer); they arrive long before the end of
+ *   layer 1's CP (10 us), so layer 1 = CP + ceil(3W): its GEMMs start at
+ *   its issue on data already there. Off, layer 1 cannot be shorter than
+ *   CP + 3 MiB through tile 0's one input link (XY path from tile 3, 1700
+ *   B/tick) + W (the last matrix's compute). The same reads move either
+ *   way (hops, byte-hops, compute). A 2 MiB buffer takes matrices 0 and 1
+ *   early and matrix 2 is read at layer 1's issue: layer 1 lies strictly
+ *   between; a buffer smaller than one matrix changes nothing.
+ *   With dispatch (the request on tile 3): layer 1's activation leaves at
+ *   its issue and arrives 3 + Z later; the held weights' 3W of work starts
+ *   then, the output goes back (3 + Z) and the barrier sees it one tick
+ *   later: layer 1 = CP + 3 + Z + ceil(3W) + 4 + Z.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
@@ -55,8 +74,10 @@ typedef struct world {
     char path[256];
 } world;
 
-/* extra: more config overrides (strategy.dispatch...), n_extra of them */
-static void world_up_with(world *w, int allocation, const char *const *extra, size_t n_extra)
+/* model: a fixture of tests/fixtures/run (every MoE layer of the request
+ * picks expert 0 for its prompt token and 3 for its decode token); extra:
+ * more config overrides (strategy.dispatch...), n_extra of them */
+static void world_up_model(world *w, const char *model, int allocation, const char *const *extra, size_t n_extra)
 {
     const char *top = getenv("TOP_SRCDIR");
     ck_assert_msg(top != NULL, "TOP_SRCDIR must be set");
@@ -70,7 +91,7 @@ static void world_up_with(world *w, int allocation, const char *const *extra, si
     for (size_t i = 0; i < n_extra && i < 7; i++)
         sets[1 + i] = extra[i];
     ck_assert_int_eq(ws_config_load(&w->cfg, buf, sets, 1 + n_extra, &d), 0);
-    snprintf(buf, sizeof buf, "%s/tests/fixtures/run/one_layer.yaml", top);
+    snprintf(buf, sizeof buf, "%s/tests/fixtures/run/%s.yaml", top, model);
     ck_assert_int_eq(wl_model_load(&w->model, buf, &d), 0);
     ws_diag_free(&d);
     /* one request: prompt token picks expert 0, decode token picks 3 */
@@ -79,7 +100,11 @@ static void world_up_with(world *w, int allocation, const char *const *extra, si
     char err[256];
     wl_trace_writer *tw = wl_trace_writer_open(w->path, &shape, err, sizeof err);
     ck_assert_ptr_nonnull(tw);
-    uint16_t ids[2] = { 0, 3 };
+    uint32_t L = w->model.n_moe;
+    uint16_t ids[8] = { 0 };
+    ck_assert_uint_le(2 * L, 8);
+    for (uint32_t l = 0; l < L; l++)
+        ids[L + l] = 3;
     ck_assert_int_eq(wl_trace_writer_add(tw, "r0", 1, 1, 1, ids, err, sizeof err), 0);
     ck_assert_int_eq(wl_trace_writer_commit(tw, err, sizeof err), 0);
     w->trace = wl_trace_open(w->path, 0, err, sizeof err);
@@ -87,8 +112,8 @@ static void world_up_with(world *w, int allocation, const char *const *extra, si
     w->batch = wl_batch_build(w->trace, 1, false, 1, err, sizeof err);
     ck_assert_ptr_nonnull(w->batch);
     w->res = mem_residency_new(4, (uint64_t)w->cfg.hw.tile.hbm.capacity_bytes, w->cfg.hw.tile.hbm.reserved_fraction,
-                               1, 4, w->model.expert_bytes);
-    arch_place_ctx pc = { .n_tiles = 4, .grid_x = 2, .grid_y = 2, .n_layers = 1, .n_experts = 4 };
+                               L, 4, w->model.expert_bytes);
+    arch_place_ctx pc = { .n_tiles = 4, .grid_x = 2, .grid_y = 2, .n_layers = L, .n_experts = 4 };
     ck_assert_int_eq(arch_place_registry[0]->place(&pc, w->res, err, sizeof err), 0);   /* contiguous */
     w->e = ws_engine_new(1);
     ws_engine_set_watchdog(w->e, 10000000);
@@ -99,6 +124,11 @@ static void world_up_with(world *w, int allocation, const char *const *extra, si
     w->x = arch_exec_new(w->e, w->net, &s);
     ck_assert_int_eq(ws_engine_run(w->e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     ck_assert(arch_exec_finished(w->x));
+}
+
+static void world_up_with(world *w, int allocation, const char *const *extra, size_t n_extra)
+{
+    world_up_model(w, "one_layer", allocation, extra, n_extra);
 }
 
 static void world_up(world *w, int allocation) { world_up_with(w, allocation, NULL, 0); }
@@ -247,6 +277,114 @@ START_TEST(dispatch_local_request_moves_nothing)
 }
 END_TEST
 
+/* The two-layer world; buffer NULL: prefetch off; more: extra overrides. */
+static void two_layers(world *w, const char *buffer, const char *const *more, size_t n_more)
+{
+    char b[64];
+    snprintf(b, sizeof b, "strategy.prefetch_buffer=%s", buffer ? buffer : "");
+    const char *sets[7] = { "strategy.cp.latency=10 us", "strategy.prefetch_next_layer=true", b };
+    size_t n = buffer ? 3 : 1;
+    for (size_t i = 0; i < n_more && n < 7; i++)
+        sets[n++] = more[i];
+    world_up_model(w, "two_layer", 0, sets, n);
+}
+
+static void assert_same_reads(const world *a, const world *b)
+{
+    const arch_d2d_stats *da = arch_d2d_stats_get(arch_exec_d2d(a->x));
+    const arch_d2d_stats *db = arch_d2d_stats_get(arch_exec_d2d(b->x));
+    ck_assert_uint_eq(da->reads_remote, 6);
+    ck_assert_uint_eq(db->reads_remote, 6);
+    ck_assert_uint_eq(da->request_hops, 12);
+    ck_assert_uint_eq(db->request_hops, 12);
+    ck_assert_uint_eq(da->data_hops, db->data_hops);
+    ck_assert_double_eq(da->data_byte_hops, 6.0 * 1048576 * 2);
+    ck_assert_double_eq(db->data_byte_hops, 6.0 * 1048576 * 2);
+    arch_exec_results ra, rb;
+    arch_exec_results_get(a->x, &ra);
+    arch_exec_results_get(b->x, &rb);
+    ck_assert_double_eq_tol(ra.tile_busy_ticks[0], 6 * 1051648.0 / 3350, 1e-6);
+    ck_assert_double_eq_tol(rb.tile_busy_ticks[0], 6 * 1051648.0 / 3350, 1e-6);
+}
+
+START_TEST(prefetch_two_layers_by_hand)
+{
+    world off, on;
+    two_layers(&off, NULL, NULL, 0);
+    two_layers(&on, "3 MiB", NULL, 0);
+    arch_exec_results ro, rn;
+    arch_exec_results_get(off.x, &ro);
+    arch_exec_results_get(on.x, &rn);
+    ck_assert_uint_eq(ro.layers_measured, 2);
+    ck_assert_uint_eq(rn.layers_measured, 2);
+    double W = 1051648.0 / 3350;
+    ws_tick CP = 10000, L1 = CP + (ws_tick)ceil(3 * W - 1e-6);
+    ck_assert_uint_eq(ro.prefetch_bytes + ro.prefetch_early_bytes, 0);
+    ck_assert_uint_eq(rn.prefetch_bytes, 3 << 20);
+    ck_assert_uint_eq(rn.prefetch_early_bytes, 3 << 20);
+    ck_assert_double_eq(rn.layer_ticks[0], ro.layer_ticks[0]);
+    ck_assert_msg((ws_tick)rn.layer_ticks[1] == L1, "layer 1 took %g ticks, hand calculation %llu",
+                  rn.layer_ticks[1], (unsigned long long)L1);
+    ck_assert_uint_eq(rn.measured_ticks, (ws_tick)ro.layer_ticks[0] + L1);
+    ck_assert_msg(ro.layer_ticks[1] >= (double)CP + 3 * 1048576.0 / 1700 + W,
+                  "off, layer 1 took %g ticks, below its bound", ro.layer_ticks[1]);
+    assert_same_reads(&off, &on);
+    world_down(&off);
+    world_down(&on);
+}
+END_TEST
+
+START_TEST(prefetch_buffer_limits_overlap)
+{
+    world off, two, none;
+    two_layers(&off, NULL, NULL, 0);
+    two_layers(&two, "2 MiB", NULL, 0);
+    two_layers(&none, "1048575 B", NULL, 0);
+    arch_exec_results ro, r2, r0;
+    arch_exec_results_get(off.x, &ro);
+    arch_exec_results_get(two.x, &r2);
+    arch_exec_results_get(none.x, &r0);
+    ck_assert_uint_eq(r2.prefetch_bytes, 2 << 20);
+    ck_assert_uint_eq(r2.prefetch_early_bytes, 2 << 20);
+    ws_tick L1 = 10000 + (ws_tick)ceil(3 * 1051648.0 / 3350 - 1e-6);
+    ck_assert_double_gt(r2.layer_ticks[1], (double)L1);
+    ck_assert_double_lt(r2.layer_ticks[1], ro.layer_ticks[1]);
+    ck_assert_uint_eq(r0.prefetch_bytes + r0.prefetch_early_bytes, 0);
+    ck_assert_uint_eq(r0.measured_ticks, ro.measured_ticks);
+    ck_assert_double_eq(r0.layer_ticks[1], ro.layer_ticks[1]);
+    assert_same_reads(&off, &two);
+    assert_same_reads(&off, &none);
+    world_down(&off);
+    world_down(&two);
+    world_down(&none);
+}
+END_TEST
+
+START_TEST(prefetch_with_dispatch_by_hand)
+{
+    const char *disp[] = { "strategy.dispatch.enabled=true", "strategy.dispatch.request_placement=one_tile",
+                           "strategy.dispatch.request_tile=3" };
+    world off, on;
+    two_layers(&off, NULL, disp, 3);
+    two_layers(&on, "3 MiB", disp, 3);
+    ws_tick Z = noc_network_zero_load_latency_bytes(on.net, 2, 1024);
+    arch_exec_results ro, rn;
+    arch_exec_results_get(off.x, &ro);
+    arch_exec_results_get(on.x, &rn);
+    ws_tick L1 = 10000 + 3 + Z + (ws_tick)ceil(3 * 1051648.0 / 3350 - 1e-6) + 4 + Z;
+    ck_assert_uint_eq(rn.prefetch_early_bytes, 3 << 20);
+    ck_assert_double_eq(rn.layer_ticks[0], ro.layer_ticks[0]);
+    ck_assert_msg((ws_tick)rn.layer_ticks[1] == L1, "layer 1 took %g ticks, hand calculation %llu",
+                  rn.layer_ticks[1], (unsigned long long)L1);
+    ck_assert_uint_eq(rn.dispatch_bytes, 2 * 1024);
+    ck_assert_uint_eq(rn.combine_bytes, 2 * 1024);
+    ck_assert_uint_eq(ro.dispatch_bytes + ro.combine_bytes, rn.dispatch_bytes + rn.combine_bytes);
+    assert_same_reads(&off, &on);
+    world_down(&off);
+    world_down(&on);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("exec");
@@ -257,6 +395,9 @@ int main(void)
     tcase_add_test(tc, dispatch_one_token_by_hand);
     tcase_add_test(tc, dispatch_gates_compute);
     tcase_add_test(tc, dispatch_local_request_moves_nothing);
+    tcase_add_test(tc, prefetch_two_layers_by_hand);
+    tcase_add_test(tc, prefetch_buffer_limits_overlap);
+    tcase_add_test(tc, prefetch_with_dispatch_by_hand);
     suite_add_tcase(s, tc);
     return ws_check_run(s);
 }
