@@ -510,13 +510,14 @@ static void estimate_decode(const ws_config *cfg, run_state *s, const uint8_t *r
 }
 
 /* Next-layer prefetch: the same run with it off, for the time it saved. */
-static int prefetch_baseline(const ws_config *cfg, const arch_workload *w, bool progress, arch_run_metrics *m,
-                             char *err, size_t err_len)
+static int prefetch_baseline(const ws_config *cfg, const arch_workload *w, bool progress, bool no_meter,
+                             arch_run_metrics *m, char *err, size_t err_len)
 {
     ws_config off = *cfg;   /* a shallow copy, only read */
     off.strategy.prefetch_next_layer = false;
     arch_run_metrics *b = ws_xmalloc(sizeof *b);
-    int rc = arch_run(&off, w, progress, NULL, b, err, err_len);
+    const arch_run_extras quiet_meter = { .no_meter = no_meter };
+    int rc = arch_run(&off, w, progress, &quiet_meter, b, err, err_len);
     m->decode_time_no_prefetch_us = b->decode_time_us;
     m->prefetch_time_saved_us = b->decode_time_us - m->decode_time_us;
     free(b);
@@ -622,6 +623,6 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
     free(role);
     run_free(&s);
     if (!rc && cfg->strategy.prefetch_next_layer)
-        rc = prefetch_baseline(cfg, w, progress, out, err, err_len);
+        rc = prefetch_baseline(cfg, w, progress, x && x->no_meter, out, err, err_len);
     return rc;
 }
