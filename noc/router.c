@@ -48,8 +48,9 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
 
 /* Writes flit f into input VC (ev's router, port, vc) behind the flits
  * already there or on their way, and files its arrival at tick `at`. The
- * sender holds a credit for that VC, so the slot is free. */
-static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_tick at)
+ * sender holds a credit for that VC, so the slot is free. `tail`: the
+ * tick its tail arrives (flit streaming; else `at`). */
+static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_tick at, ws_tick tail)
 {
     int r = (int)NOC_EV_R(ev), p = (int)NOC_EV_P(ev);
     size_t idx = (size_t)r * n->PV + (size_t)p * n->V + NOC_EV_V(ev);
@@ -58,6 +59,8 @@ static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_
     if (slot >= (unsigned)n->D)
         slot -= (unsigned)n->D;
     n->buf[idx * n->D + slot] = *f;
+    if (n->tail_at)
+        n->tail_at[idx * n->D + slot] = tail;
     if (!iv->count && !iv->pend && iv->state == NOC_IVC_IDLE)
         route_into(n, iv, r, p, f);   /* it will be the head of an idle VC */
     iv->pend++;
@@ -231,7 +234,7 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
         noc_flit f = { .pkt = ni->cur, .seq = ni->cur_seq, .size = p->size, .src = (uint16_t)p->src,
                        .dst = (uint16_t)p->dst, .hops = 0, .measured = p->measured,
                        .partial = ni->cur_seq + 1 == p->size && p->tail_bytes < n->flit_bytes, .inj = now };
-        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
+        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1, now + 1);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
         n->c.flits_in_network++;
@@ -460,6 +463,7 @@ static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
     size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
     noc_ivc *iv = &n->ivc[idx];
     noc_flit f = n->buf[idx * n->D + iv->head];
+    ws_tick tail_in = n->tail_at ? n->tail_at[idx * n->D + iv->head] : now;
     iv->head = (uint16_t)(iv->head + 1 == n->D ? 0 : iv->head + 1);
     iv->count--;
     rt->nbuf--;
@@ -474,23 +478,32 @@ static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
         delay -= ser - s;
         ser = s;
     }
+    /* the link is busy until `busy`; the flit's head arrives `head` after
+     * the grant, its tail `delay` after it (store-and-forward: together) */
+    ws_tick busy = now + ser, head = delay;
+    if (n->tail_at) {
+        if (tail_in >= busy)
+            busy = tail_in + 1;   /* the bytes still arriving hold the link */
+        head = delay - ser + 1;
+        delay = busy - now + delay - ser;
+    }
     if (o != NOC_PORT_LOCAL) {
         if (!--n->credits[(size_t)r * n->PV + (size_t)o * n->V + w])
             rt->m_blk[p] |= 1u << v;
         f.hops++;
-        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + delay);
+        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + head, now + delay);
     } else {
         send_eject(n, &f, now + delay);
     }
     if (!n->half_duplex) {
-        rt->out_free[o] = now + ser;
+        rt->out_free[o] = busy;
     } else {
         noc_chan *c = &n->chans[rt->out_chan[o]];
-        c->busy_until = now + ser;
+        c->busy_until = busy;
         c->last_user = rt->out_link[o];
     }
     rt->w_flits[o]++;
-    rt->w_busy[o] += ser;
+    rt->w_busy[o] += busy - now;
     bool tail = f.seq + 1 == f.size;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
