@@ -174,6 +174,7 @@ typedef struct ws_noc_config {
     int switching;            /* ws_switching */
     int64_t input_speedup;    /* crossbar inputs per input port */
     bool half_duplex;         /* one shared channel per neighbour pair */
+    bool flit_streaming;      /* cut-through within a flit: visible at its head, ejected at its tail */
     ws_clist link_overrides;  /* of ws_link_override, applied in order */
     bool allow_test_routing;  /* TEST ONLY */
 } ws_noc_config;

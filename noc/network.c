@@ -211,6 +211,8 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     n->routers = ws_xcalloc(R, sizeof *n->routers);
     n->ivc = ws_xcalloc(R * (size_t)n->PV, sizeof *n->ivc);
     n->buf = ws_xcalloc(R * (size_t)n->PV * (size_t)n->D, sizeof *n->buf);
+    if (cfg->noc.flit_streaming)
+        n->tail_at = ws_xcalloc(R * (size_t)n->PV * (size_t)n->D, sizeof *n->tail_at);
     n->credits = ws_xcalloc(R * (size_t)n->PV, sizeof *n->credits);
     n->ovc_owner = ws_xcalloc(R * (size_t)n->PV, sizeof *n->ovc_owner);
     n->ni = ws_xcalloc(R, sizeof *n->ni);
@@ -343,6 +345,7 @@ void noc_network_free(noc_network *n)
     free(n->routers);
     free(n->ivc);
     free(n->buf);
+    free(n->tail_at);
     free(n->credits);
     free(n->ovc_owner);
     free(n->ni);
@@ -574,13 +577,21 @@ void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
 }
 
 /* doc/noc.md, "Zero-load latency": S flits, all of serialisation `ser`
- * on every link but the last, of `ser_t`. */
+ * on every link but the last, of `ser_t`. With flit streaming the head
+ * crosses each link in 1 tick and the tail trails by the message's
+ * serialisation on one link, less 1 and the last router's Rd + Vd. */
 static ws_tick zero_load(const noc_network *n, int hops, int flits, ws_tick ser, ws_tick ser_t)
 {
     ws_tick P = n->rc_delay + n->va_delay + n->sa_delay + n->st_delay;
     ws_tick lat = n->n_mesh_links ? n->links[0].lat : 0;
     ws_tick head = flits == 1 ? ser_t : ser;
     ws_tick body = (ws_tick)(flits - 1), gap = body;
+    if (n->tail_at) {
+        ws_tick all = body * ser + ser_t, slack = 1 + n->rc_delay + n->va_delay;
+        if (hops > 0 && all > slack && all - slack > body)
+            gap = all - slack;
+        return 2 + (ws_tick)(hops + 1) * P + (ws_tick)hops * (1 + lat) + gap;
+    }
     if (hops > 0 && flits > 1) {
         ws_tick tail = (body - 1) * ser + ser_t;   /* the tail's arrival behind the head's, last router */
         if (tail > n->rc_delay + n->va_delay && tail - n->rc_delay - n->va_delay > body)

@@ -51,6 +51,15 @@ typedef struct noc_flit {
     ws_tick inj;           /* tick it entered the network */
 } noc_flit;
 
+/* Flit streaming (noc.flit_streaming): a flit is visible downstream when
+ * its head arrives, as if its serialisation were 1 tick, and it carries
+ * the tick its tail has fully arrived, kept beside its buffer slot
+ * (noc_network.tail_at, same index as buf; NULL without streaming, where
+ * head and tail arrive together). A router forwarding it at t on a link
+ * of serialisation s holds that link until max(t + s, tail + 1) (it cannot
+ * send bytes it has not received), and its tail reaches the next hop sa +
+ * st + lat after that; the NI ejects it at its tail tick. */
+
 /* Arrival events. Every link has a constant delay, and a flit is sent
  * only with a credit, i.e. when its slot in the downstream VC buffer is
  * already free: so the sender writes the flit straight into that slot
@@ -184,6 +193,7 @@ struct noc_network {
     double flit_bytes;
     int packet_flits;
     bool vct, half_duplex;
+    ws_tick *tail_at;             /* flit streaming: per buffer slot, the tick its flit's tail arrives (see above) */
     int speedup;
 
     noc_router *routers;

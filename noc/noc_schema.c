@@ -75,6 +75,11 @@ static const ws_cfield noc_fields[] = {
       .min = 1, .max = 4, .doc = "crossbar inputs per router input port (BookSim input_speedup)" },
     { .key = "half_duplex", .type = WS_CT_BOOL, .offset = FIELD(ws_noc_config, half_duplex), .def = "false",
       .doc = "one channel shared by both directions of each neighbour pair (default: one per direction)" },
+    { .key = "flit_streaming", .type = WS_CT_BOOL, .offset = FIELD(ws_noc_config, flit_streaming),
+      .def = "false",
+      .doc = "cut-through within a flit: a flit is visible downstream when its head arrives (as if it took 1 "
+             "cycle to serialise) and ejected when its tail does; a link carrying it is busy until its "
+             "bytes have arrived (default: store-and-forward, a flit moves as a whole)" },
     { .key = "link_overrides", .type = WS_CT_LIST, .elem = WS_CT_SECTION, .sub = &override_schema,
       .offset = FIELD(ws_noc_config, link_overrides), .def = "[]", .min = 0, .max = 1e6,
       .doc = "per-link width and latency changes, applied in order" },

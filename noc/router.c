@@ -64,6 +64,16 @@ static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_
     wheel_push(n, at, ev);
 }
 
+/* Flit streaming: the tick the tail of the flit send_flit() just wrote
+ * into ev's VC (its last slot) arrives. */
+static void set_tail(noc_network *n, uint32_t ev, ws_tick tail)
+{
+    size_t idx = (size_t)NOC_EV_R(ev) * n->PV + (size_t)NOC_EV_P(ev) * n->V + NOC_EV_V(ev);
+    const noc_ivc *iv = &n->ivc[idx];
+    unsigned slot = (unsigned)iv->head + iv->count + iv->pend - 1;
+    n->tail_at[idx * n->D + slot % (unsigned)n->D] = tail;
+}
+
 static inline void send_eject(noc_network *n, const noc_flit *f, ws_tick at)
 {
     noc_slot *s = &n->wheel[at & n->wmask];
@@ -232,6 +242,8 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
                        .dst = (uint16_t)p->dst, .hops = 0, .measured = p->measured,
                        .partial = ni->cur_seq + 1 == p->size && p->tail_bytes < n->flit_bytes, .inj = now };
         send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
+        if (n->tail_at)   /* the NI holds the whole flit */
+            set_tail(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), now + 1);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
         n->c.flits_in_network++;
@@ -453,13 +465,16 @@ static ws_tick partial_ser(noc_network *n, int li, uint32_t pkt)
     return s < 1 ? 1 : (ws_tick)s;
 }
 
-/* Returns whether the flit was a tail (it freed its output VC). */
-static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
+/* Returns whether the flit was a tail (it freed its output VC).
+ * `streaming`: n->tail_at != NULL, a constant in each instance. */
+static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, int r, int p, int v, int o, ws_tick now,
+                                                              bool streaming)
 {
     noc_router *rt = &n->routers[r];
     size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
     noc_ivc *iv = &n->ivc[idx];
-    noc_flit f = n->buf[idx * n->D + iv->head];
+    size_t at = idx * n->D + iv->head;
+    noc_flit f = n->buf[at];
     iv->head = (uint16_t)(iv->head + 1 == n->D ? 0 : iv->head + 1);
     iv->count--;
     rt->nbuf--;
@@ -474,23 +489,34 @@ static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
         delay -= ser - s;
         ser = s;
     }
+    /* the link is busy until `busy`; the flit's head arrives `head` after
+     * the grant, its tail `delay` after it (store-and-forward: together) */
+    ws_tick busy = now + ser, head = delay;
+    if (streaming) {
+        if (n->tail_at[at] >= busy)
+            busy = n->tail_at[at] + 1;   /* the bytes still arriving hold the link */
+        head = delay - ser + 1;
+        delay = busy - now + delay - ser;
+    }
     if (o != NOC_PORT_LOCAL) {
         if (!--n->credits[(size_t)r * n->PV + (size_t)o * n->V + w])
             rt->m_blk[p] |= 1u << v;
         f.hops++;
-        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + delay);
+        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + head);
+        if (streaming)
+            set_tail(n, rt->out_ev[o] | ((uint32_t)w << 1), now + delay);
     } else {
         send_eject(n, &f, now + delay);
     }
     if (!n->half_duplex) {
-        rt->out_free[o] = now + ser;
+        rt->out_free[o] = busy;
     } else {
         noc_chan *c = &n->chans[rt->out_chan[o]];
-        c->busy_until = now + ser;
+        c->busy_until = busy;
         c->last_user = rt->out_link[o];
     }
     rt->w_flits[o]++;
-    rt->w_busy[o] += ser;
+    rt->w_busy[o] += busy - now;
     bool tail = f.seq + 1 == f.size;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
@@ -512,6 +538,16 @@ static bool traverse(noc_network *n, int r, int p, int v, int o, ws_tick now)
     }
     n->moved = true;
     return tail;
+}
+
+static bool traverse_saf(noc_network *n, int r, int p, int v, int o, ws_tick now)
+{
+    return traverse_as(n, r, p, v, o, now, false);
+}
+
+static __attribute__((noinline)) bool traverse_streaming(noc_network *n, int r, int p, int v, int o, ws_tick now)
+{
+    return traverse_as(n, r, p, v, o, now, true);
 }
 
 /* Returns whether a tail left (freeing an output VC). */
@@ -563,7 +599,7 @@ static bool switch_allocate(noc_network *n, int r, ws_tick now)
         uint32_t m = nom_mask[o], hi = m & (~0u << rt->rr_sa_out[o]);
         int p = __builtin_ctz(hi ? hi : m);
         int v = nom_vc[o][p];
-        freed |= traverse(n, r, p, v, o, now);
+        freed |= n->tail_at ? traverse_streaming(n, r, p, v, o, now) : traverse_saf(n, r, p, v, o, now);
         rt->rr_sa_in[p] = (uint8_t)(v + 1 == V ? 0 : v + 1);
         rt->rr_sa_out[o] = (uint8_t)(p + 1 == NOC_PORTS ? 0 : p + 1);
     }

@@ -16,7 +16,8 @@
 #     "Bit-complement beyond saturation"): accepted throughput equals the
 #     flits on the 16 vertical links between rows 3 and 4 per node and
 #     cycle, the central columns' links are saturated, the outer ones
-#     starved, and throughput is about half the 2/k bound.
+#     starved, and throughput is about half the 2/k bound;
+#   * noc.flit_streaming with one-cycle flits changes no output (8x8 mesh).
 set -u
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -118,5 +119,17 @@ assert acc < 0.15, acc
 EOF_PY
 expect_true "bit-complement overload: accepted = vertical middle links / nodes, central columns saturated, outer starved" \
     python3 "$T/bc_check.py" "$T/bc.csv" "$T/bc_links.csv"
+
+# flit streaming with one-cycle flits (the BookSim regime) changes nothing:
+# the same table, links and histogram (but the config hash), up to saturation
+for s in false true; do
+    run "$WAFERSIM" noc -q --format csv --rates 0.1,0.3,0.45 --set noc.flit_streaming=$s \
+        --set 'traffic.packet_flits=[1,4]' --links "$T/st_links.csv" --histogram "$T/st_hist.csv" \
+        "$TOP_SRCDIR/configs/noc/mesh8x8.yaml"
+    expect_status 0
+    cat "$RUN_OUT_FILE" "$T/st_links.csv" "$T/st_hist.csv" | grep -v '^# config_hash' > "$T/st_$s.txt"
+done
+expect_same_file "$T/st_false.txt" "$T/st_true.txt"
+expect_eq "the streaming identity compared a saturated point" 1 "$(grep -c ',yes,[a-z]' "$T/st_true.txt")"
 
 finish

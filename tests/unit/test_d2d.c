@@ -15,7 +15,9 @@
  *   observe hooks, and a posted write delaying a read of the same HBM by
  *   its service time. A plain message (arch_d2d_send) of one chunk is
  *   delivered at 1 (controller) + 1 (NI) + T0(H, bytes) + 1 (controller),
- *   a local one at 1, touching no memory and no read counter. */
+ *   a local one at 1, touching no memory and no read counter. With flit
+ *   streaming (1 MiB flits) remote reads follow the streaming T0, pinned
+ *   by hand for 8 hops. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <math.h>
@@ -121,10 +123,10 @@ START_TEST(local_read_one_chunk)
 }
 END_TEST
 
-static void remote_case(int requester, int holder, uint64_t bytes)
+static void remote_case_on(const char *const *sets, size_t n_sets, int requester, int holder, uint64_t bytes)
 {
     rig r;
-    rig_up(&r, NULL, 0);
+    rig_up(&r, sets, n_sets);
     int hops = arch_d2d_distance(r.d, requester, holder);
     arch_d2d_read_req q = { .requester = requester, .holder = holder, .addr = 0, .bytes = bytes };
     arch_d2d_read(r.d, 0, &q);
@@ -144,6 +146,11 @@ static void remote_case(int requester, int holder, uint64_t bytes)
     rig_down(&r);
 }
 
+static void remote_case(int requester, int holder, uint64_t bytes)
+{
+    remote_case_on(NULL, 0, requester, holder, bytes);
+}
+
 START_TEST(remote_read_zero_load_formula)
 {
     /* dojo is 5 x 5: tile id = y * 5 + x */
@@ -153,6 +160,26 @@ START_TEST(remote_read_zero_load_formula)
     remote_case(0, 24, 1 << 20);         /* 8 hops, corner to corner */
     remote_case(12, 2, 65536);           /* 2 hops, one flit */
     remote_case(3, 21, 100000);          /* 6 hops, a partial flit */
+}
+END_TEST
+
+/* Flit streaming with 1 MiB flits (doc/noc.md): a 1 MiB chunk is one flit
+ * of ser = ceil(1048576 / 1700) = 617 ticks; over 8 hops of 200 ns, P = 4,
+ * Rd + Vd = 2: T0 = 2 + 9 * 4 + 8 * (1 + 200) + 617 - 1 - 2 = 2260 ticks
+ * (store and forward: 2 + 36 + 8 * (617 + 200) = 6574); the 16 B request
+ * 2 + 36 + 1608 = 1646 either way. */
+START_TEST(remote_read_streaming_formula)
+{
+    const char *sets[] = { "noc.flit_streaming=true", "noc.flit_size=1 MiB", "noc.packet_flits=1",
+                           "noc.vc_buffer_flits=1" };
+    rig r;
+    rig_up(&r, sets, 4);
+    ck_assert_uint_eq(noc_network_zero_load_latency_bytes(r.net, 8, 1 << 20), 2260);
+    ck_assert_uint_eq(noc_network_zero_load_latency_bytes(r.net, 8, 16), 1646);
+    rig_down(&r);
+    remote_case_on(sets, 4, 0, 24, 1 << 20);   /* 8 hops, corner to corner */
+    remote_case_on(sets, 4, 12, 2, 1 << 20);   /* 2 hops */
+    remote_case_on(sets, 4, 3, 21, 100000);    /* 6 hops, a partial flit */
 }
 END_TEST
 
@@ -291,6 +318,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, local_read_one_chunk);
     tcase_add_test(tc, remote_read_zero_load_formula);
+    tcase_add_test(tc, remote_read_streaming_formula);
     tcase_add_test(tc, multi_chunk_and_llc);
     tcase_add_test(tc, posted_write_costs_bandwidth);
     tcase_add_test(tc, hooks_redirect_and_observe);

@@ -19,6 +19,12 @@
  *     flit) hold each link for ceil(their bytes / bytes per cycle): lone
  *     messages arrive at hand-calculated ticks and per-link bytes equal
  *     the message's bytes;
+ *   - flit streaming: zero-load latency equals the streaming formula of
+ *     doc/noc.md for several H, S, flit sizes, bandwidths and latencies;
+ *     lone messages with a partial last flit, a widened or slower link
+ *     arrive at hand-calculated ticks with hand-calculated link busy
+ *     cycles; conservation, exact wakes (skip = no skip) with mixed link
+ *     widths, half duplex and VCT; with one-cycle flits nothing changes;
  *   - event-driven time: a router left alone until its wake tick would
  *     have done nothing at the ticks skipped (noc_network_check_wakes
  *     steps it anyway at every tick and aborts otherwise), on variants
@@ -88,6 +94,40 @@ static double lone_packet(const ws_config *cfg, int src, int dst, int flits, dou
     return lat;
 }
 
+/* Asserts T0 for lone packets of several sizes between several pairs of
+ * the 8 x 8 mesh: doc/noc.md, T0 = 2 + (H+1) P + H (ser + L) + Ts, where
+ * the tail's gap behind the head is Ts = S-1 when H = 0, else
+ * max((S-1) ser - (Rd + Vd), S-1): body flits follow at the serialisation
+ * of the links but skip routing and VC allocation at the last router.
+ * With flit streaming the head crosses a link in one cycle (ser -> 1 in
+ * the H term) and Ts = max(S ser - 1 - (Rd + Vd), S-1) for H > 0. */
+static void assert_zero_load(const zl_case *cases, size_t n_cases, bool streaming)
+{
+    static const struct { int src, dst; } pairs[] = {
+        { 0, 0 }, { 0, 1 }, { 9, 27 }, { 0, 7 }, { 63, 0 }, { 5, 58 },
+    };
+    static const int sizes[] = { 1, 2, 5, 8 };
+    for (size_t c = 0; c < n_cases; c++) {
+        ws_config cfg;
+        load(&cfg, FIXTURE("mesh.yaml"), cases[c].sets, cases[c].n_sets);
+        for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
+            for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+                int H = abs(pairs[p].src % 8 - pairs[p].dst % 8) + abs(pairs[p].src / 8 - pairs[p].dst / 8);
+                int S = sizes[s], ser = cases[c].ser;
+                int gap = H == 0 ? S - 1 : streaming ? S * ser - 1 - cases[c].RV : (S - 1) * ser - cases[c].RV;
+                if (gap < S - 1)
+                    gap = S - 1;
+                double expect = 2 + (H + 1) * cases[c].P + H * ((streaming ? 1 : ser) + cases[c].lat) + gap;
+                double hops;
+                double got = lone_packet(&cfg, pairs[p].src, pairs[p].dst, S, &hops);
+                ck_assert_msg(got == expect, "case %zu%s, %d->%d, %d flits: latency %g, formula %g", c,
+                              streaming ? " (streaming)" : "", pairs[p].src, pairs[p].dst, S, got, expect);
+                ck_assert_int_eq((int)hops, H);
+            }
+        ws_config_free(&cfg);
+    }
+}
+
 START_TEST(zero_load_latency_formula)
 {
     static const zl_case cases[] = {
@@ -104,34 +144,7 @@ START_TEST(zero_load_latency_formula)
         /* a 10-width flit: the tail gap is serialisation-bound */
         { { "hw.grid={x: 8, y: 8}", "noc.flit_size=160 B", "noc.routing_delay=0 cycles" }, 3, 3, 1, 10, 1 },
     };
-    static const struct { int src, dst; } pairs[] = {
-        { 0, 0 }, { 0, 1 }, { 9, 27 }, { 0, 7 }, { 63, 0 }, { 5, 58 },
-    };
-    static const int sizes[] = { 1, 2, 5, 8 };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        ws_config cfg;
-        load(&cfg, FIXTURE("mesh.yaml"), cases[c].sets, cases[c].n_sets);
-        for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
-            for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-                int H = abs(pairs[p].src % 8 - pairs[p].dst % 8) + abs(pairs[p].src / 8 - pairs[p].dst / 8);
-                int S = sizes[s];
-                /* doc/noc.md: T0 = 2 + (H+1) P + H (ser + L) + Ts, where the
-                 * tail's gap behind the head is Ts = S-1 when H = 0, else
-                 * max((S-1) ser - (Rd + Vd), S-1): body flits follow at
-                 * the serialisation of the links but skip routing and VC
-                 * allocation at the last router */
-                int gap = H == 0 ? S - 1 : (S - 1) * cases[c].ser - cases[c].RV;
-                if (gap < S - 1)
-                    gap = S - 1;
-                double expect = 2 + (H + 1) * cases[c].P + H * (cases[c].ser + cases[c].lat) + gap;
-                double hops;
-                double got = lone_packet(&cfg, pairs[p].src, pairs[p].dst, S, &hops);
-                ck_assert_msg(got == expect, "case %zu, %d->%d, %d flits: latency %g, formula %g", c,
-                              pairs[p].src, pairs[p].dst, S, got, expect);
-                ck_assert_int_eq((int)hops, H);
-            }
-        ws_config_free(&cfg);
-    }
+    assert_zero_load(cases, sizeof cases / sizeof cases[0], false);
 }
 END_TEST
 
@@ -159,6 +172,26 @@ START_TEST(zero_load_latency_long_links)
             ck_assert_int_eq((int)hops, H);
         }
     ws_config_free(&cfg);
+}
+END_TEST
+
+/* doc/noc.md, "Zero-load latency" with noc.flit_streaming (formula in
+ * assert_zero_load): with ser = 1 (first case) it is the store-and-forward
+ * formula; 64 B flits over 1 B/cycle links serialise in 64 cycles. */
+START_TEST(streaming_zero_load_formula)
+{
+    static const zl_case cases[] = {
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_streaming=true" }, 2, 4, 2, 1, 1 },
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_streaming=true", "noc.flit_size=160 B", "noc.routing_delay=0 cycles" },
+          4, 3, 1, 10, 1 },
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_streaming=true", "noc.flit_size=40 B", "hw.routing=yx",
+            "noc.vc_alloc_delay=3 cycles" }, 5, 6, 4, 3, 1 },
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_streaming=true", "noc.flit_size=64 B", "hw.link.bandwidth=1 B/cycle",
+            "hw.link.latency=5 cycles" }, 5, 4, 2, 64, 5 },
+        { { "hw.grid={x: 8, y: 8}", "noc.flit_streaming=true", "noc.flit_size=160 B", "hw.link.latency=1000 cycles",
+            "noc.credit_delay=97 cycles" }, 5, 4, 2, 10, 1000 },
+    };
+    assert_zero_load(cases, sizeof cases / sizeof cases[0], true);
 }
 END_TEST
 
@@ -307,15 +340,14 @@ END_TEST
 
 /* ------------------------------------------------------------ conservation, Little */
 
-START_TEST(conservation_every_sample)
+static void conservation_on(const char *const *sets, size_t n_sets, double rate)
 {
-    const char *sets[] = { "traffic.packet_flits=[1, 4, 9]", "traffic.packet_weights=[2, 1, 1]" };
     ws_config cfg;
-    load(&cfg, FIXTURE("mesh.yaml"), sets, 2);
+    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
     ws_engine *e = ws_engine_new(1);
     char err[128];
     noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
-    noc_traffic *t = noc_traffic_new(&cfg, 0.35, 2);
+    noc_traffic *t = noc_traffic_new(&cfg, rate, 2);
     noc_network_set_traffic(n, t);
     for (ws_tick at = 99; at < 5000; at += 100) {
         ws_engine_run(e, at);
@@ -337,6 +369,18 @@ START_TEST(conservation_every_sample)
     noc_traffic_free(t);
     ws_engine_free(e);
     ws_config_free(&cfg);
+}
+
+START_TEST(conservation_every_sample)
+{
+    const char *sets[] = { "traffic.packet_flits=[1, 4, 9]", "traffic.packet_weights=[2, 1, 1]" };
+    conservation_on(sets, 2, 0.35);
+    /* flit streaming over links of mixed widths (ser 2 and 8): flits in
+     * the network until their tails are ejected */
+    const char *streaming[] = { "traffic.packet_flits=[1, 4, 9]", "traffic.packet_weights=[2, 1, 1]",
+                                "noc.flit_streaming=true", "hw.link.bandwidth=8 B/cycle",
+                                "noc.link_overrides=[{select: vertical, width_scale: 0.25}]" };
+    conservation_on(streaming, 5, 0.05);
 }
 END_TEST
 
@@ -536,6 +580,7 @@ typedef struct lone_msg {
     int links;                   /* mesh links that carried flits */
     double link_bytes;           /* each of them (all equal, else -1) */
     uint64_t link_flits, link_busy;
+    uint64_t busy_sum;           /* busy cycles of all links */
 } lone_msg;
 
 static void lone_delivery(void *owner, ws_tick at, int src, int dst, uint64_t bytes, void *cookie)
@@ -570,6 +615,7 @@ static void lone_message(const char *const *sets, size_t n_sets, int src, int ds
         noc_network_link_stats(n, i, &l);
         if (!l.flits)
             continue;
+        out->busy_sum += l.busy_ticks;
         if (out->links++ && (l.bytes != out->link_bytes || l.flits != out->link_flits || l.busy_ticks != out->link_busy))
             out->link_bytes = -1;
         else if (out->links == 1) {
@@ -642,15 +688,130 @@ END_TEST
  * flits hold links for 1-10 cycles. A router left alone until its wake
  * would have done nothing (noc_network_check_wakes), and the results equal
  * those of an unchecked run with activity skipping. */
-START_TEST(partial_flit_wakes_are_exact)
+static void sender_wakes_exact(const char *const *sets, size_t n_sets)
 {
-    const char *sets[] = { "noc.flit_size=160 B", "hw.link.latency=3 cycles" };
     sender a, b;
-    run_with_sender_on(sets, 2, WS_VISIT_REGISTRATION, false, true, 1, &a);
-    run_with_sender_on(sets, 2, WS_VISIT_REGISTRATION, true, false, 1, &b);
+    run_with_sender_on(sets, n_sets, WS_VISIT_REGISTRATION, false, true, 1, &a);
+    run_with_sender_on(sets, n_sets, WS_VISIT_REGISTRATION, true, false, 1, &b);
     ck_assert_uint_eq(a.delivered, 300);
     ck_assert_uint_eq(a.bytes, b.bytes);
     ck_assert_uint_eq(a.tick_sum, b.tick_sum);
+}
+
+START_TEST(partial_flit_wakes_are_exact)
+{
+    const char *sets[] = { "noc.flit_size=160 B", "hw.link.latency=3 cycles" };
+    sender_wakes_exact(sets, 2);
+    /* and with flit streaming over links of 16 and 64 B/cycle */
+    const char *streaming[] = { "noc.flit_size=160 B", "hw.link.latency=3 cycles", "noc.flit_streaming=true",
+                                "noc.link_overrides=[{select: vertical, width_scale: 4}]" };
+    sender_wakes_exact(streaming, 4);
+}
+END_TEST
+
+/* Flit streaming, lone messages in the 4 x 4 fixture mesh (P = 4, Rd + Vd
+ * = 2, L = 1), delivery ticks by hand. A flit is forwarded as soon as its
+ * head arrives; a link carrying it is busy until max(grant + ser, its
+ * tail's arrival + 1). For H hops over links k = 1..H, where the message
+ * (S flits) serialises in M_k = (S-1) ser_k + ser_tail_k cycles:
+ *   delivery = 1 + T0, T0 = 2 + (H+1) P + H (1 + L) + Ts,
+ *   Ts = S - 1 (H = 0), else max(S - 1, max over k of M_k - 1 - (H-k+1)(Rd + Vd))
+ * (doc/noc.md; uniform links: the last link's term). 160 B flits over 16
+ * B/cycle links: ser 10, an 80 B tail 5; "2,0>3,0" is the third link of
+ * 0 -> 3. Busy: the sum over the links of their busy cycles, by hand. */
+START_TEST(streaming_partial_flits_and_mixed_links)
+{
+#define ST "noc.flit_streaming=true"
+#define F160 "noc.flit_size=160 B"
+#define LAST_HALF "noc.link_overrides=[{select: list, links: [\"2,0>3,0\"], width_scale: 0.5}]"
+#define LAST_WIDE "noc.link_overrides=[{select: list, links: [\"2,0>3,0\"], width_scale: 2}]"
+#define FIRST_HALF "noc.link_overrides=[{select: list, links: [\"0,0>1,0\"], width_scale: 0.5}]"
+#define MIDDLE_WIDE "noc.link_overrides=[{select: list, links: [\"1,0>2,0\"], width_scale: 2}]"
+    static const struct {
+        const char *sets[3];
+        size_t n;
+        int src, dst;
+        uint64_t bytes;
+        ws_tick at;            /* delivery tick, by hand */
+        uint64_t busy;         /* all links, by hand */
+        bool uniform;          /* the formula of noc_network_zero_load_latency_bytes applies */
+    } cases[] = {
+        /* 16 B in a 4 MiB flit over 1700 B/cycle, one hop: ser 1, Ts = 0,
+         * 1 + 2 + 8 + 2 = 13 (as store-and-forward) */
+        { { "hw.link.bandwidth=1700 B/cycle", "noc.flit_size=4 MiB", ST }, 3, 0, 1, 16, 13, 1, true },
+        /* a whole 4 MiB flit, ser 2468: Ts = 2468 - 3, 1 + 12 + 2465 = 2478
+         * (store-and-forward 2480: the last router routes while the tail arrives) */
+        { { "hw.link.bandwidth=1700 B/cycle", "noc.flit_size=4 MiB", ST }, 3, 0, 1, 4194304, 2478, 2468, true },
+        /* 5000 B, ser 3, two hops: Ts = max(0, 3 - 3), 1 + 2 + 12 + 4 = 19 (store-and-forward 23) */
+        { { "hw.link.bandwidth=1700 B/cycle", "noc.flit_size=4 MiB", ST }, 3, 0, 8, 5000, 19, 6, true },
+        /* 1.5 flits (240 B), 3 hops: Ts = max(1, 15 - 3) = 12, 1 + 24 + 12 = 37 (55); 3 x 15 busy */
+        { { F160, ST }, 2, 0, 3, 240, 37, 45, true },
+        /* 3.5 flits (560 B): Ts = max(3, 35 - 3) = 32, 1 + 24 + 32 = 57 (75); 3 x 35 */
+        { { F160, ST }, 2, 0, 3, 560, 57, 105, true },
+        /* to itself: Ts = S - 1 = 1, 1 + 2 + 4 + 1 = 8 */
+        { { F160, ST }, 2, 5, 5, 240, 8, 0, true },
+        /* a slower last link (ser 20, tail 10), 2 flits: Ts = max(40 - 3, 20 - 5, 20 - 7) = 37,
+         * 1 + 24 + 37 = 62; busy 20 + 20 + 40 */
+        { { F160, ST, LAST_HALF }, 3, 0, 3, 320, 62, 80, false },
+        /* the same, 1.5 flits: Ts = max(30 - 3, 15 - 5, 15 - 7) = 27, 1 + 24 + 27 = 52; busy 15 + 15 + 30 */
+        { { F160, ST, LAST_HALF }, 3, 0, 3, 240, 52, 60, false },
+        /* a widened last link (ser 5) waits for the bytes of the slower
+         * ones: 2 flits, Ts = max(10 - 3, 20 - 5, 20 - 7) = 15, 1 + 24 + 15 = 40;
+         * the last link busy 8 + 10 (not 2 x 5): 20 + 20 + 18 */
+        { { F160, ST, LAST_WIDE }, 3, 0, 3, 320, 40, 58, false },
+        /* the same, one flit: Ts = max(5 - 3, 10 - 5, 10 - 7) = 5, 1 + 24 + 5 = 30; 10 + 10 + 8 */
+        { { F160, ST, LAST_WIDE }, 3, 0, 3, 160, 30, 28, false },
+        /* a slower first link (ser 20): Ts = max(40 - 7, 20 - 5, 20 - 3) = 33, 1 + 24 + 33 = 58;
+         * busy 40, then 18 + 20 and 16 + 20 (the later links wait for the bytes) */
+        { { F160, ST, FIRST_HALF }, 3, 0, 3, 320, 58, 114, false },
+        /* a widened middle link changes nothing but its own busy time: Ts =
+         * max(20 - 7, 10 - 5, 20 - 3) = 17, 1 + 24 + 17 = 42; 20 + (8 + 10) + 20 */
+        { { F160, ST, MIDDLE_WIDE }, 3, 0, 3, 320, 42, 58, false },
+        { { F160, ST }, 2, 0, 3, 320, 42, 60, true },
+    };
+#undef ST
+#undef F160
+#undef LAST_HALF
+#undef LAST_WIDE
+#undef FIRST_HALF
+#undef MIDDLE_WIDE
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        lone_msg m;
+        lone_message(cases[c].sets, cases[c].n, cases[c].src, cases[c].dst, cases[c].bytes, &m);
+        ck_assert_msg(m.at == cases[c].at, "case %zu: delivered at %llu, by hand %llu", c, (unsigned long long)m.at,
+                      (unsigned long long)cases[c].at);
+        ck_assert_uint_eq(m.bytes, cases[c].bytes);
+        ck_assert_msg(m.busy_sum == cases[c].busy, "case %zu: links busy %llu cycles, by hand %llu", c,
+                      (unsigned long long)m.busy_sum, (unsigned long long)cases[c].busy);
+        if (!cases[c].uniform)
+            continue;
+        ck_assert_uint_eq(m.formula + 1, cases[c].at);
+        if (m.links)
+            ck_assert_msg(m.link_bytes == (double)cases[c].bytes, "case %zu: %g bytes per link", c, m.link_bytes);
+    }
+}
+END_TEST
+
+/* With one-cycle serialisation (BookSim regime) streaming changes
+ * nothing: the same measured point. */
+START_TEST(streaming_with_unit_flits_changes_nothing)
+{
+    const char *off[] = { "hw.grid={x: 8, y: 8}", "traffic.packet_flits=[1, 4]", "hw.routing=west_first" };
+    const char *on[] = { "hw.grid={x: 8, y: 8}", "traffic.packet_flits=[1, 4]", "hw.routing=west_first",
+                         "noc.flit_streaming=true" };
+    noc_point a, b;
+    ws_config ca, cb;
+    load(&ca, FIXTURE("mesh.yaml"), off, 3);
+    load(&cb, FIXTURE("mesh.yaml"), on, 4);
+    ck_assert_int_eq(noc_measure_point(&ca, 0.3, stderr, &a), 0);
+    ck_assert_int_eq(noc_measure_point(&cb, 0.3, stderr, &b), 0);
+    assert_points_equal(&a, &b);
+    for (size_t i = 0; i < a.n_links; i++)
+        ck_assert_uint_eq(a.links[i].busy_ticks, b.links[i].busy_ticks);
+    noc_point_free(&a);
+    noc_point_free(&b);
+    ws_config_free(&ca);
+    ws_config_free(&cb);
 }
 END_TEST
 
@@ -866,6 +1027,15 @@ START_TEST(wakes_are_exact)
         { { "noc.routing_delay=3 cycles", "noc.vc_alloc_delay=2 cycles", "noc.sw_alloc_delay=0 cycles",
             "noc.credit_delay=9 cycles", "noc.vc_buffer_flits=3", "traffic.packet_flits=[1,6]" }, 6, 0.15 },
         { { "noc.half_duplex=true", "hw.routing=yx", "traffic.packet_flits=[2]" }, 3, 0.4 },
+        /* flit streaming: 16 B flits over links of 1 and 4 B/cycle (ser
+         * 16 and 4: fast links wait for the bytes of slow ones), full and
+         * half duplex, wormhole and VCT */
+        { { "noc.flit_streaming=true", "hw.link.bandwidth=1 B/cycle", "hw.link.latency=20 cycles",
+            "noc.link_overrides=[{select: horizontal, width_scale: 4}]", "traffic.packet_flits=[1,4]" }, 5, 0.03 },
+        { { "noc.flit_streaming=true", "hw.link.bandwidth=4 B/cycle", "noc.half_duplex=true",
+            "noc.link_overrides=[{select: vertical, width_scale: 0.25}]", "traffic.packet_flits=[2,5]" }, 5, 0.03 },
+        { { "noc.flit_streaming=true", "hw.link.bandwidth=4 B/cycle", "noc.switching=vct", "hw.routing=west_first",
+            "traffic.packet_flits=[1,3]" }, 5, 0.05 },
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         wake_run a, b;
@@ -919,6 +1089,7 @@ static Suite *noc_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, zero_load_latency_formula);
     tcase_add_test(tc, zero_load_latency_long_links);
+    tcase_add_test(tc, streaming_zero_load_formula);
     tcase_add_test(tc, mean_hops_closed_forms);
     tcase_add_test(tc, uniform_generator_sample_mean);
     tcase_add_test(tc, saturation_below_channel_load_bound);
@@ -930,6 +1101,8 @@ static Suite *noc_suite(void)
     tcase_add_test(tc, message_reassembly_time);
     tcase_add_test(tc, partial_flits_serialise_their_bytes);
     tcase_add_test(tc, partial_flit_wakes_are_exact);
+    tcase_add_test(tc, streaming_partial_flits_and_mixed_links);
+    tcase_add_test(tc, streaming_with_unit_flits_changes_nothing);
     tcase_add_test(tc, test_routing_deadlocks_and_watchdog_names_vcs);
     tcase_add_test(tc, adaptive_and_variants_deliver_everything);
     tcase_add_test(tc, adaptive_routes_are_minimal);
