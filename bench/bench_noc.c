@@ -33,11 +33,14 @@ static int bench(int k, double rate, ws_tick warm, ws_tick cycles)
 {
     char grid[64];
     snprintf(grid, sizeof grid, "hw.grid={x: %d, y: %d}", k, k);
-    const char *sets[] = { grid, "traffic.packet_flits=[1]", "noc.vcs=4", "noc.vc_buffer_flits=8" };
+    /* the tiles' memory estimate (LLC tag stores) does not apply: the
+     * bench builds only the network */
+    const char *sets[] = { grid, "traffic.packet_flits=[1]", "noc.vcs=4", "noc.vc_buffer_flits=8",
+                           "sim.limits.memory=64GiB" };
     ws_diag d;
     ws_diag_init(&d, 20);
     ws_config cfg;
-    if (ws_config_load(&cfg, WS_SRC_CONFIGDIR "/noc/mesh8x8.yaml", sets, 4, &d) != 0) {
+    if (ws_config_load(&cfg, WS_SRC_CONFIGDIR "/noc/mesh8x8.yaml", sets, 5, &d) != 0) {
         ws_diag_print(&d, stderr);
         return 1;
     }
