@@ -54,6 +54,8 @@ static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_
     int r = (int)NOC_EV_R(ev), p = (int)NOC_EV_P(ev);
     size_t idx = (size_t)r * n->PV + (size_t)p * n->V + NOC_EV_V(ev);
     noc_ivc *iv = &n->ivc[idx];
+    if (!iv->count && !iv->pend)
+        iv->head = 0;   /* an empty VC restarts its ring: fewer cache lines in use */
     unsigned slot = (unsigned)iv->head + iv->count + iv->pend;
     if (slot >= (unsigned)n->D)
         slot -= (unsigned)n->D;
@@ -178,12 +180,17 @@ void noc_arrivals(noc_network *n, ws_tick now)
         if (iv->count++)
             continue;
         if (iv->state == NOC_IVC_IDLE) {
-            iv->state = NOC_IVC_RC;
+            /* a head into an idle VC: its route is known now (routing is
+             * pure), so it skips route computation and waits out the
+             * routing delay in m_va, which VC allocation and the wake
+             * computation treat as a timer */
+            if (!iv->ncand)
+                route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
+            iv->state = NOC_IVC_VA;
             iv->ready = now + n->rc_delay;
-            rt->m_rc[p] |= 1u << v;
-            rt->rc_ports |= (uint8_t)(1u << p);
-            if (iv->ready < rt->rc_next)
-                rt->rc_next = iv->ready;
+            rt->m_va[p] |= 1u << v;
+            rt->va_ports |= (uint8_t)(1u << p);
+            rt->va_idle = 0;
             wake_by(n, r, iv->ready, now);
         } else {
             active_set(n, r);
