@@ -580,8 +580,8 @@ static bool switch_allocate(noc_network *n, int r, ws_tick now)
 /* The wake tick of router r's buffered flits after its step at `now`
  * (router_step handles the NI, and a step that granted an output VC or
  * let a tail leave while VCs wait for one). Timers: the routing delay of
- * VCs in route computation (rc_next), the VC-allocation delay of VCs that
- * have not yet asked for an output VC, the delay before switch allocation
+ * VCs in route computation (rc_next), that of heads that skipped it and
+ * wait in m_va (noc_arrivals), the delay before switch allocation
  * of VCs that got one. A VC that asked and was refused waits for an
  * output VC, which only a tail leaving this router frees, or (VCT) for
  * credits, which arrive as events. A flit that may bid for the switch
