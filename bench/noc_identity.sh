@@ -40,7 +40,7 @@ variant --set noc.packet_flits=4 --set 'traffic.packet_flits=[4]'
 variant --set noc.half_duplex=true
 variant --set noc.half_duplex=true --set hw.routing=west_first --set noc.switching=vct --set noc.packet_flits=3 --set 'traffic.packet_flits=[1,3]'
 variant --set 'hw.grid={x: 16, y: 16}' --rates 0.05,0.1,0.2,0.3
-variant --set 'hw.grid={x: 64, y: 64}' --rates 0.01,0.03
+variant --set 'hw.grid={x: 64, y: 64}' --set sim.limits.memory=64GiB --rates 0.01,0.03
 variant --set traffic.pattern=bit_complement
 variant --set traffic.pattern=transpose
 variant --set traffic.pattern=hotspot --set traffic.injection=on_off --set 'traffic.hotspot_nodes=[0,27]'

@@ -54,6 +54,8 @@ static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_
     int r = (int)NOC_EV_R(ev), p = (int)NOC_EV_P(ev);
     size_t idx = (size_t)r * n->PV + (size_t)p * n->V + NOC_EV_V(ev);
     noc_ivc *iv = &n->ivc[idx];
+    if (!iv->count && !iv->pend)
+        iv->head = 0;   /* an empty VC restarts its ring: fewer cache lines in use */
     unsigned slot = (unsigned)iv->head + iv->count + iv->pend;
     if (slot >= (unsigned)n->D)
         slot -= (unsigned)n->D;
@@ -145,7 +147,9 @@ static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
  * to pick among adaptive routes, which only a grant or a tail leaving
  * changes). Under virtual cut-through, which counts credits against
  * packet sizes, every credit marks its router. Due wake-ups mark theirs. */
-void noc_arrivals(noc_network *n, ws_tick now)
+/* noc_arrivals for V VCs per port: the network's V, or a constant for
+ * which the compiler specialises the loop (noc_arrivals). */
+static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n, ws_tick now, const int V)
 {
     uint32_t si = (uint32_t)(now & n->wmask);
     if (!((n->wocc[si >> 6] >> (si & 63)) & 1u))
@@ -161,7 +165,7 @@ void noc_arrivals(noc_network *n, ws_tick now)
     for (uint32_t i = 0; i < cnt; i++) {
         uint32_t e = ev[i];
         int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
-        size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
+        size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
         if (e & 1u) {
             if (!n->credits[idx]++) {
                 noc_router *rt = &n->routers[r];
@@ -188,12 +192,17 @@ void noc_arrivals(noc_network *n, ws_tick now)
         if (iv->count++)
             continue;
         if (iv->state == NOC_IVC_IDLE) {
-            iv->state = NOC_IVC_RC;
+            /* a head into an idle VC: its route is known now (routing is
+             * pure), so it skips route computation and waits out the
+             * routing delay in m_va, which VC allocation and the wake
+             * computation treat as a timer */
+            if (!iv->ncand)
+                route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
+            iv->state = NOC_IVC_VA;
             iv->ready = now + n->rc_delay;
-            rt->m_rc[p] |= 1u << v;
-            rt->rc_ports |= (uint8_t)(1u << p);
-            if (iv->ready < rt->rc_next)
-                rt->rc_next = iv->ready;
+            rt->m_va[p] |= 1u << v;
+            rt->va_ports |= (uint8_t)(1u << p);
+            rt->va_idle = 0;
             wake_by(n, r, iv->ready, now);
         } else {
             active_set(n, r);
@@ -208,6 +217,14 @@ void noc_arrivals(noc_network *n, ws_tick now)
         }
     }
     s->n_wk = 0;
+}
+
+void noc_arrivals(noc_network *n, ws_tick now)
+{
+    if (n->V == 4)   /* the default: constant strides */
+        arrivals_shape(n, now, 4);
+    else
+        arrivals_shape(n, now, n->V);
 }
 
 /* ------------------------------------------------------------ NI */
@@ -276,12 +293,12 @@ static inline ws_tick ni_wake(const noc_network *n, int r, ws_tick now)
 
 /* ------------------------------------------------------------ router */
 
-static void route_compute(noc_network *n, int r, ws_tick now)
+static inline __attribute__((always_inline)) void route_compute(noc_network *n, int r, ws_tick now, const int V)
 {
     noc_router *rt = &n->routers[r];
-    const int V = n->V, D = n->D;
-    noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
-    const noc_flit *bufb = &n->buf[(size_t)r * n->PV * D];
+    const int D = n->D;
+    noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
+    const noc_flit *bufb = &n->buf[(size_t)r * NOC_PORTS * V * D];
     if (rt->rc_next > now)
         return;
     ws_tick next = WS_TICK_NEVER;
@@ -311,12 +328,13 @@ static void route_compute(noc_network *n, int r, ws_tick now)
 }
 
 /* Free output VCs of port o that can take a packet of `size` flits. */
-static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, const uint16_t *crb, int o, int size)
+static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, const uint16_t *crb, int o, int size,
+                                const int V)
 {
-    uint32_t f = ~rt->ovc_busy[o] & ((1u << n->V) - 1);
+    uint32_t f = ~rt->ovc_busy[o] & ((1u << V) - 1);
     if (o == NOC_PORT_LOCAL || !n->vct)
         return f;
-    const uint16_t *cr = &crb[o * n->V];
+    const uint16_t *cr = &crb[o * V];
     uint32_t ok = 0;
     for (uint32_t m = f; m; m &= m - 1) {
         int v = __builtin_ctz(m);
@@ -331,13 +349,14 @@ static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, cons
  * it granted an output VC while other VCs still wait for one (a VC that
  * lost may win another VC or, with adaptive routing, pick another output
  * at the next tick). */
-static bool vc_allocate(noc_network *n, int r, ws_tick now)
+static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network *n, int r, ws_tick now, const int V)
 {
     noc_router *rt = &n->routers[r];
-    const int V = n->V, D = n->D;
-    noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
-    const uint16_t *crb = &n->credits[(size_t)r * n->PV];
-    uint8_t *owb = &n->ovc_owner[(size_t)r * n->PV];
+    const int D = n->D;
+    const size_t PV = (size_t)NOC_PORTS * (size_t)V;
+    noc_ivc *ivb = &n->ivc[(size_t)r * PV];
+    const uint16_t *crb = &n->credits[(size_t)r * PV];
+    uint8_t *owb = &n->ovc_owner[(size_t)r * PV];
     const uint32_t all = (1u << V) - 1;
     uint16_t reqs[NOC_PORTS][NOC_PORTS * 16];
     int nreq[NOC_PORTS] = { 0 };
@@ -362,7 +381,7 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
                 long best_score = -1;
                 for (int k = 0; k < iv->ncand; k++) {
                     int o = iv->cand[k];
-                    uint32_t f = free_vcs(n, rt, crb, o, size);
+                    uint32_t f = free_vcs(n, rt, crb, o, size, V);
                     if (!f)
                         continue;
                     long score = 0;
@@ -402,7 +421,7 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
             int e = rq[i];
             int p = e >> 4, v = e & 15;
             noc_ivc *iv = &ivb[p * V + v];
-            uint32_t g = by_size ? free_vcs(n, rt, crb, o, iv->hsize) : f;
+            uint32_t g = by_size ? free_vcs(n, rt, crb, o, iv->hsize, V) : f;
             if (!g)
                 continue;
             int w = __builtin_ctz(g);
@@ -425,6 +444,18 @@ static bool vc_allocate(noc_network *n, int r, ws_tick now)
         }
     }
     return granted && rt->va_ports;
+}
+
+/* vc_allocate_shape out of line, for 4 VCs per port (the default) and
+ * for any number. */
+static __attribute__((noinline)) bool vc_allocate_v4(noc_network *n, int r, ws_tick now)
+{
+    return vc_allocate_shape(n, r, now, 4);
+}
+
+static __attribute__((noinline)) bool vc_allocate_any(noc_network *n, int r, ws_tick now)
+{
+    return vc_allocate_shape(n, r, now, n->V);
 }
 
 /* May a flit leave on link li at tick now? Marks the refusal for the
@@ -551,11 +582,10 @@ static __attribute__((noinline)) bool traverse_streaming(noc_network *n, int r, 
 }
 
 /* Returns whether a tail left (freeing an output VC). */
-static bool switch_allocate(noc_network *n, int r, ws_tick now)
+static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n, int r, ws_tick now, const int V)
 {
     noc_router *rt = &n->routers[r];
-    const int V = n->V;
-    const noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
+    const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
     /* stage 1: each input port nominates up to `speedup` VCs (distinct
      * outputs), round-robin from its pointer */
     uint8_t nom_vc[NOC_PORTS][NOC_PORTS];   /* [output][input] = vc, valid where nom_mask has the bit */
@@ -609,8 +639,8 @@ static bool switch_allocate(noc_network *n, int r, ws_tick now)
 /* The wake tick of router r's buffered flits after its step at `now`
  * (router_step handles the NI, and a step that granted an output VC or
  * let a tail leave while VCs wait for one). Timers: the routing delay of
- * VCs in route computation (rc_next), the VC-allocation delay of VCs that
- * have not yet asked for an output VC, the delay before switch allocation
+ * VCs in route computation (rc_next), that of heads that skipped it and
+ * wait in m_va (noc_arrivals), the delay before switch allocation
  * of VCs that got one. A VC that asked and was refused waits for an
  * output VC, which only a tail leaving this router frees, or (VCT) for
  * credits, which arrive as events. A flit that may bid for the switch
@@ -622,11 +652,10 @@ static bool switch_allocate(noc_network *n, int r, ws_tick now)
  * reads from the first tick the channel is free: such a router is also
  * stepped at the channel's last busy tick, so that the mark it leaves is
  * the one stepping at every tick would leave. */
-static ws_tick router_wake(const noc_network *n, int r, ws_tick now)
+static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, const int V)
 {
     const noc_router *rt = &n->routers[r];
-    const int V = n->V;
-    const noc_ivc *ivb = &n->ivc[(size_t)r * n->PV];
+    const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
     const ws_tick next = now + 1;
     ws_tick w = rt->rc_ports ? rt->rc_next : WS_TICK_NEVER;
     if (w <= next)
@@ -678,7 +707,7 @@ static ws_tick router_wake(const noc_network *n, int r, ws_tick now)
 
 /* One tick of router r and its NI; returns its wake tick (> now, or
  * WS_TICK_NEVER: only an arrival can give it work). */
-static inline ws_tick router_step(noc_network *n, int r, ws_tick now)
+static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n, int r, ws_tick now, const int V)
 {
     const noc_ni *ni = &n->ni[r];
     ws_tick w = WS_TICK_NEVER;
@@ -690,15 +719,15 @@ static inline ws_tick router_step(noc_network *n, int r, ws_tick now)
     if (!rt->nbuf)
         return w;
     if (rt->rc_ports)
-        route_compute(n, r, now);
-    bool again = rt->va_ports && !rt->va_idle && vc_allocate(n, r, now);
-    if (rt->act_ports && switch_allocate(n, r, now) && rt->va_ports)
+        route_compute(n, r, now, V);
+    bool again = rt->va_ports && !rt->va_idle && (V == 4 ? vc_allocate_v4(n, r, now) : vc_allocate_any(n, r, now));
+    if (rt->act_ports && switch_allocate(n, r, now, V) && rt->va_ports)
         again = true;
     if (again)
         return now + 1;
     if (w == now + 1)
         return w;
-    ws_tick rw = router_wake(n, r, now);
+    ws_tick rw = router_wake(n, r, now, V);
     return rw < w ? rw : w;
 }
 
@@ -804,8 +833,11 @@ __attribute__((noinline)) static void check_after(noc_network *n, int r, ws_tick
     free(c);
 }
 
-bool noc_routers_step(noc_network *n, ws_tick now)
+/* noc_routers_step for V VCs per port: the network's V, or a constant for
+ * which the compiler specialises the step. */
+static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V)
 {
+    const size_t PV = (size_t)NOC_PORTS * (size_t)V;
     bool hot = false;
     for (size_t w = 0; w < n->active_words; w++) {
         uint64_t due = n->active[w];
@@ -817,13 +849,13 @@ bool noc_routers_step(noc_network *n, ws_tick now)
                 int r2 = (int)(w * 64 + (size_t)__builtin_ctzll(rest));
                 __builtin_prefetch(&n->routers[r2]);
                 __builtin_prefetch((const char *)&n->routers[r2] + 64 * 4);
-                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV]);
-                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV / 2);
-                __builtin_prefetch(&n->ivc[(size_t)r2 * n->PV] + n->PV - 1);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * PV]);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV / 2);
+                __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV - 1);
             }
             bool is_due = (due >> (r & 63)) & 1u;
             wake_check *c = is_due ? NULL : check_before(n, r);
-            ws_tick wake = router_step(n, r, now);
+            ws_tick wake = router_step(n, r, now, V);
             if (is_due)
                 hot |= router_sleep(n, r, wake, now);
             else
@@ -831,6 +863,13 @@ bool noc_routers_step(noc_network *n, ws_tick now)
         }
     }
     return hot;
+}
+
+bool noc_routers_step(noc_network *n, ws_tick now)
+{
+    if (n->V == 4)   /* the default: constant strides and masks */
+        return routers_step_shape(n, now, 4);
+    return routers_step_shape(n, now, n->V);
 }
 
 /* ------------------------------------------------------------ stall report */

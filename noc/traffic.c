@@ -31,10 +31,22 @@ struct noc_traffic {
     int64_t *sizes;
     size_t n_sizes;
     gsl_ran_discrete_t *size_table;   /* NULL with one size */
-    /* min-heap of nodes keyed by (due tick, node): the keys are distinct,
-     * so the order of pops does not depend on the heap's layout */
+    /* The nodes by due tick (due_of; nodes never due are in neither):
+     * a calendar of NOC_CAL one-tick buckets for the ticks [cur, cur +
+     * NOC_CAL), each a bitmap of nodes (words words), cal_occ its
+     * non-empty buckets, and a min-heap keyed by (due tick, node) for the
+     * later ones, moved into the calendar as it advances. Pops take the
+     * earliest tick, then the lowest node (scan: the first word of the
+     * current bucket that may have a bit). */
+    uint64_t *cal;
+    size_t words, scan;
+    uint64_t cal_occ;
+    ws_tick cur;
     heap_item *heap;
+    int n_heap;
 };
+
+#define NOC_CAL 64
 
 static ws_tick gap(gsl_rng *r, double p)
 {
@@ -66,9 +78,9 @@ static void sift_down(noc_traffic *t, int i)
     heap_item x = t->heap[i];
     for (;;) {
         int l = 2 * i + 1, r = l + 1, m = l;
-        if (l >= t->n)
+        if (l >= t->n_heap)
             break;
-        if (r < t->n && heap_less(&t->heap[r], &t->heap[l]))
+        if (r < t->n_heap && heap_less(&t->heap[r], &t->heap[l]))
             m = r;
         if (!heap_less(&t->heap[m], &x))
             break;
@@ -76,6 +88,61 @@ static void sift_down(noc_traffic *t, int i)
         i = m;
     }
     t->heap[i] = x;
+}
+
+static void sift_up(noc_traffic *t, int i)
+{
+    heap_item x = t->heap[i];
+    while (i > 0 && heap_less(&x, &t->heap[(i - 1) / 2])) {
+        t->heap[i] = t->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    t->heap[i] = x;
+}
+
+static void cal_set(noc_traffic *t, int node, ws_tick due)
+{
+    unsigned b = (unsigned)(due & (NOC_CAL - 1));
+    t->cal[b * t->words + (unsigned)node / 64] |= 1ull << ((unsigned)node & 63);
+    t->cal_occ |= 1ull << b;
+}
+
+/* Files node under its due tick (>= t->cur). */
+static void schedule(noc_traffic *t, int node)
+{
+    ws_tick due = due_of(t, node);
+    if (due == WS_TICK_NEVER)
+        return;
+    if (due - t->cur < NOC_CAL) {
+        cal_set(t, node, due);
+        return;
+    }
+    t->heap[t->n_heap] = (heap_item){ due, node };
+    sift_up(t, t->n_heap++);
+}
+
+/* The earliest due tick. The calendar's ticks precede the heap's. */
+static ws_tick first_due(const noc_traffic *t)
+{
+    if (t->cal_occ) {
+        unsigned c = (unsigned)(t->cur & (NOC_CAL - 1));
+        uint64_t rot = (t->cal_occ >> c) | (c ? t->cal_occ << (NOC_CAL - c) : 0);
+        return t->cur + (ws_tick)__builtin_ctzll(rot);
+    }
+    return t->n_heap ? t->heap[0].due : WS_TICK_NEVER;
+}
+
+/* Moves the calendar to start at tick `at` (its earlier buckets are
+ * empty) and takes in the heap's nodes due before at + NOC_CAL. */
+static void cal_advance(noc_traffic *t, ws_tick at)
+{
+    t->cur = at;
+    t->scan = 0;
+    while (t->n_heap && t->heap[0].due - at < NOC_CAL) {
+        cal_set(t, t->heap[0].node, t->heap[0].due);
+        t->heap[0] = t->heap[--t->n_heap];
+        sift_down(t, 0);
+    }
 }
 
 noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
@@ -117,7 +184,9 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
         t->p_on = 1;
 
     t->nodes = ws_xcalloc((size_t)t->n, sizeof *t->nodes);
-    t->heap = ws_xmalloc((size_t)t->n * sizeof *t->heap);
+    t->heap = ws_xmalloc((size_t)(t->n ? t->n : 1) * sizeof *t->heap);
+    t->words = ((size_t)t->n + 63) / 64;
+    t->cal = ws_xcalloc(NOC_CAL * (t->words ? t->words : 1), sizeof *t->cal);
     for (int i = 0; i < t->n; i++) {
         char name[64];
         snprintf(name, sizeof name, "noc.traffic.%d", i);
@@ -135,10 +204,8 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
             s->next_inj = gi == WS_TICK_NEVER ? gi : gi - 1;
             s->next_switch = gs - 1;
         }
-        t->heap[i] = (heap_item){ due_of(t, i), i };
+        schedule(t, i);
     }
-    for (int i = t->n / 2 - 1; i >= 0; i--)
-        sift_down(t, i);
     return t;
 }
 
@@ -154,18 +221,35 @@ void noc_traffic_free(noc_traffic *t)
     free(t->sizes);
     free(t->nodes);
     free(t->heap);
+    free(t->cal);
     free(t);
 }
 
 ws_tick noc_traffic_next(const noc_traffic *t)
 {
-    return t->n ? t->heap[0].due : WS_TICK_NEVER;
+    return first_due(t);
 }
 
 bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits)
 {
-    while (t->n && t->heap[0].due <= now) {
-        int node = t->heap[0].node;
+    for (;;) {
+        ws_tick due = first_due(t);
+        if (due > now)
+            return false;
+        if (due != t->cur)
+            cal_advance(t, due);
+        /* the lowest node due at t->cur: its bucket only loses bits while
+         * it is current (new dues are later), so the scan resumes */
+        unsigned b = (unsigned)(due & (NOC_CAL - 1));
+        uint64_t *bucket = &t->cal[b * t->words];
+        while (!bucket[t->scan])
+            t->scan++;
+        int node = (int)(t->scan * 64 + (size_t)__builtin_ctzll(bucket[t->scan]));
+        bucket[t->scan] &= bucket[t->scan] - 1;
+        while (t->scan < t->words && !bucket[t->scan])
+            t->scan++;
+        if (t->scan == t->words)
+            t->cal_occ &= ~(1ull << b);
         node_src *s = &t->nodes[node];
         bool have = false;
         if (s->next_inj <= now) {
@@ -181,12 +265,10 @@ bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits
             s->next_inj = s->on ? add_gap(now, gap(s->rng, t->p_on)) : WS_TICK_NEVER;
             s->next_switch = add_gap(now, gap(s->rng, s->on ? t->beta : t->alpha));
         }
-        t->heap[0].due = due_of(t, node);
-        sift_down(t, 0);
+        schedule(t, node);
         if (have)
             return true;
     }
-    return false;
 }
 
 double noc_traffic_packet_rate(const noc_traffic *t) { return t->p; }

@@ -287,6 +287,53 @@ START_TEST(uniform_generator_sample_mean)
 }
 END_TEST
 
+/* The traffic generator's calendar (one-tick buckets for the next 64
+ * cycles, later wake-ups in a heap). Bernoulli sources of p = 0.004 (gaps
+ * of mean 250 cycles, most of them through the heap) for 40 000 cycles:
+ * popped only at the cycles noc_traffic_next() names, the packets are
+ * those of a twin popped at every cycle, each cycle's come in increasing
+ * node order (the contract), and every node's count is within 6 sigma of
+ * its binomial mean p T = 160 (sigma 12.6): a node lost or duplicated by
+ * the calendar would not be. */
+START_TEST(traffic_calendar_order_and_counts)
+{
+    const char *sets[] = { "hw.grid={x: 8, y: 8}", "traffic.packet_flits=[1]", "traffic.rate_unit=packets",
+                           "traffic.injection=bernoulli" };
+    ws_config cfg;
+    load(&cfg, FIXTURE("mesh.yaml"), sets, 4);
+    const double p = 0.004;
+    const ws_tick T = 40000;
+    noc_traffic *skip = noc_traffic_new(&cfg, p, 9), *every = noc_traffic_new(&cfg, p, 9);
+    int count[64] = { 0 };
+    uint64_t total = 0;
+    for (ws_tick now = 0; now < T; now++) {
+        bool due = noc_traffic_next(skip) == now;
+        ck_assert(noc_traffic_next(skip) >= now);
+        int last = -1, s1, d1, f1, s2, d2, f2;
+        while (noc_traffic_pop(every, now, &s1, &d1, &f1)) {
+            ck_assert(due);
+            ck_assert(noc_traffic_pop(skip, now, &s2, &d2, &f2));
+            ck_assert_int_eq(s1, s2);
+            ck_assert_int_eq(d1, d2);
+            ck_assert_int_gt(s1, last);
+            last = s1;
+            count[s1]++;
+            total++;
+        }
+        if (due)
+            ck_assert(!noc_traffic_pop(skip, now, &s2, &d2, &f2));
+    }
+    double mean = p * (double)T, sigma = sqrt(mean * (1 - p));
+    for (int i = 0; i < 64; i++)
+        ck_assert_msg(fabs(count[i] - mean) < 6 * sigma, "node %d: %d packets, expected %g", i, count[i], mean);
+    ck_assert_msg(fabs((double)total - 64 * mean) < 5 * sqrt(64.0) * sigma, "%llu packets",
+                  (unsigned long long)total);
+    noc_traffic_free(skip);
+    noc_traffic_free(every);
+    ws_config_free(&cfg);
+}
+END_TEST
+
 /* ------------------------------------------------------------ saturation */
 
 static double accepted_at(const char *pattern, int k, double rate)
@@ -1092,6 +1139,7 @@ static Suite *noc_suite(void)
     tcase_add_test(tc, streaming_zero_load_formula);
     tcase_add_test(tc, mean_hops_closed_forms);
     tcase_add_test(tc, uniform_generator_sample_mean);
+    tcase_add_test(tc, traffic_calendar_order_and_counts);
     tcase_add_test(tc, saturation_below_channel_load_bound);
     tcase_add_test(tc, conservation_every_sample);
     tcase_add_test(tc, littles_law);
