@@ -564,7 +564,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
     uint8_t *role = ws_xcalloc((size_t)n_steps + 1, 1);
     uint32_t simulated_steps =
         arch_sample_roles(n_steps, (uint32_t)cfg->sim.sample_steps, (uint32_t)cfg->sim.sample_warmup, role);
-    bool sampled = cfg->sim.sample_steps > 0 && (uint32_t)cfg->sim.sample_steps < n_steps;
+    bool sampled = simulated_steps < n_steps;   /* else every step is simulated and measured */
     if (sampled)
         setup.role = role;
 #ifdef WS_HAVE_OPT_MIGRATION

@@ -41,14 +41,20 @@ static ws_cell str(const char *s) { return (ws_cell){ .kind = WS_CELL_STR, .s = 
 static ws_cell num(double d) { return (ws_cell){ .kind = WS_CELL_DOUBLE, .d = d }; }
 static ws_cell count(uint64_t i) { return (ws_cell){ .kind = WS_CELL_INT, .i = (int64_t)i }; }
 
+/* n empty cells: an option's columns when it was off. */
+static void empty_cells(ws_cell *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        c[k] = (ws_cell){ .kind = WS_CELL_EMPTY };
+}
+
 /* The migration columns: empty when the option was off. */
 static void migration_cells(ws_cell *c, const arch_run_metrics *m)
 {
     const arch_migration_report *g = &m->migration;
     size_t k = 0;
     if (!m->migration_on) {
-        for (; k < ARCH_RUN_ROW_MIGRATION_COLUMNS; k++)
-            c[k] = (ws_cell){ .kind = WS_CELL_EMPTY };
+        empty_cells(c, ARCH_RUN_ROW_MIGRATION_COLUMNS);
         return;
     }
     c[k++] = count(g->total.copies);
@@ -78,8 +84,7 @@ static void dispatch_cells(ws_cell *c, const arch_run_metrics *m)
 {
     size_t k = 0;
     if (!m->dispatch_on) {
-        for (; k < ARCH_RUN_ROW_DISPATCH_COLUMNS; k++)
-            c[k] = (ws_cell){ .kind = WS_CELL_EMPTY };
+        empty_cells(c, ARCH_RUN_ROW_DISPATCH_COLUMNS);
         return;
     }
     c[k++] = num(m->dispatch_GB);
@@ -97,8 +102,7 @@ static void prefetch_cells(ws_cell *c, const arch_run_metrics *m)
 {
     size_t k = 0;
     if (!m->prefetch_on) {
-        for (; k < ARCH_RUN_ROW_PREFETCH_COLUMNS; k++)
-            c[k] = (ws_cell){ .kind = WS_CELL_EMPTY };
+        empty_cells(c, ARCH_RUN_ROW_PREFETCH_COLUMNS);
         return;
     }
     c[k++] = num(m->prefetch_GB);

@@ -28,6 +28,9 @@ uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_
     uint32_t simulated = 0;
     for (uint32_t i = 1; i <= n_steps; i++)
         simulated += role[i] != ARCH_ITER_SKIP;
+    if (simulated == n_steps)   /* warm-ups fill every gap: measure them all, exactly */
+        for (uint32_t i = 1; i <= n_steps; i++)
+            role[i] = ARCH_ITER_MEASURED;
     return simulated;
 }
 

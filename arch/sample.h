@@ -12,8 +12,9 @@
  *   warm when s_j is measured. Every other decode step is not simulated.
  *   arch_sample_roles() fills role[0..N] (arch/exec.h: ARCH_ITER_SKIP,
  *   _WARM, _MEASURED; role[0], the prefill, is WARM) and returns the
- *   number of decode steps simulated; with k = 0 or k >= N it marks every
- *   decode step measured (no sampling) and returns N.
+ *   number of decode steps simulated; with k = 0 or k >= N, or when the
+ *   warm-ups leave no step out, it marks every decode step measured (no
+ *   sampling: the run is exact) and returns N.
  *
  *   Estimate (arch_sample_estimate; a ratio estimator, Cochran 1977 §6):
  *   over the k measured steps with times t_j and tokens n_j, throughput
@@ -26,7 +27,9 @@
  *   the half-width is 0 (exact) or NaN (cannot be estimated from one
  *   step) respectively. Steps differ only by their expert selections and
  *   token counts, so the estimate is unbiased up to the ratio estimator's
- *   O(1/k) bias; doc/run.md reports how close it comes to full runs.
+ *   O(1/k) bias; the interval treats the systematic sample as a random
+ *   one, which holds when step times have no period matching the
+ *   sampling's. doc/run.md reports how close it comes to full runs.
  */
 #ifndef ARCH_SAMPLE_H
 #define ARCH_SAMPLE_H

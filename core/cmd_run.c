@@ -140,8 +140,8 @@ static int run_variant(void *ctxp, size_t v)
     const arch_run_metrics *m = j->metrics;
     if (!j->rc && m->sampled_steps < m->decode_steps && !ctx->quiet)
         fprintf(stderr, "wafersim run: variant %s: SAMPLED: %u of %u decode steps measured (%u simulated): decode "
-                "time and throughput are estimates, 95%% interval +-%.2g%%; traffic, energy and busy-time columns "
-                "cover the simulated steps only (doc/run.md)\n", j->name, m->sampled_steps, m->decode_steps,
+                "time and throughput are estimates, 95%% interval +-%.2g%%; traffic and energy columns cover the "
+                "simulated steps, busy times the measured ones (doc/run.md)\n", j->name, m->sampled_steps, m->decode_steps,
                 m->simulated_decode_steps, m->decode_time_ci95_pct);
     return j->rc;
 }

@@ -1,6 +1,6 @@
 /* workload/gen_cache.c — the synthetic trace cache; contract in
  * workload/gen_cache.h. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE   /* F_OFD_SETLKW: locks per open file, so threads exclude each other too */
 #include "workload/gen_cache.h"
 
 #include <dirent.h>
@@ -252,8 +252,8 @@ static int try_hit(const char *cpath, const wl_model *m, uint64_t n, const char 
 }
 
 /* Waits for and takes the lock of the workload `stem` in dir (a file
- * ".<stem>lock", fcntl write lock, released by closing): one process
- * builds a workload's entries at a time. The descriptor, or -1 (no lock:
+ * ".<stem>lock", fcntl open-file-description write lock, released by
+ * closing): one process or thread builds a workload's entries at a time. The descriptor, or -1 (no lock:
  * go on without). */
 static int lock_workload(const char *dir, const char *stem)
 {
@@ -266,11 +266,23 @@ static int lock_workload(const char *dir, const char *stem)
     memset(&fl, 0, sizeof fl);
     fl.l_type = F_WRLCK;
     fl.l_whence = SEEK_SET;
-    while (fcntl(fd, F_SETLKW, &fl) == -1)
-        if (errno != EINTR) {
-            close(fd);
-            return -1;
+    /* an open-file-description lock: owned by this descriptor, not by the
+       process, so `run -j` threads (and sweep workers) wait for each other;
+       a kernel without it gets the process-wide lock */
+    int cmd = F_SETLKW;
+#ifdef F_OFD_SETLKW
+    cmd = F_OFD_SETLKW;
+#endif
+    while (fcntl(fd, cmd, &fl) == -1) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EINVAL && cmd != F_SETLKW) {
+            cmd = F_SETLKW;
+            continue;
         }
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 

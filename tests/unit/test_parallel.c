@@ -21,6 +21,7 @@ typedef struct counts {
     pthread_t seen[8];
     int n_seen;
     int sleep_ms;
+    int wait_threads;
 } counts;
 
 static int job(void *ctx, size_t i)
@@ -38,6 +39,17 @@ static int job(void *ctx, size_t i)
         struct timespec ts = { 0, (long)c->sleep_ms * 1000000L };
         nanosleep(&ts, NULL);
     }
+    /* wait_threads: hold every job until that many threads have been seen
+       (at most ~5 s), so that each thread surely takes one */
+    for (int k = 0; c->wait_threads && k < 5000; k++) {
+        pthread_mutex_lock(&c->lock);
+        int seen = c->n_seen;
+        pthread_mutex_unlock(&c->lock);
+        if (seen >= c->wait_threads)
+            break;
+        struct timespec ts = { 0, 1000000L };
+        nanosleep(&ts, NULL);
+    }
     return i == c->fail_at ? -1 : 0;
 }
 
@@ -47,6 +59,7 @@ static void reset(counts *c, size_t fail_at, int sleep_ms)
     c->fail_at = fail_at;
     c->n_seen = 0;
     c->sleep_ms = sleep_ms;
+    c->wait_threads = 0;
 }
 
 START_TEST(each_index_once)
@@ -76,8 +89,8 @@ START_TEST(failure_stops_hand_out)
         ck_assert_int_eq(c.runs[i], i <= 10);
     /* with threads, the failing job and those already running finish and
        the hand-out stops: which others ran depends on timing, but with
-       jobs of 2 ms, far fewer than 200 (100 would take 3 threads ~65 ms) */
-    reset(&c, 3, 2);
+       jobs of 20 ms, far fewer than 200 (100 would take 3 threads ~0.7 s) */
+    reset(&c, 3, 20);
     size_t ran = ws_parallel_for(200, 4, job, &c);
     ck_assert_uint_ge(ran, 4);
     ck_assert_uint_lt(ran, 100);
@@ -96,7 +109,8 @@ START_TEST(uses_several_threads)
 {
     counts c;
     pthread_mutex_init(&c.lock, NULL);
-    reset(&c, 1000, 5);      /* 40 jobs of 5 ms: every thread gets some */
+    reset(&c, 1000, 0);      /* each of the first jobs waits until 4 threads run one */
+    c.wait_threads = 4;
     ck_assert_uint_eq(ws_parallel_for(40, 4, job, &c), 40);
     ck_assert_int_eq(c.n_seen, 4);
     reset(&c, 1000, 0);

@@ -50,8 +50,12 @@ START_TEST(schedules)
     roles_text(5, 9, 0, t, &sim);
     ck_assert_str_eq(t, "MMMMM");
     /* overlapping warm-ups are counted once; a measured step stays measured */
+    roles_text(9, 3, 3, t, &sim);   /* s = 2, 5, 8 */
+    ck_assert_str_eq(t, "wMwwMwwM.");
+    ck_assert_uint_eq(sim, 8);
+    /* warm-ups that leave no step out: every step measured, exactly */
     roles_text(6, 3, 3, t, &sim);   /* s = 2, 4, 6 */
-    ck_assert_str_eq(t, "wMwMwM");
+    ck_assert_str_eq(t, "MMMMMM");
     ck_assert_uint_eq(sim, 6);
 }
 END_TEST
