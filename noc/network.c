@@ -4,6 +4,7 @@
 #include "noc/network.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,11 @@ uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits
         if (n->n_pkts == n->cap_pkts) {
             n->cap_pkts = n->cap_pkts ? 2 * n->cap_pkts : 1024;
             n->pkts = ws_xrealloc(n->pkts, n->cap_pkts * sizeof *n->pkts);
+        }
+        if (n->n_pkts == NOC_MAX_PACKETS) {   /* flits keep 30 bits of a packet id (noc_flit) */
+            fprintf(stderr, "noc: more than %u packets alive at once, which this simulator does not support\n",
+                    NOC_MAX_PACKETS);
+            abort();
         }
         id = n->n_pkts++;
     }

@@ -40,16 +40,25 @@
  * table is touched only by the network interfaces, except for a partial
  * flit (the last flit of a message whose size is not a multiple of the
  * flit size): a router reads its payload, tail_bytes, from its packet to
- * serialise it. 24 bytes. */
+ * serialise it; and under virtual cut-through, where route_into() reads
+ * the size of a head's packet. 16 bytes (4 per buffer slot fewer cache
+ * lines than 24): the packet's size and whether it is measured are read
+ * from the packet table (the NI, at ejection), and the tick the flit
+ * entered the network is kept modulo 2^32 (ni_eject() restores it from
+ * the ejection tick; exact while a packet spends less than 2^32 ticks
+ * between its injection and its last ejection, which it checks). Packet
+ * ids are below NOC_MAX_PACKETS (noc_packet_new() checks). */
+#define NOC_MAX_PACKETS (1u << 30)
 typedef struct noc_flit {
-    uint32_t pkt;
-    uint16_t seq, size;    /* seq 0 = head, size - 1 = tail */
+    uint32_t pkt : 30;
+    uint32_t tail : 1;     /* the packet's last flit */
+    uint32_t partial : 1;  /* carries pkts[pkt].tail_bytes < flit_size bytes */
+    uint32_t inj;          /* tick it entered the network, modulo 2^32 */
+    uint16_t seq;          /* 0 = head */
     uint16_t src, dst;     /* node ids */
     uint16_t hops;         /* mesh links crossed so far */
-    uint8_t measured;
-    uint8_t partial;       /* carries pkts[pkt].tail_bytes < flit_size bytes */
-    ws_tick inj;           /* tick it entered the network */
 } noc_flit;
+_Static_assert(sizeof(noc_flit) == 16, "noc_flit is 16 bytes");
 
 /* Flit streaming (noc.flit_streaming): a flit is visible downstream when
  * its head arrives, as if its serialisation were 1 tick, and it carries
@@ -112,7 +121,7 @@ typedef struct noc_ivc {
     uint16_t pend;                /* flits written behind them, still on the link */
     uint8_t state, out_port, out_vc, ncand;
     uint8_t cand[4];
-    uint16_t hsize;               /* size of the head's packet, valid while ncand != 0 */
+    uint16_t hsize;               /* size of the head's packet, valid while ncand != 0 (VCT only; 0 in wormhole) */
     ws_tick ready;
 } noc_ivc;
 

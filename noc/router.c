@@ -43,7 +43,7 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
     noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[f->src], n->node_y[f->src],
                           n->node_x[f->dst], n->node_y[f->dst], p };
     iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
-    iv->hsize = f->size;
+    iv->hsize = n->vct ? n->pkts[f->pkt].size : 0;   /* read only under VCT (free_vcs) */
 }
 
 /* Writes flit f into input VC (ev's router, port, vc) behind the flits
@@ -124,12 +124,18 @@ static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
     n->c.flits_in_network--;
     n->c.flits_ejected++;
     n->w_ejected[r]++;
-    if (f->measured) {
-        n->m_flit_lat_sum += (double)(now - f->inj);
+    noc_packet *p = &n->pkts[f->pkt];
+    if (p->measured) {
+        if (now - p->injected > UINT32_MAX) {   /* f->inj would be ambiguous (noc_flit) */
+            fprintf(stderr, "noc: packet %u spent more than 2^32 ticks in the network, which this simulator does not "
+                            "support\n", (unsigned)f->pkt);
+            abort();
+        }
+        n->m_flit_lat_sum += (double)(uint32_t)((uint32_t)now - f->inj);
         n->m_flits++;
     }
-    if (f->seq + 1 == f->size) {
-        n->pkts[f->pkt].hops = f->hops;
+    if (f->tail) {
+        p->hops = f->hops;
         noc_packet_done(n, f->pkt, now);
     }
     n->moved = true;
@@ -255,9 +261,10 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
     }
     if (ni->cur != NOC_NONE && cr[ni->cur_vc] > 0) {
         noc_packet *p = &n->pkts[ni->cur];
-        noc_flit f = { .pkt = ni->cur, .seq = ni->cur_seq, .size = p->size, .src = (uint16_t)p->src,
-                       .dst = (uint16_t)p->dst, .hops = 0, .measured = p->measured,
-                       .partial = ni->cur_seq + 1 == p->size && p->tail_bytes < n->flit_bytes, .inj = now };
+        bool tail = ni->cur_seq + 1 == p->size;
+        noc_flit f = { .pkt = ni->cur, .tail = tail, .partial = tail && p->tail_bytes < n->flit_bytes,
+                       .inj = (uint32_t)now, .seq = ni->cur_seq, .src = (uint16_t)p->src, .dst = (uint16_t)p->dst,
+                       .hops = 0 };
         send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
         if (n->tail_at)   /* the NI holds the whole flit */
             set_tail(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), now + 1);
@@ -548,7 +555,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     }
     rt->w_flits[o]++;
     rt->w_busy[o] += busy - now;
-    bool tail = f.seq + 1 == f.size;
+    bool tail = f.tail;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
         rt->va_idle = 0;
@@ -896,7 +903,8 @@ void noc_describe_stall(const noc_network *n, FILE *out)
                 shown++;
                 const noc_flit *f = &n->buf[idx * n->D + iv->head];
                 fprintf(out, "\n    router (%d,%d) in %s vc %d [%u flits, packet %u->%u flit %u/%u]: ", rt->x,
-                        rt->y, noc_port_name(p), v, iv->count, f->src, f->dst, f->seq + 1u, f->size);
+                        rt->y, noc_port_name(p), v, iv->count, f->src, f->dst, f->seq + 1u,
+                        n->pkts[f->pkt].size);
                 if (iv->state == NOC_IVC_RC) {
                     fputs("computing its route", out);
                 } else if (iv->state == NOC_IVC_VA) {
