@@ -125,9 +125,13 @@ typedef struct noc_ivc {
     ws_tick ready;
 } noc_ivc;
 
-/* A router. Fields by temperature: the first two cache lines are read by
- * every step (state masks, arbiters, output VCs, when each output's link
- * is free), the next by traversals and arrivals, the last rarely. */
+/* A router, aligned to 64-byte cache lines (noc_network.routers) and 512
+ * bytes long. Fields by temperature: the first three cache lines are read
+ * by every step (state masks, arbiters, output VCs, when each output's
+ * link is free); a traversal reads its output's timing (line 4), its
+ * input's credit return (line 5, with the peaks that arrivals update) and
+ * its output's window counters (line 6 but for LOCAL); the rest is read
+ * rarely. */
 typedef struct noc_router {
     uint32_t nbuf;
     uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask below is not 0 */
@@ -141,17 +145,20 @@ typedef struct noc_router {
     uint32_t m_blk[NOC_PORTS];    /* of m_act: VCs whose downstream VC has no credit (a mesh output) */
     uint32_t ovc_busy[NOC_PORTS];
     ws_tick out_free[NOC_PORTS];  /* full duplex: the output link is free from this tick (half duplex: chans[]) */
-    uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0, 0); LOCAL: unused */
-    uint32_t cr_ev[NOC_PORTS];    /* NOC_EV(upstream router or own NI, its output port, 0, 1) */
+    _Alignas(64) uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0, 0); LOCAL: unused */
     uint32_t out_delay[NOC_PORTS];/* switch grant -> arrival: sa + st + ser + lat (< NOC_MAX_DELAY) */
     uint32_t out_ser[NOC_PORTS];  /* serialisation of the output link (of a full flit) */
+    _Alignas(64) uint32_t cr_ev[NOC_PORTS];    /* NOC_EV(upstream router or own NI, its output port, 0, 1) */
     uint32_t cr_delay[NOC_PORTS]; /* buffer exit -> credit at the upstream side */
-    uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
-    uint64_t w_flits[NOC_PORTS], w_busy[NOC_PORTS];   /* window counters of the output links */
     uint32_t w_peak[NOC_PORTS];   /* window peak occupancy of the input ports */
+    _Alignas(64) struct {
+        uint64_t flits, busy;     /* window counters of the output links */
+    } w_out[NOC_PORTS];
+    uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
     int x, y;
     int in_link[NOC_PORTS], out_link[NOC_PORTS];
 } noc_router;
+_Static_assert(sizeof(noc_router) == 512, "noc_router is 8 cache lines");
 
 typedef struct noc_ni {
     uint32_t q_head, q_tail;      /* source queue (packet ids) */
@@ -205,7 +212,8 @@ struct noc_network {
     ws_tick *tail_at;             /* flit streaming: per buffer slot, the tick its flit's tail arrives (see above) */
     int speedup;
 
-    noc_router *routers;
+    noc_router *routers;          /* 64-byte aligned, inside routers_mem */
+    void *routers_mem;
     noc_ivc *ivc;
     noc_flit *buf;
     uint16_t *credits;            /* [r * PV + p * V + v]; p = LOCAL: the NI's credits for the router's LOCAL input */

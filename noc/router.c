@@ -553,8 +553,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         c->busy_until = busy;
         c->last_user = rt->out_link[o];
     }
-    rt->w_flits[o]++;
-    rt->w_busy[o] += busy - now;
+    rt->w_out[o].flits++;
+    rt->w_out[o].busy += busy - now;
     bool tail = f.tail;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
@@ -767,7 +767,7 @@ static inline bool router_sleep(noc_network *n, int r, ws_tick wake, ws_tick now
  * channel's last busy tick nor on a free channel; they are put back, so
  * results equal those of an unchecked run. */
 typedef struct wake_check {
-    noc_router rt;
+    unsigned char rt[sizeof(noc_router)];   /* a copy (malloc does not align to the router's 64 bytes) */
     noc_ni ni;
     noc_ivc *ivc;
     uint16_t cr[NOC_PORTS * 32];
@@ -795,7 +795,7 @@ __attribute__((noinline)) static wake_check *check_before(const noc_network *n, 
     wake_check *c = ws_xmalloc(sizeof *c);
     size_t PV = (size_t)n->PV;
     const noc_router *rt = &n->routers[r];
-    c->rt = *rt;
+    memcpy(c->rt, rt, sizeof *rt);
     c->ni = n->ni[r];
     c->ivc = ws_xmalloc(PV * sizeof *c->ivc);
     memcpy(c->ivc, &n->ivc[(size_t)r * PV], PV * sizeof *c->ivc);
@@ -816,7 +816,7 @@ __attribute__((noinline)) static void check_after(noc_network *n, int r, ws_tick
 {
     size_t PV = (size_t)n->PV;
     const noc_router *rt = &n->routers[r];
-    bool bad = memcmp(&c->rt, rt, sizeof *rt) || memcmp(&c->ni, &n->ni[r], sizeof c->ni) ||
+    bool bad = memcmp(c->rt, rt, sizeof *rt) || memcmp(&c->ni, &n->ni[r], sizeof c->ni) ||
                memcmp(c->ivc, &n->ivc[(size_t)r * PV], PV * sizeof *c->ivc) ||
                memcmp(c->cr, &n->credits[(size_t)r * PV], PV * sizeof *c->cr) || c->buffered != n->buffered ||
                c->in_flight != n->in_flight || c->flits_injected != n->c.flits_injected || c->moved != n->moved;
