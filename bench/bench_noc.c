@@ -73,8 +73,9 @@ static int bench(int k, double rate, ws_tick warm, ws_tick cycles)
 
 int main(int argc, char **argv)
 {
-    if (argc == 4)   /* bench_noc K RATE CYCLES: one custom run (profiling) */
-        return bench(atoi(argv[1]), atof(argv[2]), 2000, (ws_tick)atoll(argv[3]));
+    if (argc == 4 || argc == 5)   /* bench_noc K RATE CYCLES [WARM]: one custom run (profiling) */
+        return bench(atoi(argv[1]), atof(argv[2]), argc == 5 ? (ws_tick)atoll(argv[4]) : 2000,
+                     (ws_tick)atoll(argv[3]));
     int rc = bench(8, 0.3, 2000, 200000);
     rc |= bench(64, 0.1, 2000, 3000);
     rc |= bench(64, 0.03, 2000, 3000);

@@ -4,6 +4,7 @@
 #include "noc/network.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,11 @@ uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits
         if (n->n_pkts == n->cap_pkts) {
             n->cap_pkts = n->cap_pkts ? 2 * n->cap_pkts : 1024;
             n->pkts = ws_xrealloc(n->pkts, n->cap_pkts * sizeof *n->pkts);
+        }
+        if (n->n_pkts == NOC_MAX_PACKETS) {   /* flits keep 30 bits of a packet id (noc_flit) */
+            fprintf(stderr, "noc: more than %u packets alive at once, which this simulator does not support\n",
+                    NOC_MAX_PACKETS);
+            abort();
         }
         id = n->n_pkts++;
     }
@@ -208,7 +214,8 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
 #endif
 
     size_t R = (size_t)n->nodes;
-    n->routers = ws_xcalloc(R, sizeof *n->routers);
+    n->routers_mem = ws_xcalloc(R * sizeof *n->routers + 63, 1);   /* a router starts a cache line */
+    n->routers = (noc_router *)(((uintptr_t)n->routers_mem + 63) & ~(uintptr_t)63);
     n->ivc = ws_xcalloc(R * (size_t)n->PV, sizeof *n->ivc);
     n->buf = ws_xcalloc(R * (size_t)n->PV * (size_t)n->D, sizeof *n->buf);
     if (cfg->noc.flit_streaming)
@@ -342,7 +349,7 @@ void noc_network_free(noc_network *n)
     free(n->wake_at);
     free(n->links);
     free(n->chans);
-    free(n->routers);
+    free(n->routers_mem);
     free(n->ivc);
     free(n->buf);
     free(n->tail_at);
@@ -536,8 +543,7 @@ void noc_network_window_reset(noc_network *n, ws_tick now)
     n->area_last = now;
     for (int r = 0; r < n->nodes; r++) {
         noc_router *rt = &n->routers[r];
-        memset(rt->w_flits, 0, sizeof rt->w_flits);
-        memset(rt->w_busy, 0, sizeof rt->w_busy);
+        memset(rt->w_out, 0, sizeof rt->w_out);
         memset(rt->w_peak, 0, sizeof rt->w_peak);
     }
     for (size_t i = 0; i < n->n_links; i++)
@@ -567,9 +573,9 @@ void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
     out->to_x = b->x;
     out->to_y = b->y;
     out->direction = noc_port_name(l->from_p);
-    out->flits = a->w_flits[l->from_p];
-    out->bytes = (double)a->w_flits[l->from_p] * n->flit_bytes - l->w_short;
-    out->busy_ticks = a->w_busy[l->from_p];
+    out->flits = a->w_out[l->from_p].flits;
+    out->bytes = (double)a->w_out[l->from_p].flits * n->flit_bytes - l->w_short;
+    out->busy_ticks = a->w_out[l->from_p].busy;
     out->peak_buffer_flits = b->w_peak[l->to_p];
     out->bytes_per_tick = l->bytes_per_tick;
     out->latency_ticks = l->lat;

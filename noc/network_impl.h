@@ -40,16 +40,25 @@
  * table is touched only by the network interfaces, except for a partial
  * flit (the last flit of a message whose size is not a multiple of the
  * flit size): a router reads its payload, tail_bytes, from its packet to
- * serialise it. 24 bytes. */
+ * serialise it; and under virtual cut-through, where route_into() reads
+ * the size of a head's packet. 16 bytes (4 per buffer slot fewer cache
+ * lines than 24): the packet's size and whether it is measured are read
+ * from the packet table (the NI, at ejection), and the tick the flit
+ * entered the network is kept modulo 2^32 (ni_eject() restores it from
+ * the ejection tick; exact while a packet spends less than 2^32 ticks
+ * between its injection and its last ejection, which it checks). Packet
+ * ids are below NOC_MAX_PACKETS (noc_packet_new() checks). */
+#define NOC_MAX_PACKETS (1u << 30)
 typedef struct noc_flit {
-    uint32_t pkt;
-    uint16_t seq, size;    /* seq 0 = head, size - 1 = tail */
+    uint32_t pkt : 30;
+    uint32_t tail : 1;     /* the packet's last flit */
+    uint32_t partial : 1;  /* carries pkts[pkt].tail_bytes < flit_size bytes */
+    uint32_t inj;          /* tick it entered the network, modulo 2^32 */
+    uint16_t seq;          /* 0 = head */
     uint16_t src, dst;     /* node ids */
     uint16_t hops;         /* mesh links crossed so far */
-    uint8_t measured;
-    uint8_t partial;       /* carries pkts[pkt].tail_bytes < flit_size bytes */
-    ws_tick inj;           /* tick it entered the network */
 } noc_flit;
+_Static_assert(sizeof(noc_flit) == 16, "noc_flit is 16 bytes");
 
 /* Flit streaming (noc.flit_streaming): a flit is visible downstream when
  * its head arrives, as if its serialisation were 1 tick, and it carries
@@ -112,13 +121,17 @@ typedef struct noc_ivc {
     uint16_t pend;                /* flits written behind them, still on the link */
     uint8_t state, out_port, out_vc, ncand;
     uint8_t cand[4];
-    uint16_t hsize;               /* size of the head's packet, valid while ncand != 0 */
+    uint16_t hsize;               /* size of the head's packet, valid while ncand != 0 (VCT only; 0 in wormhole) */
     ws_tick ready;
 } noc_ivc;
 
-/* A router. Fields by temperature: the first two cache lines are read by
- * every step (state masks, arbiters, output VCs, when each output's link
- * is free), the next by traversals and arrivals, the last rarely. */
+/* A router, aligned to 64-byte cache lines (noc_network.routers) and 512
+ * bytes long. Fields by temperature: the first three cache lines are read
+ * by every step (state masks, arbiters, output VCs, when each output's
+ * link is free); a traversal reads its output's timing (line 4), its
+ * input's credit return (line 5, with the peaks that arrivals update) and
+ * its output's window counters (line 6 but for LOCAL); the rest is read
+ * rarely. */
 typedef struct noc_router {
     uint32_t nbuf;
     uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask below is not 0 */
@@ -132,17 +145,20 @@ typedef struct noc_router {
     uint32_t m_blk[NOC_PORTS];    /* of m_act: VCs whose downstream VC has no credit (a mesh output) */
     uint32_t ovc_busy[NOC_PORTS];
     ws_tick out_free[NOC_PORTS];  /* full duplex: the output link is free from this tick (half duplex: chans[]) */
-    uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0, 0); LOCAL: unused */
-    uint32_t cr_ev[NOC_PORTS];    /* NOC_EV(upstream router or own NI, its output port, 0, 1) */
+    _Alignas(64) uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0, 0); LOCAL: unused */
     uint32_t out_delay[NOC_PORTS];/* switch grant -> arrival: sa + st + ser + lat (< NOC_MAX_DELAY) */
     uint32_t out_ser[NOC_PORTS];  /* serialisation of the output link (of a full flit) */
+    _Alignas(64) uint32_t cr_ev[NOC_PORTS];    /* NOC_EV(upstream router or own NI, its output port, 0, 1) */
     uint32_t cr_delay[NOC_PORTS]; /* buffer exit -> credit at the upstream side */
-    uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
-    uint64_t w_flits[NOC_PORTS], w_busy[NOC_PORTS];   /* window counters of the output links */
     uint32_t w_peak[NOC_PORTS];   /* window peak occupancy of the input ports */
+    _Alignas(64) struct {
+        uint64_t flits, busy;     /* window counters of the output links */
+    } w_out[NOC_PORTS];
+    uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
     int x, y;
     int in_link[NOC_PORTS], out_link[NOC_PORTS];
 } noc_router;
+_Static_assert(sizeof(noc_router) == 512, "noc_router is 8 cache lines");
 
 typedef struct noc_ni {
     uint32_t q_head, q_tail;      /* source queue (packet ids) */
@@ -196,7 +212,8 @@ struct noc_network {
     ws_tick *tail_at;             /* flit streaming: per buffer slot, the tick its flit's tail arrives (see above) */
     int speedup;
 
-    noc_router *routers;
+    noc_router *routers;          /* 64-byte aligned, inside routers_mem */
+    void *routers_mem;
     noc_ivc *ivc;
     noc_flit *buf;
     uint16_t *credits;            /* [r * PV + p * V + v]; p = LOCAL: the NI's credits for the router's LOCAL input */

@@ -43,7 +43,7 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
     noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[f->src], n->node_y[f->src],
                           n->node_x[f->dst], n->node_y[f->dst], p };
     iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
-    iv->hsize = f->size;
+    iv->hsize = n->vct ? n->pkts[f->pkt].size : 0;   /* read only under VCT (free_vcs) */
 }
 
 /* Writes flit f into input VC (ev's router, port, vc) behind the flits
@@ -124,12 +124,18 @@ static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
     n->c.flits_in_network--;
     n->c.flits_ejected++;
     n->w_ejected[r]++;
-    if (f->measured) {
-        n->m_flit_lat_sum += (double)(now - f->inj);
+    noc_packet *p = &n->pkts[f->pkt];
+    if (p->measured) {
+        if (now - p->injected > UINT32_MAX) {   /* f->inj would be ambiguous (noc_flit) */
+            fprintf(stderr, "noc: packet %u spent more than 2^32 ticks in the network, which this simulator does not "
+                            "support\n", (unsigned)f->pkt);
+            abort();
+        }
+        n->m_flit_lat_sum += (double)(uint32_t)((uint32_t)now - f->inj);
         n->m_flits++;
     }
-    if (f->seq + 1 == f->size) {
-        n->pkts[f->pkt].hops = f->hops;
+    if (f->tail) {
+        p->hops = f->hops;
         noc_packet_done(n, f->pkt, now);
     }
     n->moved = true;
@@ -255,9 +261,10 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
     }
     if (ni->cur != NOC_NONE && cr[ni->cur_vc] > 0) {
         noc_packet *p = &n->pkts[ni->cur];
-        noc_flit f = { .pkt = ni->cur, .seq = ni->cur_seq, .size = p->size, .src = (uint16_t)p->src,
-                       .dst = (uint16_t)p->dst, .hops = 0, .measured = p->measured,
-                       .partial = ni->cur_seq + 1 == p->size && p->tail_bytes < n->flit_bytes, .inj = now };
+        bool tail = ni->cur_seq + 1 == p->size;
+        noc_flit f = { .pkt = ni->cur, .tail = tail, .partial = tail && p->tail_bytes < n->flit_bytes,
+                       .inj = (uint32_t)now, .seq = ni->cur_seq, .src = (uint16_t)p->src, .dst = (uint16_t)p->dst,
+                       .hops = 0 };
         send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
         if (n->tail_at)   /* the NI holds the whole flit */
             set_tail(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), now + 1);
@@ -546,9 +553,9 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         c->busy_until = busy;
         c->last_user = rt->out_link[o];
     }
-    rt->w_flits[o]++;
-    rt->w_busy[o] += busy - now;
-    bool tail = f.seq + 1 == f.size;
+    rt->w_out[o].flits++;
+    rt->w_out[o].busy += busy - now;
+    bool tail = f.tail;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
         rt->va_idle = 0;
@@ -760,7 +767,7 @@ static inline bool router_sleep(noc_network *n, int r, ws_tick wake, ws_tick now
  * channel's last busy tick nor on a free channel; they are put back, so
  * results equal those of an unchecked run. */
 typedef struct wake_check {
-    noc_router rt;
+    unsigned char rt[sizeof(noc_router)];   /* a copy (malloc does not align to the router's 64 bytes) */
     noc_ni ni;
     noc_ivc *ivc;
     uint16_t cr[NOC_PORTS * 32];
@@ -788,7 +795,7 @@ __attribute__((noinline)) static wake_check *check_before(const noc_network *n, 
     wake_check *c = ws_xmalloc(sizeof *c);
     size_t PV = (size_t)n->PV;
     const noc_router *rt = &n->routers[r];
-    c->rt = *rt;
+    memcpy(c->rt, rt, sizeof *rt);
     c->ni = n->ni[r];
     c->ivc = ws_xmalloc(PV * sizeof *c->ivc);
     memcpy(c->ivc, &n->ivc[(size_t)r * PV], PV * sizeof *c->ivc);
@@ -809,7 +816,7 @@ __attribute__((noinline)) static void check_after(noc_network *n, int r, ws_tick
 {
     size_t PV = (size_t)n->PV;
     const noc_router *rt = &n->routers[r];
-    bool bad = memcmp(&c->rt, rt, sizeof *rt) || memcmp(&c->ni, &n->ni[r], sizeof c->ni) ||
+    bool bad = memcmp(c->rt, rt, sizeof *rt) || memcmp(&c->ni, &n->ni[r], sizeof c->ni) ||
                memcmp(c->ivc, &n->ivc[(size_t)r * PV], PV * sizeof *c->ivc) ||
                memcmp(c->cr, &n->credits[(size_t)r * PV], PV * sizeof *c->cr) || c->buffered != n->buffered ||
                c->in_flight != n->in_flight || c->flits_injected != n->c.flits_injected || c->moved != n->moved;
@@ -896,7 +903,8 @@ void noc_describe_stall(const noc_network *n, FILE *out)
                 shown++;
                 const noc_flit *f = &n->buf[idx * n->D + iv->head];
                 fprintf(out, "\n    router (%d,%d) in %s vc %d [%u flits, packet %u->%u flit %u/%u]: ", rt->x,
-                        rt->y, noc_port_name(p), v, iv->count, f->src, f->dst, f->seq + 1u, f->size);
+                        rt->y, noc_port_name(p), v, iv->count, f->src, f->dst, f->seq + 1u,
+                        n->pkts[f->pkt].size);
                 if (iv->state == NOC_IVC_RC) {
                     fputs("computing its route", out);
                 } else if (iv->state == NOC_IVC_VA) {
