@@ -7,6 +7,8 @@
  *       typedef struct { type *items; size_t n, cap; } prefix;
  *       static inline void prefix##_push(prefix *h, type item);
  *       static inline type prefix##_pop(prefix *h);      (n must be > 0)
+ *       static inline void prefix##_replace_top(prefix *h, type item);
+ *                          pop then push in one sift (n must be > 0)
  *       static inline void prefix##_free(prefix *h);
  *   where before(const type *a, const type *b) is true when a must leave
  *   before b. The top element is h->items[0]. Growth doubles the capacity
@@ -45,10 +47,8 @@
         h->items[i] = item;                                                                    \
     }                                                                                          \
                                                                                                \
-    static inline type prefix##_pop(prefix *h)                                                 \
+    static inline void prefix##_replace_top(prefix *h, type last)                              \
     {                                                                                          \
-        type top = h->items[0];                                                                \
-        type last = h->items[--h->n];                                                          \
         size_t i = 0;                                                                          \
         for (;;) {                                                                             \
             size_t l = 2 * i + 1, r = l + 1, m = l;                                            \
@@ -61,8 +61,15 @@
             h->items[i] = h->items[m];                                                         \
             i = m;                                                                             \
         }                                                                                      \
+        h->items[i] = last;                                                                    \
+    }                                                                                          \
+                                                                                               \
+    static inline type prefix##_pop(prefix *h)                                                 \
+    {                                                                                          \
+        type top = h->items[0];                                                                \
+        type last = h->items[--h->n];                                                          \
         if (h->n)                                                                              \
-            h->items[i] = last;                                                                \
+            prefix##_replace_top(h, last);                                                     \
         return top;                                                                            \
     }                                                                                          \
                                                                                                \

@@ -23,8 +23,22 @@ struct mem_hbm {
     hbm_channel *ch;
     uint64_t *share;        /* bytes per channel of the last request split */
     uint64_t share_addr, share_bytes;   /* that request (share_bytes 0: none yet) */
-    ws_tick fits_at;        /* that request was found to fit at this tick, nothing issued since
-                               (WS_TICK_NEVER: not known) */
+    ws_tick fits_at;        /* that request fits at every tick from this one on, as long as
+                               nothing is issued (queues only drain meanwhile; WS_TICK_NEVER:
+                               not known) */
+    unsigned n_full;        /* channels whose ring holds queue_depth entries, served or not: while
+                               it is 0 every request fits, and the fit checks skip their loop */
+    /* While every request issued so far touched every channel ("wide": a
+     * 1 MiB chunk over 80 channels of 256 B granules), channel c holds the
+     * shares of the last requests in issue order, served in that order; it
+     * is full at `now` iff the share of the queue_depth-th last request is
+     * served after now. So a wide request fits from the max over channels
+     * of that request's served ticks on: one number per request instead of
+     * a pass over the channels. */
+    bool share_wide;        /* the request in share touches every channel */
+    bool all_wide;          /* every request issued so far was wide */
+    ws_tick *req_last;      /* ring: the latest served tick of each of the last queue_depth requests */
+    uint64_t n_issued;
     mem_hbm_stats stats;
 };
 
@@ -63,6 +77,8 @@ mem_hbm *mem_hbm_new(const mem_hbm_params *p)
         h->ch[c].done = ws_xcalloc(p->queue_depth, sizeof(ws_tick));
     h->share = ws_xcalloc(p->channels, sizeof *h->share);
     h->fits_at = WS_TICK_NEVER;
+    h->all_wide = true;
+    h->req_last = ws_xcalloc(p->queue_depth, sizeof *h->req_last);
     return h;
 }
 
@@ -74,6 +90,7 @@ void mem_hbm_free(mem_hbm *h)
         free(h->ch[c].done);
     free(h->ch);
     free(h->share);
+    free(h->req_last);
     free(h);
 }
 
@@ -88,6 +105,8 @@ static void split(mem_hbm *h, uint64_t addr, uint64_t bytes)
     h->fits_at = WS_TICK_NEVER;
     unsigned n = h->p.channels;
     uint64_t g = h->p.interleave;
+    /* n consecutive granules cover every channel */
+    h->share_wide = bytes && (addr + bytes - 1) / g - addr / g + 1 >= n;
     for (unsigned c = 0; c < n; c++)
         h->share[c] = 0;
     uint64_t end = addr + bytes;
@@ -120,22 +139,44 @@ static ws_tick served_tick(double t)
     return (ws_tick)ceil(t - 1e-6);
 }
 
-static void retire(hbm_channel *ch, unsigned depth, ws_tick now)
+/* Retiring is lazy (at fit checks, and at issues to a full ring); the ring's
+ * entries are served in order, so retiring later at a later tick removes
+ * the same ones. */
+static inline void retire(mem_hbm *h, hbm_channel *ch, ws_tick now)
 {
+    unsigned depth = h->p.queue_depth;
+    if (ch->count == depth && ch->done[ch->head] <= now)
+        h->n_full--;
     while (ch->count && ch->done[ch->head] <= now) {
         ch->head = ch->head + 1 == depth ? 0 : ch->head + 1;
         ch->count--;
     }
 }
 
+/* After split(), for a wide request while all requests were wide: the
+ * first tick >= now at which it fits (see struct mem_hbm). */
+static ws_tick wide_accept_tick(const mem_hbm *h, ws_tick now)
+{
+    if (h->n_issued < h->p.queue_depth)
+        return now;
+    ws_tick oldest = h->req_last[h->n_issued % h->p.queue_depth];
+    return oldest > now ? oldest : now;
+}
+
+static bool wide_known(const mem_hbm *h) { return h->all_wide && h->share_wide; }
+
 /* After split(): retires what has been served and says whether every
  * channel the request touches has a free queue slot. */
 static bool shares_fit(mem_hbm *h, ws_tick now)
 {
+    if (!h->n_full)
+        return true;
+    if (wide_known(h))
+        return wide_accept_tick(h, now) == now;
     for (unsigned c = 0; c < h->p.channels; c++) {
         if (!h->share[c])
             continue;
-        retire(&h->ch[c], h->p.queue_depth, now);
+        retire(h, &h->ch[c], now);
         if (h->ch[c].count >= h->p.queue_depth)
             return false;
     }
@@ -145,6 +186,8 @@ static bool shares_fit(mem_hbm *h, ws_tick now)
 bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
 {
     split(h, addr, bytes);
+    if (now >= h->fits_at)
+        return true;
     bool fits = shares_fit(h, now);
     if (fits)
         h->fits_at = now;
@@ -154,25 +197,28 @@ bool mem_hbm_can_accept(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
 ws_tick mem_hbm_accept_tick(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes)
 {
     split(h, addr, bytes);
+    if (now >= h->fits_at)
+        return now;
+    if (wide_known(h))
+        return h->fits_at = wide_accept_tick(h, now);
     ws_tick at = now;
-    for (unsigned c = 0; c < h->p.channels; c++) {
+    for (unsigned c = 0; h->n_full && c < h->p.channels; c++) {
         if (!h->share[c])
             continue;
         hbm_channel *ch = &h->ch[c];
-        retire(ch, h->p.queue_depth, now);
+        retire(h, ch, now);
         if (ch->count >= h->p.queue_depth && ch->done[ch->head] > at)
             at = ch->done[ch->head];   /* the oldest request leaves then */
     }
-    if (at == now)
-        h->fits_at = now;
+    h->fits_at = at;   /* each full channel's oldest request has left by then */
     return at;
 }
 
 ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, mem_hbm_kind kind)
 {
     split(h, addr, bytes);
-    /* asked and found fitting at this very tick: the queues are as they were */
-    if (h->fits_at != now && !shares_fit(h, now)) {
+    /* found fitting from an earlier tick on, nothing issued since: it fits */
+    if (now < h->fits_at && !shares_fit(h, now)) {
         fprintf(stderr, "wafersim: internal error: HBM request issued to a full queue\n");
         abort();
     }
@@ -184,6 +230,8 @@ ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, me
         if (!h->share[c])
             continue;
         hbm_channel *ch = &h->ch[c];
+        if (ch->count == h->p.queue_depth)
+            retire(h, ch, now);   /* frees the slot the fit check saw free */
         double start = ch->free_at > (double)now ? ch->free_at : (double)now;
         double busy = (double)h->share[c] / h->channel_bytes_per_tick;
         ch->free_at = start + busy;
@@ -196,9 +244,13 @@ ws_tick mem_hbm_issue(mem_hbm *h, ws_tick now, uint64_t addr, uint64_t bytes, me
         if (slot >= h->p.queue_depth)
             slot -= h->p.queue_depth;
         ch->done[slot] = served;
-        ch->count++;
+        if (++ch->count == h->p.queue_depth)
+            h->n_full++;
     }
     h->fits_at = WS_TICK_NEVER;
+    h->req_last[h->n_issued % h->p.queue_depth] = last;
+    h->n_issued++;
+    h->all_wide = h->all_wide && h->share_wide;
     ws_tick done = last + h->p.latency;
     h->stats.bytes[kind] += bytes;
     h->stats.requests[kind]++;

@@ -1,9 +1,12 @@
 /* tests/unit/test_hbm.c — pins the HBM model (mem/hbm.h) against hand
  * calculations: an isolated request costs latency + max over channels of
  * ceil(share / per-channel bandwidth); streaming reaches >= 95% of peak;
- * bounded queues push back; statistics add up. Parameters are small round
+ * bounded queues push back (and agree with a naive model of the queues
+ * under random requests); statistics add up. Parameters are small round
  * numbers so every expected value is worked out in the comments. */
 #include <check.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "mem/hbm.h"
@@ -80,6 +83,113 @@ START_TEST(queue_depth_pushes_back)
 }
 END_TEST
 
+/* An independent, naive model of the contract's back-pressure: per channel
+ * the served tick of every share ever issued; a channel's outstanding
+ * requests at `now` are those served after now (FIFO, so the oldest is the
+ * smallest). Service times follow the contract's formula. */
+enum { REF_CH = 4, REF_MAX = 4096 };
+typedef struct ref_hbm {
+    double free_at[REF_CH];
+    ws_tick served[REF_CH][REF_MAX];
+    unsigned n[REF_CH];
+} ref_hbm;
+
+static uint64_t ref_share(uint64_t addr, uint64_t bytes, unsigned c)
+{
+    uint64_t sum = 0;
+    for (uint64_t b = addr; b < addr + bytes; b++)   /* byte by byte */
+        sum += (b / small.interleave) % REF_CH == c;
+    return sum;
+}
+
+/* The first tick >= now at which every touched channel has fewer than
+ * `depth` outstanding shares. */
+static ws_tick ref_accept(const ref_hbm *r, unsigned depth, ws_tick now, uint64_t addr, uint64_t bytes)
+{
+    ws_tick at = now;
+    for (unsigned c = 0; c < REF_CH; c++) {
+        if (!ref_share(addr, bytes, c))
+            continue;
+        unsigned out = 0;
+        ws_tick oldest = WS_TICK_NEVER;
+        for (unsigned i = 0; i < r->n[c]; i++)
+            if (r->served[c][i] > now) {
+                out++;
+                if (r->served[c][i] < oldest)
+                    oldest = r->served[c][i];
+            }
+        ck_assert_uint_le(out, depth);
+        if (out == depth && oldest > at)
+            at = oldest;
+    }
+    return at;
+}
+
+static ws_tick ref_issue(ref_hbm *r, ws_tick now, uint64_t addr, uint64_t bytes)
+{
+    ws_tick last = now;
+    for (unsigned c = 0; c < REF_CH; c++) {
+        uint64_t share = ref_share(addr, bytes, c);
+        if (!share)
+            continue;
+        double start = r->free_at[c] > (double)now ? r->free_at[c] : (double)now;
+        r->free_at[c] = start + (double)share / (small.bytes_per_tick / REF_CH);
+        ws_tick served = (ws_tick)ceil(r->free_at[c] - 1e-6);
+        r->served[c][r->n[c]++] = served;
+        if (served > last)
+            last = served;
+    }
+    return last + small.latency;
+}
+
+/* Random requests (a few hot addresses so queues fill; first only requests
+ * touching every channel, then sizes from 1 B to 5 granules), asked about
+ * in every way, issued when they fit: the model's answers, including the
+ * ones it takes from its summaries (no full channel, a fit found at an
+ * earlier tick, every request so far touching every channel), equal the
+ * naive model's. */
+START_TEST(back_pressure_matches_a_naive_model)
+{
+    for (unsigned depth = 1; depth <= 3; depth++) {
+        mem_hbm_params p = small;
+        p.queue_depth = depth;
+        mem_hbm *h = mem_hbm_new(&p);
+        ref_hbm *r = calloc(1, sizeof *r);
+        gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(g, depth);
+        ws_tick now = 0;
+        unsigned issued = 0, waited = 0;
+        for (int step = 0; step < 2000; step++) {
+            /* first only requests over >= 4 granules (every channel: the
+               model's per-request summary), then any */
+            uint64_t addr = gsl_rng_uniform_int(g, 8) * 48;
+            uint64_t bytes = step < 1000 ? 193 + gsl_rng_uniform_int(g, 128) : 1 + gsl_rng_uniform_int(g, 320);
+            ws_tick want = ref_accept(r, depth, now, addr, bytes);
+            ck_assert_uint_eq(mem_hbm_accept_tick(h, now, addr, bytes), want);
+            if (want > now && gsl_rng_uniform(g) < 0.5) {
+                /* a tick before the fit, then the fit or later */
+                ws_tick before = now + gsl_rng_uniform_int(g, want - now);
+                ck_assert(!mem_hbm_can_accept(h, before, addr, bytes));
+                now = want + gsl_rng_uniform_int(g, 2);
+                waited++;
+            }
+            ck_assert_int_eq(mem_hbm_can_accept(h, now, addr, bytes), ref_accept(r, depth, now, addr, bytes) == now);
+            if (ref_accept(r, depth, now, addr, bytes) == now) {
+                ck_assert_uint_eq(mem_hbm_issue(h, now, addr, bytes, MEM_HBM_READ_LOCAL),
+                                  ref_issue(r, now, addr, bytes));
+                issued++;
+            }
+            now += gsl_rng_uniform_int(g, 3);
+        }
+        ck_assert_uint_gt(issued, 1000);   /* both paths were taken often */
+        ck_assert_uint_gt(waited, 100);
+        gsl_rng_free(g);
+        free(r);
+        mem_hbm_free(h);
+    }
+}
+END_TEST
+
 START_TEST(streaming_reaches_peak)
 {
     /* issue 4 KiB reads whenever the queues accept, for 200000 ticks of
@@ -129,6 +239,7 @@ int main(void)
     tcase_add_test(tc, isolated_requests_cost_the_formula);
     tcase_add_test(tc, same_channel_requests_queue);
     tcase_add_test(tc, queue_depth_pushes_back);
+    tcase_add_test(tc, back_pressure_matches_a_naive_model);
     tcase_add_test(tc, streaming_reaches_peak);
     tcase_add_test(tc, parameter_checks);
     suite_add_tcase(s, tc);
