@@ -31,8 +31,9 @@ double ws_limits_memory_bytes(const ws_config *cfg)
     double tiles = (double)cfg->hw.grid.x * (double)cfg->hw.grid.y;
     const ws_llc_config *l = &cfg->hw.tile.llc;
     double llc = l->line_bytes > 0 ? l->size_bytes / l->line_bytes * LLC_BYTES_PER_LINE : 0;
-    double buffers = (double)NOC_PORTS * (double)cfg->noc.vcs * (double)cfg->noc.vc_buffer_flits *
-                     (double)sizeof(noc_flit);
+    /* a buffer slot: the flit, plus its tail tick with flit streaming (noc/network_impl.h) */
+    double slot = (double)sizeof(noc_flit) + (cfg->noc.flit_streaming ? (double)sizeof(ws_tick) : 0);
+    double buffers = (double)NOC_PORTS * (double)cfg->noc.vcs * (double)cfg->noc.vc_buffer_flits * slot;
     return tiles * (llc + buffers);
 }
 

@@ -7,7 +7,8 @@
  *     memory    the estimated memory of the simulation's largest tables
  *               (default 16 GiB): per tile the LLC tag store (16 B per
  *               line) and the router's input buffers (one flit slot per
- *               buffered flit of every VC of its 5 ports), times the tiles;
+ *               buffered flit of every VC of its 5 ports, plus its 8-byte
+ *               tail tick with noc.flit_streaming), times the tiles;
  *     requests  synthetic requests generated (workload.requests; default
  *               10^7, at most 2^32-1, the reach of request indices).
  *   ws_limits_check() compares a loaded config with them and reports, at

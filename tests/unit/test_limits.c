@@ -1,7 +1,8 @@
 /* tests/unit/test_limits.c — resource limits (core/limits.h) and the
  * in-memory config loader they are exercised through:
  *   * the memory estimate against a hand calculation (LLC: size / line x
- *     16 B per tile; buffers: 5 ports x VCs x depth flit slots per tile);
+ *     16 B per tile; buffers: 5 ports x VCs x depth flit slots per tile,
+ *     8 B more per slot with flit streaming);
  *   * the shipped presets fit the default limits; a limit below the
  *     estimate refuses the config naming sim.limits.memory, and raising it
  *     with --set lets it through;
@@ -34,6 +35,10 @@ START_TEST(estimate_by_hand)
     /* 6 tiles x (1 MiB / 64 B = 16384 lines x 16 B + 5 x 2 x 4 flit slots) */
     double want = 6.0 * (16384 * 16) + 6.0 * 5 * 2 * 4 * (double)sizeof(noc_flit);
     ck_assert_double_eq(ws_limits_memory_bytes(&cfg), want);
+    /* flit streaming keeps a tail tick (8 B) beside every slot */
+    cfg.noc.flit_streaming = true;
+    ck_assert_double_eq(ws_limits_memory_bytes(&cfg), want + 6.0 * 5 * 2 * 4 * 8);
+    cfg.noc.flit_streaming = false;
     ck_assert_double_eq(cfg.sim.limits.memory_bytes, 16.0 * 1024 * 1024 * 1024);
     ck_assert_int_eq(cfg.sim.limits.requests, 10000000);
     ws_config_free(&cfg);
