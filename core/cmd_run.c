@@ -124,6 +124,9 @@ typedef struct run_ctx {
     bool meter;                        /* progress lines: only when runs go one at a time */
 } run_ctx;
 
+/* Whether the run measured only some of its decode steps (sim.sample_steps). */
+static bool was_sampled(const arch_run_metrics *m) { return m->sampled_steps < m->decode_steps; }
+
 /* Runs variant v (ws_parallel_for's job; variants share nothing mutable). */
 static int run_variant(void *ctxp, size_t v)
 {
@@ -138,7 +141,7 @@ static int run_variant(void *ctxp, size_t v)
     if (!j->rc && j->metrics->migration_on && !ctx->quiet)
         fprintf(stderr, "wafersim run: variant %s: %s\n", j->name, j->metrics->migration.heatmap);
     const arch_run_metrics *m = j->metrics;
-    if (!j->rc && m->sampled_steps < m->decode_steps && !ctx->quiet)
+    if (!j->rc && was_sampled(m) && !ctx->quiet)
         fprintf(stderr, "wafersim run: variant %s: SAMPLED: %u of %u decode steps measured (%u simulated): decode "
                 "time and throughput are estimates, 95%% interval +-%.2g%%; traffic and energy columns cover the "
                 "simulated steps, busy times the measured ones (doc/run.md)\n", j->name, m->sampled_steps, m->decode_steps,
@@ -245,24 +248,22 @@ int ws_cmd_run(int argc, char **argv)
                 continue;
             }
             any_migration |= j->metrics->migration_on;
-            any_sampled |= j->metrics->sampled_steps < j->metrics->decode_steps;
+            any_sampled |= was_sampled(j->metrics);
             if (links)
                 ws_table_append(links, j->links);
             if (mig_layers)
                 ws_table_append(mig_layers, j->migration);
         }
     }
-    double *throughput = ws_xcalloc(n_variants, sizeof *throughput);
-    for (size_t v = 0; v < n_variants; v++)
-        throughput[v] = metrics[v].throughput_tokens_per_s;
     row_sink t;
     sink_init(&t, any_migration, any_sampled);
     if (!rc) {
         for (size_t v = 0; v < n_variants; v++)
             add_row(&t, base.variants.n ? variants[v].name : "default", &cfgs[v], &metrics[v]);
+        double base_tps = metrics[baseline].throughput_tokens_per_s;
         for (size_t v = 0; v < n_variants; v++) {
             ws_cell sp = { .kind = WS_CELL_DOUBLE,
-                           .d = throughput[baseline] > 0 ? throughput[v] / throughput[baseline] : 0 };
+                           .d = base_tps > 0 ? metrics[v].throughput_tokens_per_s / base_tps : 0 };
             sink_cell(&t, v, ARCH_RUN_ROW_SPEEDUP, &sp);
         }
         ws_provenance p;
@@ -287,7 +288,6 @@ int ws_cmd_run(int argc, char **argv)
             ws_table_free(jobs_of[v].migration);
     }
     free(jobs_of);
-    free(throughput);
     for (size_t v = 0; panels && v < n_variants; v++)
         arch_picture_panel_free(&panels[v]);
     free(panels);
