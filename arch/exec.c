@@ -140,6 +140,15 @@ static uint32_t next_simulated(const arch_exec_setup *s, uint32_t it)
     return it;
 }
 
+/* The first MoE layer >= l that iteration `it` simulates (n_moe when none). */
+static uint32_t next_layer_on(const arch_exec *x, uint32_t it, uint32_t l)
+{
+    const uint8_t *on = x->s.layer_on;
+    while (on && l < x->n_moe && !on[(size_t)it * x->n_moe + l])
+        l++;
+    return l;
+}
+
 static bool measured(const arch_exec *x)
 {
     return x->s.role ? x->s.role[x->iteration] == ARCH_ITER_MEASURED : x->iteration >= x->s.measure_from;
@@ -661,8 +670,8 @@ static void finish_layer(arch_exec *x, ws_tick now)
         x->r.measured_ticks += now - x->layer_start;
     }
     x->r.total_ticks = now - x->first_start;
-    if (++x->layer == x->n_moe) {
-        x->layer = 0;
+    x->layer = next_layer_on(x, x->iteration, x->layer + 1);
+    while (x->layer == x->n_moe) {
         x->r.tokens_all += wl_batch_iteration_tokens(x->s.batch, x->iteration);
         if (measured(x))
             x->r.tokens_measured += wl_batch_iteration_tokens(x->s.batch, x->iteration);
@@ -672,6 +681,7 @@ static void finish_layer(arch_exec *x, ws_tick now)
             x->ph = PH_DONE;
             return;
         }
+        x->layer = next_layer_on(x, x->iteration, 0);
     }
     x->ph = PH_PLAN;
     x->due = now;
@@ -809,6 +819,7 @@ arch_exec *arch_exec_new(ws_engine *e, noc_network *net, const arch_exec_setup *
     x->busy = ws_xcalloc(x->tiles, sizeof *x->busy);
     x->layer_busy = ws_xcalloc(x->tiles, sizeof *x->layer_busy);
     x->iteration = next_simulated(s, s->first_iteration);
+    x->layer = x->iteration <= s->last_iteration ? next_layer_on(x, x->iteration, 0) : 0;
     x->ph = PH_PLAN;
     x->due = 0;
     x->id = ws_engine_add(e, "exec", x, &exec_ops);

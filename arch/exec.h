@@ -163,6 +163,12 @@ typedef struct arch_exec_setup {
        one), simulated unmeasured (ARCH_ITER_WARM) or simulated and measured
        (ARCH_ITER_MEASURED); some iteration must be simulated. */
     const uint8_t *role;
+    /* Layer sampling (NULL: every MoE layer of a simulated iteration runs):
+       layer_on[i x n_moe + l] says whether iteration i runs MoE layer l;
+       each simulated iteration must run at least one. A layer not run is
+       not planned, read or computed; the next one run starts at the tick
+       the previous one ended. */
+    const uint8_t *layer_on;
     const arch_exec_hooks *hooks;               /* NULL: none */
 } arch_exec_setup;
 

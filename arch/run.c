@@ -206,6 +206,11 @@ static int place_experts(const ws_config *cfg, run_state *s, bool progress, arch
 
 static int check_policy(const ws_config *cfg, char *err, size_t err_len)
 {
+    if (cfg->sim.sample_layers && cfg->strategy.prefetch_next_layer) {
+        snprintf(err, err_len, "sim.sample_layers: not modelled together with strategy.prefetch_next_layer (a "
+                 "layer's prefetch fetches the next layer, which layer sampling may skip); turn one off");
+        return WS_EXIT_BAD_INPUT;
+    }
     if (cfg->strategy.prefetch_next_layer && ws_hwopt_enabled(cfg, "migration")) {
         snprintf(err, err_len, "strategy.prefetch_next_layer: not modelled together with options.migration (its "
                  "copies change where the next layer is read from while it is being fetched); turn one off");
@@ -476,29 +481,40 @@ static void add_migration_layers(const arch_migration_report *mr, const char *va
 
 /* Decode time and throughput of the whole run from its measured steps
  * (arch/sample.h): exact sums without sampling, an estimate with. */
-static void estimate_decode(const ws_config *cfg, run_state *s, const uint8_t *role, bool sampled,
-                            uint32_t simulated_steps, arch_run_metrics *m)
+static void estimate_decode(const ws_config *cfg, run_state *s, const uint8_t *role, const uint8_t *layer_on,
+                            bool sampled, uint32_t simulated_steps, uint64_t simulated_layers, arch_run_metrics *m)
 {
     arch_exec_results r;
     arch_exec_results_get(s->exec, &r);
     uint32_t n_steps = (uint32_t)cfg->workload.decode_steps, n_moe = s->w->model.n_moe;
-    double *ticks = ws_xcalloc((size_t)n_steps + 1, sizeof *ticks), *tokens = ws_xcalloc((size_t)n_steps + 1, sizeof *tokens);
-    size_t k = 0;
+    bool by_layer = layer_on != NULL;   /* the units are (step, layer) pairs, else steps */
+    size_t cap = by_layer ? (size_t)r.layers_measured : (size_t)n_steps;
+    double *ticks = ws_xcalloc(cap + 1, sizeof *ticks), *tokens = ws_xcalloc(cap + 1, sizeof *tokens);
+    size_t k = 0, steps = 0, u = 0;
     double total_tokens = 0;
     for (uint32_t it = 1; it <= n_steps; it++) {
         double n = (double)wl_batch_iteration_tokens(s->w->batch, it);
         total_tokens += n;
         if (role[it] != ARCH_ITER_MEASURED)
             continue;
-        for (uint32_t l = 0; l < n_moe; l++)   /* measured layers come step by step, in order */
-            ticks[k] += r.layer_ticks[(size_t)k * n_moe + l];
-        tokens[k++] = n;
+        steps++;
+        for (uint32_t l = 0; l < n_moe; l++) {   /* measured layers come step by step, in order */
+            if (layer_on && !layer_on[(size_t)it * n_moe + l])
+                continue;
+            ticks[k] += r.layer_ticks[u++];
+            tokens[k] = by_layer ? n / n_moe : n;
+            k += by_layer;
+        }
+        k += !by_layer;
     }
     arch_sample_estimate_out e;
-    arch_sample_estimate(ticks, tokens, k, n_steps, total_tokens, sampled, &e);
+    arch_sample_estimate(ticks, tokens, k, by_layer ? (uint64_t)n_steps * n_moe : n_steps, total_tokens, sampled, &e);
     double us = 1e6 / cfg->sim.clock_hz;
-    m->sampled_steps = (uint32_t)k;
+    m->sampled_steps = (uint32_t)steps;
     m->simulated_decode_steps = simulated_steps;
+    m->sampled_layers = by_layer ? (uint32_t)cfg->sim.sample_layers : n_moe;
+    m->simulated_decode_layers = simulated_layers;
+    m->sampled = sampled;
     m->decode_time_ci95_pct = e.ci95_rel * 100;
     if (sampled) {   /* without sampling, collect()'s exact sums stand */
         m->decode_tokens = (uint64_t)total_tokens;
@@ -564,9 +580,15 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
     uint8_t *role = ws_xcalloc((size_t)n_steps + 1, 1);
     uint32_t simulated_steps =
         arch_sample_roles(n_steps, (uint32_t)cfg->sim.sample_steps, (uint32_t)cfg->sim.sample_warmup, role);
-    bool sampled = simulated_steps < n_steps;   /* else every step is simulated and measured */
+    uint32_t n_moe = w->model.n_moe;
+    bool by_layer = cfg->sim.sample_layers > 0 && cfg->sim.sample_layers < n_moe;
+    uint8_t *layer_on = ws_xmalloc(((size_t)n_steps + 1) * n_moe);
+    uint64_t simulated_layers = arch_sample_layers(n_steps, n_moe, (uint32_t)cfg->sim.sample_layers, role, layer_on);
+    bool sampled = simulated_steps < n_steps || by_layer;   /* else every step and layer is simulated and measured */
     if (sampled)
         setup.role = role;
+    if (by_layer)
+        setup.layer_on = layer_on;
 #ifdef WS_HAVE_OPT_MIGRATION
     arch_exec_hooks hooks;
     if (s.mig) {
@@ -576,7 +598,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
 #endif
     s.exec = arch_exec_new(s.engine, s.net, &setup);
 
-    uint64_t total_layers = (uint64_t)(simulated_steps + (cfg->workload.prefill ? 1 : 0)) * w->model.n_moe;
+    uint64_t total_layers = simulated_layers + (cfg->workload.prefill ? n_moe : 0);
     ws_progress meter;
     ws_progress_begin(&meter, stderr, progress && !(x && x->no_meter), "run", "layers", total_layers);
     ws_run_status st;
@@ -605,7 +627,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
         out->batch_reused = wl_batch_reused(w->batch);
         out->decode_steps = (uint32_t)cfg->workload.decode_steps;
         collect(cfg, &s, out);
-        estimate_decode(cfg, &s, role, sampled, simulated_steps, out);
+        estimate_decode(cfg, &s, role, by_layer ? layer_on : NULL, sampled, simulated_steps, simulated_layers, out);
         if (x && x->links)
             add_links(cfg, &s, variant, x->links);
         if (x && x->picture)
@@ -621,6 +643,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
 #endif
     }
     free(role);
+    free(layer_on);
     run_free(&s);
     if (!rc && cfg->strategy.prefetch_next_layer)
         rc = prefetch_baseline(cfg, w, progress, x && x->no_meter, out, err, err_len);

@@ -98,7 +98,10 @@ typedef struct arch_run_metrics {
     /* sampled simulation (sim.sample_steps; arch/sample.h) */
     uint32_t sampled_steps;            /* decode steps measured (decode_steps when not sampled) */
     uint32_t simulated_decode_steps;   /* measured + warm-up decode steps */
-    double decode_time_ci95_pct;       /* 95% half-width of the estimate, % (0: exact; NaN: one step) */
+    double decode_time_ci95_pct;       /* 95% half-width of the estimate, % (0: exact; NaN: one unit) */
+    uint32_t sampled_layers;           /* MoE layers measured per measured step (all without sim.sample_layers) */
+    uint64_t simulated_decode_layers;  /* (decode step, MoE layer) pairs simulated, warm-ups included */
+    bool sampled;                      /* some decode step or layer was not measured: the figures are estimates */
 } arch_run_metrics;
 
 /* The model, trace and batch of an experiment (the first three steps

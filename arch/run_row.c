@@ -30,9 +30,10 @@ const char *const arch_run_row_columns[ARCH_RUN_ROW_COLUMNS] = {
     "combine_time_us", "combine_tail_us", "shared_expert_busy_us",
     /* next-layer prefetch (empty when strategy.prefetch_next_layer is off) */
     "prefetch_GB", "prefetch_early_GB", "decode_time_no_prefetch_us", "prefetch_time_saved_us", "prefetch_plan",
-    /* sampled simulation (sim.sample_steps; arch/sample.h): decode steps measured and simulated, and the
-       95% confidence half-width of decode_time_us and throughput in % (0: every step simulated) */
-    "sampled_steps", "simulated_decode_steps", "decode_time_ci95_pct",
+    /* sampled simulation (sim.sample_steps, sim.sample_layers; arch/sample.h): decode steps measured and
+       simulated, the 95% confidence half-width of decode_time_us and throughput in % (0: every step and
+       layer simulated), MoE layers measured per measured step, (step, layer) pairs simulated */
+    "sampled_steps", "simulated_decode_steps", "decode_time_ci95_pct", "sampled_layers", "simulated_decode_layers",
 };
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
@@ -172,6 +173,8 @@ void arch_run_row_fill(arch_run_row *row, const char *variant, const ws_config *
     c[k++] = count(m->sampled_steps);
     c[k++] = count(m->simulated_decode_steps);
     c[k++] = num(m->decode_time_ci95_pct);
+    c[k++] = count(m->sampled_layers);
+    c[k++] = count(m->simulated_decode_layers);
 }
 
 int arch_run_variant(const ws_config *cfg, arch_workload **workload, bool progress, const arch_run_extras *extras,

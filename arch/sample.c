@@ -3,6 +3,8 @@
 #include "arch/sample.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <string.h>
 #include <gsl/gsl_cdf.h>
 
 #include "arch/exec.h"
@@ -34,7 +36,39 @@ uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_
     return simulated;
 }
 
-void arch_sample_estimate(const double *step_ticks, const double *step_tokens, size_t k, uint32_t n_steps,
+uint64_t arch_sample_layers(uint32_t n_steps, uint32_t n_layers, uint32_t m, const uint8_t *role, uint8_t *on)
+{
+    bool all = m == 0 || m >= n_layers;
+    uint64_t k = 0, simulated = 0;
+    for (uint32_t i = 1; i <= n_steps; i++)
+        k += role[i] == ARCH_ITER_MEASURED;
+    memset(on, all, ((size_t)n_steps + 1) * n_layers);
+    memset(on, 1, n_layers);   /* the prefill */
+    uint64_t q = 0;
+    for (uint32_t i = 1; i <= n_steps; i++) {
+        if (role[i] != ARCH_ITER_MEASURED)
+            continue;
+        if (!all)
+            for (uint64_t c = 0; c < m; c++) {
+                /* floor((c k + q + 1/2) L / (m k)), in integers */
+                uint64_t l = ((2 * (c * k + q) + 1) * n_layers) / (2 * (uint64_t)m * k);
+                on[(size_t)i * n_layers + l] = 1;
+            }
+        /* the warm-ups before it (up to the previous simulated step that is not one) */
+        for (uint32_t w = i - 1; w >= 1 && role[w] == ARCH_ITER_WARM; w--)
+            memcpy(&on[(size_t)w * n_layers], &on[(size_t)i * n_layers], n_layers);
+        q++;
+    }
+    for (uint32_t i = 1; i <= n_steps; i++)
+        if (role[i] != ARCH_ITER_SKIP)
+            for (uint32_t l = 0; l < n_layers; l++)
+                simulated += on[(size_t)i * n_layers + l];
+        else
+            memset(&on[(size_t)i * n_layers], 0, n_layers);
+    return simulated;
+}
+
+void arch_sample_estimate(const double *step_ticks, const double *step_tokens, size_t k, uint64_t n_steps,
                           double total_tokens, int sampled, arch_sample_estimate_out *out)
 {
     double sum_t = 0, sum_n = 0;

@@ -30,6 +30,26 @@
  *   O(1/k) bias; the interval treats the systematic sample as a random
  *   one, which holds when step times have no period matching the
  *   sampling's. doc/run.md reports how close it comes to full runs.
+ *
+ *   Layer sampling (sim.sample_layers = m, 0 < m < L MoE layers):
+ *   arch_sample_layers() fills on[i x L + l] (1 = simulate MoE layer l of
+ *   iteration i) for i = 0..N: the prefill (i = 0) runs every layer; the
+ *   q-th measured step (q = 0..k-1 in step order, k of them) runs layers
+ *   floor((c k + q + 1/2) L / (m k)) for c = 0..m-1, i.e. the k x m
+ *   measured (step, layer) units are spread evenly over the depth, each
+ *   step's m layers a stride L/m apart and successive steps shifted by
+ *   L/(m k); a warm-up step runs the layers of the measured step it
+ *   precedes (so that per-layer state such as migration copies is warm
+ *   for exactly those); skipped steps none. It returns the number of
+ *   decode (step, layer) units simulated. With m = 0 or m >= L every layer
+ *   of every simulated step is on (returns simulated steps x L).
+ *   The estimate then takes the measured (step, layer) units as the
+ *   sample, out of N x L: unit u has time t_u and tokens n_s / L (its
+ *   step's tokens shared by its L layers, so that a whole step's units
+ *   give the step's throughput), and arch_sample_estimate applies to them
+ *   as to steps. Layers are independent between barriers except through
+ *   state carried in HBM and LLCs: a skipped layer neither evicts nor
+ *   copies anything (doc/run.md says what that approximates).
  */
 #ifndef ARCH_SAMPLE_H
 #define ARCH_SAMPLE_H
@@ -39,15 +59,19 @@
 
 uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_t *role);
 
+/* role[0..n_steps] from arch_sample_roles; on[(n_steps + 1) x n_layers]. */
+uint64_t arch_sample_layers(uint32_t n_steps, uint32_t n_layers, uint32_t m, const uint8_t *role, uint8_t *on);
+
 typedef struct arch_sample_estimate_out {
     double throughput;        /* tokens per tick */
     double decode_ticks;      /* estimated decode time of all N steps */
     double ci95_rel;          /* half-width / estimate; 0 when exact, NaN when k < 2 */
 } arch_sample_estimate_out;
 
-/* step_ticks[k], step_tokens[k] of the measured steps; total_tokens of
- * all N decode steps; sampled: whether the run was sampled (k < N). */
-void arch_sample_estimate(const double *step_ticks, const double *step_tokens, size_t k, uint32_t n_steps,
+/* unit_ticks[k], unit_tokens[k] of the measured units (steps, or
+ * (step, layer) pairs under layer sampling) out of n_units; total_tokens
+ * of all N decode steps; sampled: whether the run was sampled (k < n_units). */
+void arch_sample_estimate(const double *unit_ticks, const double *unit_tokens, size_t k, uint64_t n_units,
                           double total_tokens, int sampled, arch_sample_estimate_out *out);
 
 #endif

@@ -124,8 +124,9 @@ typedef struct run_ctx {
     bool meter;                        /* progress lines: only when runs go one at a time */
 } run_ctx;
 
-/* Whether the run measured only some of its decode steps (sim.sample_steps). */
-static bool was_sampled(const arch_run_metrics *m) { return m->sampled_steps < m->decode_steps; }
+/* Whether the run measured only some of its decode steps or layers
+ * (sim.sample_steps, sim.sample_layers). */
+static bool was_sampled(const arch_run_metrics *m) { return m->sampled; }
 
 /* Runs variant v (ws_parallel_for's job; variants share nothing mutable). */
 static int run_variant(void *ctxp, size_t v)
@@ -142,10 +143,12 @@ static int run_variant(void *ctxp, size_t v)
         fprintf(stderr, "wafersim run: variant %s: %s\n", j->name, j->metrics->migration.heatmap);
     const arch_run_metrics *m = j->metrics;
     if (!j->rc && was_sampled(m) && !ctx->quiet)
-        fprintf(stderr, "wafersim run: variant %s: SAMPLED: %u of %u decode steps measured (%u simulated): decode "
-                "time and throughput are estimates, 95%% interval +-%.2g%%; traffic and energy columns cover the "
-                "simulated steps, busy times the measured ones (doc/run.md)\n", j->name, m->sampled_steps, m->decode_steps,
-                m->simulated_decode_steps, m->decode_time_ci95_pct);
+        fprintf(stderr, "wafersim run: variant %s: SAMPLED: %u of %u decode steps measured (%u simulated), %u of %u MoE "
+                "layers each (%llu step-layers simulated): decode time and throughput are estimates, 95%% interval "
+                "+-%.2g%%; traffic and energy columns cover the simulated step-layers, busy times the measured ones "
+                "(doc/run.md)\n", j->name, m->sampled_steps, m->decode_steps, m->simulated_decode_steps,
+                m->sampled_layers, m->moe_layers, (unsigned long long)m->simulated_decode_layers,
+                m->decode_time_ci95_pct);
     return j->rc;
 }
 

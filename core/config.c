@@ -53,6 +53,11 @@ static const ws_cfield sim_fields[] = {
       .min = 0, .max = 1e6,
       .doc = "with sample_steps: decode steps simulated unmeasured before each sampled one, to warm LLCs and "
              "copies" },
+    { .key = "sample_layers", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, sample_layers), .def = "0",
+      .min = 0, .max = 1e6,
+      .doc = "layer sampling of `wafersim run`: in each simulated decode step, simulate only this many of the "
+             "model's MoE layers, evenly spread and shifted from step to step, and estimate the rest with the "
+             "decode steps (0 = every layer; doc/run.md)" },
     { .key = "limits", .type = WS_CT_SECTION, .offset = FIELD(ws_sim_config, limits), .sub = &ws_limits_schema,
       .doc = "resource limits: configs needing more are refused up front (doc/robustness.md)" },
     { .key = "test_drop_message", .type = WS_CT_INT, .offset = FIELD(ws_sim_config, test_drop_message),

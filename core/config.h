@@ -72,6 +72,7 @@ typedef struct ws_sim_config {
     bool activity_skipping;   /* jump over idle ticks (results identical) */
     int64_t sample_steps;     /* sampled decode steps, 0 = all (arch/sample.h) */
     int64_t sample_warmup;    /* unmeasured steps before each sampled one */
+    int64_t sample_layers;    /* MoE layers simulated per simulated step, 0 = all (arch/sample.h) */
     ws_limits_config limits;  /* resource limits (core/limits.h) */
     int64_t test_drop_message;  /* TEST ONLY: D2D loses the Nth message (arch/d2d.h) */
 } ws_sim_config;

@@ -75,6 +75,7 @@ struct arch_migration {
     mem_copy_cache *cache;
     uint32_t tiles, n_moe, experts, top_n, words;
     uint64_t expert_bytes;
+    uint64_t slots_hw;             /* copy slots per tile of the hardware (the cache may model fewer) */
     /* predictor: top_n ids per (layer, expert), n_top[] of them */
     uint16_t *top;
     uint16_t *n_top;
@@ -346,7 +347,14 @@ int arch_migration_new(const ws_config *cfg, const wl_model *m, const wl_trace *
     if (u->top_n > u->experts)
         u->top_n = u->experts;
     u->words = (u->experts + 63) / 64;
-    uint64_t slots = mem_residency_reserved_capacity(res) / m->expert_bytes;
+    u->slots_hw = mem_residency_reserved_capacity(res) / m->expert_bytes;
+    uint64_t slots = u->slots_hw;
+    /* Layer sampling (sim.sample_layers = k of the L MoE layers per step,
+       arch/sample.h): only k layers make copies, so they get their share
+       k / L of the region, rounded to the nearest slot, as in set-sampled
+       cache simulation (the layers compete alike for it in a full run) */
+    if (cfg->sim.sample_layers > 0 && (uint64_t)cfg->sim.sample_layers < m->n_moe)
+        slots = (2 * slots * (uint64_t)cfg->sim.sample_layers + m->n_moe) / (2 * (uint64_t)m->n_moe);
     u->cache = mem_copy_cache_new(u->tiles, (unsigned)slots, (mem_copy_policy)u->p->replacement);
     build_top(u, h);
     wl_heatmap_provenance(h, label, u->heatmap, sizeof u->heatmap);
@@ -414,7 +422,7 @@ void arch_migration_report_get(const arch_migration *u, arch_migration_report *r
     r->precision = r->total.predicted ? (double)r->total.correct / (double)r->total.predicted : 0;
     r->recall = r->total.actual ? (double)r->total.correct / (double)r->total.actual : 0;
     r->top_n = u->top_n;
-    r->slots_per_tile = mem_copy_cache_slots(u->cache);
+    r->slots_per_tile = (uint32_t)u->slots_hw;
     r->prediction_table_bits = (uint64_t)u->tiles * 4 * u->experts;
     r->atu_bits = (uint64_t)u->tiles * 3 * r->slots_per_tile * 2 * (uint64_t)u->p->address_bits;
     r->distribution_table_bits = (uint64_t)u->n_moe * u->experts * (u->tiles + ceil_log2(u->tiles));

@@ -43,9 +43,9 @@ EOF2
 run "$WAFERSIM" run -q --format csv --out res.csv exp.yaml
 expect_status 0
 col() { csv_col res.csv "$1" "$2"; }
-# every cell of a row from column 2 on, the config hash and the prefetch and sampling columns (the last 8) aside
+# every cell of a row from column 2 on, the config hash and the prefetch and sampling columns (the last 10) aside
 # (quoted commas kept)
-row() { grep -v '^#' res.csv | awk -v v="$1" -F, '$1 == v' | cut -d, -f2,3,5- | sed 's/\(,[^,]*\)\{8\}$//'; }
+row() { grep -v '^#' res.csv | awk -v v="$1" -F, '$1 == v' | cut -d, -f2,3,5- | sed 's/\(,[^,]*\)\{10\}$//'; }
 
 for v in Base EP Allo Disp; do
     for c in request_hops data_hops data_byte_hops_GBxhop hbm_remote_read_GB tasks tile_busy_mean_us dispatch_GB \
@@ -61,7 +61,7 @@ for v in Base EP Allo Disp; do
         'BEGIN { m = p * 1e9 / 1048576; exit !(p > 0 && m == int(m) && e <= p) }'
     expect_eq "$v: prefetch plan" oracle "$(col prefetch_plan $v-pf)"
     expect_eq "$v: off, prefetch columns empty" ",,,," \
-        "$(grep -v '^#' res.csv | awk -F, -v v=$v '$1 == v { print $(NF-7) "," $(NF-6) "," $(NF-5) "," $(NF-4) "," $(NF-3) }')"
+        "$(col prefetch_GB $v),$(col prefetch_early_GB $v),$(col decode_time_no_prefetch_us $v),$(col prefetch_time_saved_us $v),$(col prefetch_plan $v)"
 done
 # tasks x 3 MiB = every weight byte (no prefill); the first layer's tasks (>= 1) are among Base-first's (the
 # first decode step alone), so t - f <= prefetched matrices / 3 < t

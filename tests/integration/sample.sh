@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/integration/sample.sh — sampled decode simulation (sim.sample_steps,
-# arch/sample.h): the estimate of a one-sample run equals what full runs
-# give by hand, no sampling is exact, the output says it was sampled.
+# sim.sample_layers, arch/sample.h): the estimate of a one-sample run
+# equals what full runs give by hand, a layer-sampled estimate and its
+# interval equal the hand formula over the units measured, no sampling is
+# exact, the output says it was sampled.
 . "$(dirname "$0")/lib.sh"
 cd "$TEST_TMPDIR" || exit 99
 
@@ -60,6 +62,59 @@ expect_status 0
 expect_eq "k=2 w=0: simulated" 2 "$(get k2w0.csv simulated_decode_steps)"
 expect_eq "k=2 w=0: a finite interval" yes "$(awk -v c="$(get k2w0.csv decode_time_ci95_pct)" \
     'BEGIN { print (c == c + 0 && c >= 0) ? "yes" : "no" }')"
+
+# Layer sampling (sim.sample_layers; the tiny model has L = 4 MoE layers).
+# m = 2 with every step measured (k = 4): the q-th step runs layers
+# floor((8c + 2q + 1) / 4), c = 0, 1: {0, 2}, {0, 2}, {1, 3}, {1, 3}: 8
+# (step, layer) units of 16, each with its step's tokens / 4. Equal tokens
+# per step make the ratio estimate N x L x the units' mean time, and its
+# interval 100 x t(0.975, 7) x sqrt((1 - 8/16) / 8) x sd / mean, with
+# t(0.975, 7) = 2.364624252 (GSL's gsl_cdf_tdist_Pinv; the sd is over n - 1)
+run "$WAFERSIM" run --format csv --out l2.csv --set sim.sample_layers=2 exp.yaml
+expect_status 0
+expect_stderr_contains "SAMPLED: 4 of 4 decode steps measured (4 simulated), 2 of 4 MoE layers each (8 step-layers simulated)"
+expect_eq "layers: units simulated" 8 "$(get l2.csv simulated_decode_layers)"
+expect_eq "layers: per step" 2 "$(get l2.csv sampled_layers)"
+expect_eq "layers: steps measured" 4 "$(get l2.csv sampled_steps)"
+expect_eq "layers: equal tokens per step" "$(get k0.csv decode_tokens)" "$(get l2.csv decode_tokens)"
+expect_eq "layers: estimate = N x L x mean unit time, and its interval" ok "$(awk \
+    -v e="$(get l2.csv decode_time_us)" -v mean="$(get l2.csv layer_time_mean_us)" \
+    -v sd="$(get l2.csv layer_time_sd_us)" -v ci="$(get l2.csv decode_time_ci95_pct)" \
+    'BEGIN { x = 4 * 4 * mean; c = 100 * 2.364624252 * sqrt(0.5 / 8) * sd / mean;
+    d = e - x; if (d < 0) d = -d; dc = ci - c; if (dc < 0) dc = -dc;
+    print (d <= 1e-9 * x && x > 0 && dc <= 1e-6 * (c > 1e-9 ? c : 1) && c > 0) ? "ok" : "estimate " e " / " x " interval " ci " / " c }')"
+expect_eq "layers: the same mean unit as a full run's layers, within 15%" ok "$(awk \
+    -v a="$(get l2.csv layer_time_mean_us)" -v b="$(get k0.csv layer_time_mean_us)" \
+    'BEGIN { d = a / b - 1; if (d < 0) d = -d; print d < 0.15 ? "ok" : "means " a " and " b }')"
+# fewer layers simulated: less traffic than the full run
+expect_eq "layers: traffic of 8 units < of 16" yes "$(awk -v a="$(get l2.csv hbm_remote_read_GB)" \
+    -v b="$(get k0.csv hbm_remote_read_GB)" 'BEGIN { print (a > 0 && a < b) ? "yes" : "no" }')"
+# m >= L: every layer, exactly the full run
+for m in 4 9; do
+    run "$WAFERSIM" run -q --format csv --out m$m.csv --set sim.sample_layers=$m exp.yaml
+    expect_status 0
+    expect_eq "m=$m: decode time" "$(get k0.csv decode_time_us)" "$(get m$m.csv decode_time_us)"
+    expect_eq "m=$m: interval" 0 "$(get m$m.csv decode_time_ci95_pct)"
+    expect_eq "m=$m: per step" 4 "$(get m$m.csv sampled_layers)"
+done
+# with steps sampled too (k = 2 of 4, no warm-up: steps 2 and 4) and m = 1:
+# layers floor((2 (2c + q) + 1) x 4 / 4) for c = 0: 0 and 2, 2 units of 16
+run "$WAFERSIM" run -q --format csv --out l1.csv --set sim.sample_layers=1 --set sim.sample_steps=2 \
+    --set sim.sample_warmup=0 exp.yaml
+expect_status 0
+expect_eq "steps and layers: units" 2 "$(get l1.csv simulated_decode_layers)"
+expect_eq "steps and layers: estimate" ok "$(awk -v e="$(get l1.csv decode_time_us)" \
+    -v mean="$(get l1.csv layer_time_mean_us)" 'BEGIN { x = 16 * mean; d = e - x; if (d < 0) d = -d;
+    print (d <= 1e-9 * x && x > 0) ? "ok" : "estimate " e " expected " x }')"
+# not with next-layer prefetch (it would fetch layers that are skipped)
+run "$WAFERSIM" run -q --set sim.sample_layers=2 --set strategy.prefetch_next_layer=true \
+    --set strategy.prefetch_buffer=64MiB exp.yaml
+expect_status 2
+expect_stderr_contains "sim.sample_layers: not modelled together with strategy.prefetch_next_layer"
+
+run "$WAFERSIM" run -q --set sim.sample_layers=-1 exp.yaml
+expect_status 2
+expect_stderr_contains "sim.sample_layers"
 
 run "$WAFERSIM" run -q --set sim.sample_steps=-1 exp.yaml
 expect_status 2
