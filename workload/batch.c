@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,39 @@ struct wl_batch {
     uint32_t n_moe, top_k, n_experts, iterations;
     wl_request *req;            /* [n] */
     uint64_t *iter_tokens;      /* [iterations] */
-    uint32_t *counts;           /* [iterations][n_moe][n_experts] */
+    uint32_t *counts;           /* [iterations][n_moe][n_experts], an iteration's when first asked */
+    bool *counted;              /* [iterations] */
+    pthread_mutex_t lock;       /* counts and counted: variants on threads share the batch */
 };
+
+/* Fills the expert counts of iteration `it` (every MoE layer): one pass
+ * over each request's token of that iteration, its routes contiguous. */
+static void count_iteration(wl_batch *b, uint32_t it)
+{
+    size_t per_iter = (size_t)b->n_moe * b->n_experts;
+    uint32_t *base = b->counts + (size_t)it * per_iter;
+    for (uint64_t s = 0; s < b->n; s++) {
+        const wl_request *r = &b->req[s];
+        uint32_t first, end;
+        if (it == 0) {
+            first = 0;
+            end = r->prompt_len;
+        } else if (it <= r->decode_len) {
+            first = r->prompt_len + it - 1;
+            end = first + 1;
+        } else {
+            continue;
+        }
+        for (uint32_t tok = first; tok < end; tok++) {
+            uint32_t *c = base;
+            const uint16_t *ids = wl_request_route(r, tok, 0);
+            for (uint32_t m = 0; m < b->n_moe; m++, c += b->n_experts)
+                for (uint32_t j = 0; j < b->top_k; j++)
+                    c[*ids++]++;
+        }
+    }
+    b->counted[it] = true;
+}
 
 wl_batch *wl_batch_build(const wl_trace *t, uint64_t n_requests, bool shuffle, uint64_t seed, char *err,
                          size_t err_len)
@@ -70,18 +102,8 @@ wl_batch *wl_batch_build(const wl_trace *t, uint64_t n_requests, bool shuffle, u
     }
     size_t per_iter = (size_t)b->n_moe * b->n_experts;
     b->counts = ws_xcalloc((size_t)b->iterations * per_iter, sizeof *b->counts);
-    for (uint64_t s = 0; s < n_requests; s++) {
-        const wl_request *r = &b->req[s];
-        uint32_t ntok = wl_request_tokens(r);
-        for (uint32_t tok = 0; tok < ntok; tok++) {
-            uint32_t it = tok < r->prompt_len ? 0 : tok - r->prompt_len + 1;
-            uint32_t *c = b->counts + (size_t)it * per_iter;
-            const uint16_t *ids = wl_request_route(r, tok, 0);
-            for (uint32_t m = 0; m < b->n_moe; m++, c += b->n_experts)
-                for (uint32_t j = 0; j < b->top_k; j++)
-                    c[*ids++]++;
-        }
-    }
+    b->counted = ws_xcalloc(b->iterations, sizeof *b->counted);
+    pthread_mutex_init(&b->lock, NULL);
     return b;
 }
 
@@ -91,7 +113,10 @@ void wl_batch_free(wl_batch *b)
         return;
     free(b->req);
     free(b->iter_tokens);
+    if (b->counted)
+        pthread_mutex_destroy(&b->lock);
     free(b->counts);
+    free(b->counted);
     free(b);
 }
 
@@ -133,5 +158,10 @@ const uint32_t *wl_batch_counts(const wl_batch *b, uint32_t it, uint32_t m)
 {
     if (it >= b->iterations || m >= b->n_moe)
         return NULL;
+    wl_batch *w = (wl_batch *)b;   /* counted on first use: allocated writable by wl_batch_build */
+    pthread_mutex_lock(&w->lock);
+    if (!w->counted[it])
+        count_iteration(w, it);
+    pthread_mutex_unlock(&w->lock);
     return b->counts + ((size_t)it * b->n_moe + m) * b->n_experts;
 }

@@ -19,8 +19,12 @@
  *   wl_batch_counts(b, it, m) gives, for MoE layer index m (model layer
  *   shape.moe_layer[m]), the number of tokens of iteration `it` that chose
  *   each expert: an array of n_experts counts whose sum is top_k times
- *   wl_batch_iteration_tokens(b, it). All counts are computed once, in
- *   wl_batch_build (memory: iterations * n_moe * n_experts * 4 bytes).
+ *   wl_batch_iteration_tokens(b, it). An iteration's counts (every layer)
+ *   are computed once, at its first wl_batch_counts, so that a sampled run
+ *   pays only for the iterations it simulates (memory: iterations * n_moe *
+ *   n_experts * 4 bytes, allocated by wl_batch_build). wl_batch_counts is
+ *   safe to call from several threads at once (a mutex guards the
+ *   counting; the arrays returned are not written again).
  *   Per-request routes stay available: wl_batch_request(b, s) is the trace
  *   request in slot s, wl_batch_tokens(b, it, s) its tokens in iteration
  *   `it`, and wl_batch_route(b, it, s, j, m) the top_k expert ids of its

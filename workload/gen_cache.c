@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/atomic_file.h"
 #include "workload/trace_format.h"
 #include "workload/trace_reader.h"
 
@@ -141,14 +142,64 @@ static int make_dirs(const char *dir)
     return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
+/* The identity of the file at path (device, inode, size, modification
+ * time to the nanosecond) as a line of text; -1 when it cannot be read. */
+static int file_identity(const char *path, char *out, size_t len)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    snprintf(out, len, "%llu %llu %llu %lld.%09ld\n", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+             (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    return 0;
+}
+
+/* Whether cpath's verification stamp ("<cpath>.verified") holds its
+ * current identity, i.e. the file passed WL_TRACE_VERIFY and has not been
+ * written since. */
+static bool stamp_matches(const char *cpath)
+{
+    char sp[PATH_MAX + 160], id[160], got[160] = "";
+    snprintf(sp, sizeof sp, "%s.verified", cpath);
+    if (file_identity(cpath, id, sizeof id) != 0)
+        return false;
+    FILE *f = fopen(sp, "r");
+    if (!f)
+        return false;
+    bool ok = fgets(got, sizeof got, f) && strcmp(got, id) == 0;
+    fclose(f);
+    return ok;
+}
+
+/* Records that cpath just passed WL_TRACE_VERIFY (best effort, atomic). */
+static void stamp_write(const char *cpath)
+{
+    char sp[PATH_MAX + 160], id[160], e[256];
+    snprintf(sp, sizeof sp, "%s.verified", cpath);
+    if (file_identity(cpath, id, sizeof id) != 0)
+        return;
+    ws_atomic_file *f = ws_atomic_open(sp, e, sizeof e);
+    if (!f)
+        return;
+    fputs(id, f->fp);
+    ws_atomic_commit(f, e, sizeof e);
+}
+
 /* The trace at cpath, opened and verified (every checksum and record), if
  * it is of this model's shape with n requests (any count when n is 0);
- * else NULL and why not, in why. */
-static wl_trace *open_usable(const char *cpath, const wl_model *m, uint64_t n, char *why, size_t why_len)
+ * else NULL and why not, in why. With trust_stamp, a file whose stamp
+ * says it was verified and not written since is opened with its header
+ * checked only (its records are still checked as they are read,
+ * wl_trace_get): a cache hit then costs no pass over the payload. */
+static wl_trace *open_usable(const char *cpath, const wl_model *m, uint64_t n, bool trust_stamp, char *why,
+                             size_t why_len)
 {
-    wl_trace *t = wl_trace_open(cpath, WL_TRACE_VERIFY, why, why_len);
+    bool stamped = trust_stamp && stamp_matches(cpath);
+    wl_trace *t = wl_trace_open(cpath, stamped ? 0 : WL_TRACE_VERIFY, why, why_len);
     if (!t)
         return NULL;
+    if (!stamped)
+        stamp_write(cpath);
     const wl_trace_info *in = wl_trace_get_info(t);
     bool ok = (!n || in->n_requests == n) && in->shape.n_moe == m->n_moe &&
               in->shape.top_k == (uint32_t)m->top_k && in->shape.n_experts == (uint32_t)m->routed_experts &&
@@ -241,7 +292,7 @@ static int try_hit(const char *cpath, const wl_model *m, uint64_t n, const char 
     char why[PATH_MAX + 640];
     if (access(cpath, F_OK) != 0)
         return 0;
-    wl_trace *t = open_usable(cpath, m, n, why, sizeof why);
+    wl_trace *t = open_usable(cpath, m, n, true, why, sizeof why);
     if (!t) {
         if (report)
             fprintf(stderr, "wafersim: trace cache: %s; generating it again\n", why);
@@ -318,7 +369,7 @@ int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, u
             if (other) {
                 char opath[PATH_MAX + 128];
                 snprintf(opath, sizeof opath, "%s/%s%llu.wst", dir, stem, (unsigned long long)other);
-                src = open_usable(opath, m, other, why, sizeof why);
+                src = open_usable(opath, m, other, false, why, sizeof why);
                 if (!src) {
                     fprintf(stderr, "wafersim: trace cache: %s; removing it\n", why);
                     unlink(opath);

@@ -22,7 +22,12 @@
  *   concurrent workers are safe) unless a file is already there that opens
  *   with WL_TRACE_VERIFY (header and payload checksums, every record) and
  *   has the model's shape and n requests; a file failing that is rebuilt,
- *   never used. Building copies the requests it has in common with another
+ *   never used. A file that passes is stamped: "<file>.verified" (written
+ *   atomically) holds its device, inode, size and modification time, and
+ *   while they match a hit checks the header only (the records are still
+ *   range-checked as a run reads them, wl_trace_get), so a hit costs no
+ *   pass over a payload of gigabytes; any write to the file changes its
+ *   time and brings the full check back. Building copies the requests it has in common with another
  *   request count of the same workload (the smallest entry with more than
  *   n requests, else the largest with fewer; verified the same way, and
  *   removed when it fails) and generates the rest: request i does not

@@ -27,20 +27,24 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <string.h>
 #include <sys/stat.h>
 
-/* The single file of dir (its path into out), or fails. */
+/* The trace entries (*.wst) of dir: how many, the path of the last into
+ * out (verification stamps, *.wst.verified, are not entries). */
 static int count_files(const char *dir, char *out, size_t len)
 {
     DIR *d = opendir(dir);
     ck_assert_ptr_nonnull(d);
     int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        if (e->d_name[0] != '.') {
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (e->d_name[0] != '.' && l > 4 && !strcmp(e->d_name + l - 4, ".wst")) {
             n++;
             if (out)
                 snprintf(out, len, "%s/%s", dir, e->d_name);
         }
+    }
     closedir(d);
     return n;
 }
