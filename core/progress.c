@@ -64,7 +64,7 @@ void ws_progress_update(ws_progress *p, uint64_t done)
     double elapsed = now - p->start_s;
     double rate = elapsed > 0 ? (double)done / elapsed : 0;
     double frac = p->total ? (double)done / (double)p->total : 0;
-    char a[16], b[16], r[16], eta[16];
+    char a[16], b[16], r[16], eta[32];   /* the longest ETA, 2^64 s, takes 27 bytes */
     ws_progress_format_eta(rate > 0 ? (double)(p->total - (done < p->total ? done : p->total)) / rate : NAN,
                            eta, sizeof eta);
     fprintf(p->out, "\r%s %5.1f%% %s/%s %s  %s %s/s  ETA %s\033[K", p->label, 100 * frac,
