@@ -48,8 +48,9 @@
  *   step's tokens shared by its L layers, so that a whole step's units
  *   give the step's throughput), and arch_sample_estimate applies to them
  *   as to steps. Layers are independent between barriers except through
- *   state carried in HBM and LLCs: a skipped layer neither evicts nor
- *   copies anything (doc/run.md says what that approximates).
+ *   state carried in HBM and LLCs: a skipped layer evicts nothing from an
+ *   LLC; the migration unit stands in for its copies with ghost copies
+ *   (arch/options/migration.c); doc/run.md says what that approximates.
  */
 #ifndef ARCH_SAMPLE_H
 #define ARCH_SAMPLE_H

@@ -75,7 +75,12 @@ struct arch_migration {
     mem_copy_cache *cache;
     uint32_t tiles, n_moe, experts, top_n, words;
     uint64_t expert_bytes;
-    uint64_t slots_hw;             /* copy slots per tile of the hardware (the cache may model fewer) */
+    /* layer sampling (sim.sample_layers): ghost copies stand for the
+       skipped layers' copies, ghost_ratio of them per real one */
+    double ghost_ratio;
+    double *ghost_carry;           /* [tile] fraction of a ghost owed */
+    uint32_t *layer_inserts;       /* [tile] copies inserted by the current layer */
+    uint64_t ghost_key, ghost_base;
     /* predictor: top_n ids per (layer, expert), n_top[] of them */
     uint16_t *top;
     uint16_t *n_top;
@@ -270,30 +275,62 @@ static void on_copied(void *ctx, uint32_t layer, const arch_task *task)
     u->bytes_written += (double)u->expert_bytes;
 }
 
+/* A copy the cache evicted leaves the Expert Distribution Table, counted
+ * as an eviction of layer L; a ghost (below) leaves nothing to undo. */
+static void drop_victim(arch_migration *u, arch_migration_layer *L, uint64_t victim, uint32_t tile)
+{
+    if (victim >= u->ghost_base)
+        return;
+    L->evictions++;
+    mem_residency_remove_copy(u->res, (unsigned)(victim / u->experts), (unsigned)(victim % u->experts), tile);
+}
+
+/* Layer sampling: after a simulated layer's copies, the copies of the
+ * skipped layers it stands for, as ghosts (keys no read asks for) that
+ * age and evict the real copies the way those layers' copies would in a
+ * full run: ghost_ratio per copy the layer inserted on the tile, the
+ * fractions carried per tile. Real copies they evict count as the
+ * layer's evictions. */
+static void insert_ghosts(arch_migration *u, arch_migration_layer *L)
+{
+    for (uint32_t t = 0; t < u->tiles; t++) {
+        double want = u->ghost_ratio * u->layer_inserts[t] + u->ghost_carry[t];
+        uint64_t n = (uint64_t)want;
+        u->ghost_carry[t] = want - (double)n;
+        u->layer_inserts[t] = 0;
+        for (uint64_t g = 0; g < n; g++) {
+            uint64_t victim;
+            if (mem_copy_cache_insert(u->cache, t, u->ghost_key++, &victim) == 1)
+                drop_victim(u, L, victim, t);
+        }
+    }
+}
+
 /* The Local CPs report their copies; the Global CP updates the Expert
  * Distribution Table (evictions first). */
 static void on_layer_end(void *ctx, uint32_t iteration, uint32_t layer)
 {
     arch_migration *u = ctx;
     (void)iteration;
-    (void)layer;
     for (size_t i = 0; i < u->n_pending; i += 3) {
         uint32_t tile = u->pending[i], expert = u->pending[i + 1], cl = u->pending[i + 2];
         arch_migration_layer *L = &u->layers[cl];
         uint64_t key = (uint64_t)cl * u->experts + expert, victim;
         L->copies++;
         int rc = mem_copy_cache_insert(u->cache, tile, key, &victim);
-        if (rc == 1) {
-            L->evictions++;
-            mem_residency_remove_copy(u->res, (unsigned)(victim / u->experts), (unsigned)(victim % u->experts), tile);
-        }
+        if (rc == 1)
+            drop_victim(u, L, victim, tile);
         if (rc < 0 || mem_residency_add_copy(u->res, cl, expert, tile) != 0) {
             if (rc >= 0)
                 mem_copy_cache_remove(u->cache, tile, key);
             L->refused++;
+        } else {
+            u->layer_inserts[tile]++;
         }
     }
     u->n_pending = 0;
+    if (u->ghost_ratio > 0)
+        insert_ghosts(u, &u->layers[layer]);
 }
 
 /* Prefetch: per tile, the predicted experts not there and not under way,
@@ -347,15 +384,16 @@ int arch_migration_new(const ws_config *cfg, const wl_model *m, const wl_trace *
     if (u->top_n > u->experts)
         u->top_n = u->experts;
     u->words = (u->experts + 63) / 64;
-    u->slots_hw = mem_residency_reserved_capacity(res) / m->expert_bytes;
-    uint64_t slots = u->slots_hw;
-    /* Layer sampling (sim.sample_layers = k of the L MoE layers per step,
-       arch/sample.h): only k layers make copies, so they get their share
-       k / L of the region, rounded to the nearest slot, as in set-sampled
-       cache simulation (the layers compete alike for it in a full run) */
-    if (cfg->sim.sample_layers > 0 && (uint64_t)cfg->sim.sample_layers < m->n_moe)
-        slots = (2 * slots * (uint64_t)cfg->sim.sample_layers + m->n_moe) / (2 * (uint64_t)m->n_moe);
+    uint64_t slots = mem_residency_reserved_capacity(res) / m->expert_bytes;
     u->cache = mem_copy_cache_new(u->tiles, (unsigned)slots, (mem_copy_policy)u->p->replacement);
+    /* Layer sampling (sim.sample_layers = k of the L MoE layers per step,
+       arch/sample.h): each simulated layer stands for L / k layers, the
+       L / k - 1 skipped ones after it copying as much as it did */
+    if (cfg->sim.sample_layers > 0 && (uint64_t)cfg->sim.sample_layers < m->n_moe)
+        u->ghost_ratio = (double)m->n_moe / (double)cfg->sim.sample_layers - 1;
+    u->ghost_carry = ws_xcalloc(u->tiles, sizeof *u->ghost_carry);
+    u->layer_inserts = ws_xcalloc(u->tiles, sizeof *u->layer_inserts);
+    u->ghost_base = u->ghost_key = (uint64_t)u->n_moe * u->experts;
     build_top(u, h);
     wl_heatmap_provenance(h, label, u->heatmap, sizeof u->heatmap);
     wl_heatmap_free(h);
@@ -385,6 +423,8 @@ void arch_migration_free(arch_migration *u)
     free(u->n_top);
     free(u->pred);
     free(u->pred_iteration);
+    free(u->ghost_carry);
+    free(u->layer_inserts);
     free(u->scratch_pred);
     free(u->scratch_actual);
     free(u->marked);
@@ -422,7 +462,7 @@ void arch_migration_report_get(const arch_migration *u, arch_migration_report *r
     r->precision = r->total.predicted ? (double)r->total.correct / (double)r->total.predicted : 0;
     r->recall = r->total.actual ? (double)r->total.correct / (double)r->total.actual : 0;
     r->top_n = u->top_n;
-    r->slots_per_tile = (uint32_t)u->slots_hw;
+    r->slots_per_tile = mem_copy_cache_slots(u->cache);
     r->prediction_table_bits = (uint64_t)u->tiles * 4 * u->experts;
     r->atu_bits = (uint64_t)u->tiles * 3 * r->slots_per_tile * 2 * (uint64_t)u->p->address_bits;
     r->distribution_table_bits = (uint64_t)u->n_moe * u->experts * (u->tiles + ceil_log2(u->tiles));

@@ -35,6 +35,11 @@
  *            table first, then the new copy's presence bit is set
  *            (mem_residency_add_copy), so the next token's reads of that
  *            expert on t are local and affine allocation sees a holder.
+ *            Under layer sampling (sim.sample_layers = m of L layers) the
+ *            layer's copies on t are followed by (L/m - 1) ghost copies
+ *            each (fractions carried per tile): never-read keys standing
+ *            for the skipped layers' copies, which age and evict real
+ *            copies as those would (arch/sample.h, doc/run.md).
  *   Prefetch (beyond the study; options.migration.prefetch) right after a
  *            layer's table update, tile t also fetches the experts of
  *            P_t not on t and not already being prefetched, in id order,

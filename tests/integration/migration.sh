@@ -73,6 +73,8 @@ variants:
   - {name: LFU, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "options.migration.replacement=lfu"]}
   - {name: KEEP, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "options.migration.replacement=keep"]}
   - {name: NoRoom, set: ["strategy.allocation=even", "hw.tile.hbm.reserved=0%"]}
+  - {name: PredL2, set: ["strategy.allocation=even", "sim.sample_layers=2"]}
+  - {name: LRUL2, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "sim.sample_layers=2"]}
 baseline: Base
 EOF2
 run "$WAFERSIM" run -q --format csv --out res.csv --migration layers.csv exp.yaml
@@ -111,6 +113,20 @@ expect_eq "keep: evictions" 0 "$(col migration_evictions KEEP)"
 expect_eq "keep: hits" 36 "$(col migration_copy_hits KEEP)"
 expect_eq "keep: nothing refused" 0 "$(col migration_refused KEEP)"
 expect_eq "no room: no copy" 0 "$(col migration_copies NoRoom)"
+# layer sampling, 2 of the 4 layers (arch/sample.h): steps 1-2 run layers 0
+# and 2, steps 3-4 layers 1 and 3; each simulated layer stands for 2, so
+# each real copy is followed by one ghost copy (the skipped layer's)
+expect_eq "2 layers: Pred copies at the first step of each pair" 48 "$(col migration_copies PredL2)"
+expect_eq "2 layers: Pred hits at the second" 48 "$(col migration_copy_hits PredL2)"
+expect_eq "2 layers: Pred remote reads (GB)" 0.150994944 "$(col hbm_remote_read_GB PredL2)"
+expect_eq "2 layers: Pred evictions (ghosts take free slots)" 0 "$(col migration_evictions PredL2)"
+# 3 slots: a layer's 3 copies per tile, then its 3 ghosts evict them (as
+# the skipped layer's copies do in a full run): 8 layers x 12 copies, every
+# one evicted before its reuse, no hit, as in the full run (LRU above)
+expect_eq "2 layers, 3 slots: copies" 96 "$(col migration_copies LRUL2)"
+expect_eq "2 layers, 3 slots: evictions" 96 "$(col migration_evictions LRUL2)"
+expect_eq "2 layers, 3 slots: hits" 0 "$(col migration_copy_hits LRUL2)"
+expect_eq "2 layers, 3 slots: the hardware's slots" 3 "$(col migration_slots_per_tile LRUL2)"
 grep '^Base,' rows.csv | cut -d, -f5-34 > base.cells
 grep '^NoRoom,' rows.csv | cut -d, -f5-34 > noroom.cells
 expect_same_file base.cells noroom.cells
