@@ -52,23 +52,30 @@ wl_heatmap *wl_heatmap_build(const wl_trace *t, bool oracle, char *err, size_t e
     uint32_t M = in->shape.n_moe, E = in->shape.n_experts, k = in->shape.top_k;
     uint32_t *dense = ws_xcalloc((size_t)M * E * E, sizeof *dense);
     uint64_t transitions = 0;
-    for (uint64_t q = 0; q < in->n_requests; q++) {
-        wl_request r;
-        if (wl_trace_get(t, q, &r, err, err_len) != 0) {
+    wl_request *req = ws_xmalloc((in->n_requests ? in->n_requests : 1) * sizeof *req);
+    for (uint64_t q = 0; q < in->n_requests; q++)
+        if (wl_trace_get(t, q, &req[q], err, err_len) != 0) {
+            free(req);
             free(dense);
             return NULL;
         }
-        for (uint32_t d = 0; d + 1 < r.decode_len; d++)
-            for (uint32_t m = 0; m < M; m++) {
-                const uint16_t *a = wl_request_route(&r, r.prompt_len + d, m);
-                const uint16_t *b = wl_request_route(&r, r.prompt_len + d + 1, m);
-                uint32_t *dm = dense + (size_t)m * E * E;
+    /* layer by layer: one layer's E x E counts stay in cache (sums, so the
+       order does not change them) */
+    for (uint32_t m = 0; m < M; m++) {
+        uint32_t *dm = dense + (size_t)m * E * E;
+        for (uint64_t q = 0; q < in->n_requests; q++) {
+            const wl_request *r = &req[q];
+            for (uint32_t d = 0; d + 1 < r->decode_len; d++) {
+                const uint16_t *a = wl_request_route(r, r->prompt_len + d, m);
+                const uint16_t *b = wl_request_route(r, r->prompt_len + d + 1, m);
                 for (uint32_t x = 0; x < k; x++)
                     for (uint32_t y = 0; y < k; y++)
                         dm[(size_t)a[x] * E + b[y]]++;
                 transitions += (uint64_t)k * k;
             }
+        }
     }
+    free(req);
     wl_heatmap *h = ws_xcalloc(1, sizeof *h);
     memcpy(h->info.model, in->shape.model, sizeof h->info.model);
     h->info.n_moe = M;
