@@ -89,6 +89,7 @@ uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits
     else
         n->pkts[ni->q_tail].qnext = id;
     ni->q_tail = id;
+    ni->can_send = true;
     n->active[(unsigned)src >> 6] |= 1ull << ((unsigned)src & 63);
     n->c.packets_created++;
     n->c.flits_created += (uint64_t)flits;

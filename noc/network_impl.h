@@ -166,6 +166,8 @@ typedef struct noc_ni {
     uint16_t cur_seq, cur_vc;
     uint32_t vc_busy;
     uint16_t rr;
+    bool can_send;                /* it may send at the current tick: set by a new packet and by a credit that can
+                                     let it send (see noc_arrivals), cleared by a step after which it cannot */
 } noc_ni;
 
 typedef struct noc_packet {

@@ -175,15 +175,21 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
         if (e & 1u) {
             if (!n->credits[idx]++) {
                 noc_router *rt = &n->routers[r];
-                if (p != NOC_PORT_LOCAL && ((rt->ovc_busy[p] >> v) & 1u)) {
-                    unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
-                    rt->m_blk[ow >> 5] &= ~(1u << (ow & 31));
+                if (p != NOC_PORT_LOCAL) {
+                    if ((rt->ovc_busy[p] >> v) & 1u) {
+                        unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
+                        rt->m_blk[ow >> 5] &= ~(1u << (ow & 31));
+                    }
+                } else {
+                    n->ni[r].can_send = true;
                 }
                 if (n->vct)
                     rt->va_idle = 0;
                 active_set(n, r);
             } else if (n->vct) {
                 n->routers[r].va_idle = 0;
+                if (p == NOC_PORT_LOCAL)
+                    n->ni[r].can_send = true;
                 active_set(n, r);
             }
             continue;
@@ -716,11 +722,12 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
  * WS_TICK_NEVER: only an arrival can give it work). */
 static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n, int r, ws_tick now, const int V)
 {
-    const noc_ni *ni = &n->ni[r];
+    noc_ni *ni = &n->ni[r];
     ws_tick w = WS_TICK_NEVER;
-    if (ni->cur != NOC_NONE || ni->q_head != NOC_NONE) {
+    if (ni->can_send) {
         ni_inject(n, r, now);
         w = ni_wake(n, r, now);
+        ni->can_send = w != WS_TICK_NEVER;
     }
     const noc_router *rt = &n->routers[r];
     if (!rt->nbuf)
@@ -840,6 +847,19 @@ __attribute__((noinline)) static void check_after(noc_network *n, int r, ws_tick
     free(c);
 }
 
+/* noc_network_check_wakes: an NI with packets whose flag says it cannot
+ * send (noc_ni.can_send) must be unable to send, i.e. its step would be a
+ * no-op; aborts otherwise. */
+__attribute__((noinline)) static void check_ni(const noc_network *n, int r, ws_tick now)
+{
+    const noc_ni *ni = &n->ni[r];
+    if (ni->can_send || (ni->cur == NOC_NONE && ni->q_head == NOC_NONE) || ni_wake(n, r, now) == WS_TICK_NEVER)
+        return;
+    fprintf(stderr, "noc: internal error: the NI of router %d could send at tick %llu but was not flagged\n", r,
+            (unsigned long long)now);
+    abort();
+}
+
 /* noc_routers_step for V VCs per port: the network's V, or a constant for
  * which the compiler specialises the step. */
 static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V)
@@ -861,6 +881,8 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
                 __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV - 1);
             }
             bool is_due = (due >> (r & 63)) & 1u;
+            if (n->check_wakes)
+                check_ni(n, r, now);
             wake_check *c = is_due ? NULL : check_before(n, r);
             ws_tick wake = router_step(n, r, now, V);
             if (is_due)
