@@ -707,7 +707,9 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
                 w = t;
         }
     }
-    for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
+    /* va_idle: every VC in m_va had its timer expired at the last VC
+     * allocation, and none has entered since */
+    for (unsigned ports = rt->va_idle ? 0u : rt->va_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
             const noc_ivc *iv = &ivb[p * V + __builtin_ctz(m)];
