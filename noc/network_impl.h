@@ -157,6 +157,11 @@ typedef struct noc_router {
     uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
     int x, y;
     int in_link[NOC_PORTS], out_link[NOC_PORTS];
+    /* kept only with noc_network.by_output: the eligible VCs (in m_act but
+     * not m_blk, with a buffered flit) per output and input port, and per
+     * output the input ports that have one */
+    uint8_t n_elig[NOC_PORTS][NOC_PORTS];
+    uint8_t elig_ports[NOC_PORTS];
 } noc_router;
 _Static_assert(sizeof(noc_router) == 512, "noc_router is 8 cache lines");
 
@@ -228,6 +233,8 @@ struct noc_network {
     size_t active_words;
     bool hot;                     /* some bit of active[] stays set for the next tick */
     bool check_wakes;             /* noc_network_check_wakes */
+    bool by_output;               /* routers keep their eligible VCs per output (noc_router.n_elig): full duplex
+                                     with flits that hold a mesh link for more than a tick (no result depends on it) */
     ws_tick *wake_at;             /* per router: tick of its pending wake event, WS_TICK_NEVER = none */
     noc_slot *wheel;
     uint32_t wmask;

@@ -19,6 +19,20 @@ static inline void active_set(noc_network *n, int r)
     n->active[(unsigned)r >> 6] |= 1ull << ((unsigned)r & 63);
 }
 
+/* noc_network.by_output: input VC (p, v) holding output o becomes
+ * eligible (active, with a credit and a buffered flit), or stops being. */
+static inline void elig_add(noc_router *rt, int o, int p)
+{
+    if (!rt->n_elig[o][p]++)
+        rt->elig_ports[o] |= (uint8_t)(1u << p);
+}
+
+static inline void elig_del(noc_router *rt, int o, int p)
+{
+    if (!--rt->n_elig[o][p])
+        rt->elig_ports[o] &= (uint8_t)~(1u << p);
+}
+
 static inline void wocc_set(noc_network *n, ws_tick at)
 {
     uint32_t i = (uint32_t)(at & n->wmask);
@@ -178,7 +192,11 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
                 if (p != NOC_PORT_LOCAL) {
                     if ((rt->ovc_busy[p] >> v) & 1u) {
                         unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
-                        rt->m_blk[ow >> 5] &= ~(1u << (ow & 31));
+                        uint32_t bit = 1u << (ow & 31);
+                        if (n->by_output && (rt->m_blk[ow >> 5] & bit) &&
+                            n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
+                            elig_add(rt, p, (int)(ow >> 5));
+                        rt->m_blk[ow >> 5] &= ~bit;
                     }
                 } else {
                     n->ni[r].can_send = true;
@@ -217,6 +235,8 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             rt->va_idle = 0;
             wake_by(n, r, iv->ready, now);
         } else {
+            if (n->by_output && iv->state == NOC_IVC_ACTIVE && !((rt->m_blk[p] >> v) & 1u))
+                elig_add(rt, iv->out_port, p);
             active_set(n, r);
         }
     }
@@ -445,6 +465,8 @@ static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network 
             owb[o * V + w] = (uint8_t)(p << 5 | v);
             if (o != NOC_PORT_LOCAL && !crb[o * V + w])
                 rt->m_blk[p] |= 1u << v;
+            else if (n->by_output)
+                elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
             iv->ncand = 0;
             iv->state = NOC_IVC_ACTIVE;
             iv->ready = now + n->va_delay;
@@ -580,6 +602,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
             iv->state = NOC_IVC_IDLE;
         }
     }
+    if (n->by_output && (tail || !iv->count || ((rt->m_blk[p] >> v) & 1u)))
+        elig_del(rt, o, p);   /* it was eligible */
     n->moved = true;
     return tail;
 }
@@ -605,7 +629,17 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
     const int speedup = n->speedup;
-    for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
+    unsigned ports = rt->act_ports;
+    if (n->by_output) {
+        /* full duplex, where channel_free() is pure: only ports with an
+         * eligible VC for an output whose link is free can nominate */
+        unsigned can = 0;
+        for (int o = 0; o < NOC_PORTS; o++)
+            if (rt->out_free[o] <= now)
+                can |= rt->elig_ports[o];
+        ports &= can;
+    }
+    for (; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         uint32_t act = rt->m_act[p] & ~rt->m_blk[p];   /* without a credit, a VC cannot bid */
         if (!rt->occ[p] || !act)
@@ -673,7 +707,21 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
     ws_tick w = rt->rc_ports ? rt->rc_next : WS_TICK_NEVER;
     if (w <= next)
         return next;
-    for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
+    if (n->by_output) {
+        /* from the index of eligible VCs (full duplex): one whose timer
+         * has not expired counts as bidding when its link is free, which
+         * is exact (a step before both changes nothing) */
+        for (int o = 0; o < NOC_PORTS; o++) {
+            if (!rt->elig_ports[o])
+                continue;
+            ws_tick t = rt->out_free[o];
+            if (t <= next)
+                return next;
+            if (t < w)
+                w = t;
+        }
+    }
+    for (unsigned ports = n->by_output ? 0u : rt->act_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         if (!rt->occ[p])
             continue;
@@ -862,6 +910,28 @@ __attribute__((noinline)) static void check_ni(const noc_network *n, int r, ws_t
     abort();
 }
 
+/* noc_network_check_wakes with noc_network.by_output: router r's index
+ * of eligible VCs must match a count of them; aborts otherwise. */
+__attribute__((noinline)) static void check_elig(const noc_network *n, int r)
+{
+    const noc_router *rt = &n->routers[r];
+    uint8_t cnt[NOC_PORTS][NOC_PORTS] = { { 0 } };
+    for (int p = 0; p < NOC_PORTS; p++)
+        for (int v = 0; v < n->V; v++) {
+            const noc_ivc *iv = &n->ivc[(size_t)r * n->PV + (size_t)p * n->V + v];
+            if (((rt->m_act[p] & ~rt->m_blk[p]) >> v) & 1u && iv->count)
+                cnt[iv->out_port][p]++;
+        }
+    bool bad = memcmp(cnt, rt->n_elig, sizeof cnt) != 0;
+    for (int o = 0; o < NOC_PORTS; o++)
+        for (int p = 0; p < NOC_PORTS; p++)
+            bad |= ((rt->elig_ports[o] >> p) & 1u) != (cnt[o][p] != 0);
+    if (bad) {
+        fprintf(stderr, "noc: internal error: router %d's index of eligible VCs is wrong\n", r);
+        abort();
+    }
+}
+
 /* noc_routers_step for V VCs per port: the network's V, or a constant for
  * which the compiler specialises the step. */
 static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V)
@@ -883,8 +953,11 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
                 __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV - 1);
             }
             bool is_due = (due >> (r & 63)) & 1u;
-            if (n->check_wakes)
+            if (n->check_wakes) {
                 check_ni(n, r, now);
+                if (n->by_output)
+                    check_elig(n, r);
+            }
             wake_check *c = is_due ? NULL : check_before(n, r);
             ws_tick wake = router_step(n, r, now, V);
             if (is_due)
