@@ -158,10 +158,11 @@ typedef struct noc_router {
     int x, y;
     int in_link[NOC_PORTS], out_link[NOC_PORTS];
     /* kept only with noc_network.by_output: the eligible VCs (in m_act but
-     * not m_blk, with a buffered flit) per output and input port, and per
-     * output the input ports that have one */
+     * not m_blk, with a buffered flit) per output and input port, per
+     * output the input ports that have one, and the outputs that have one */
     uint8_t n_elig[NOC_PORTS][NOC_PORTS];
     uint8_t elig_ports[NOC_PORTS];
+    uint8_t elig_outs;            /* outputs whose elig_ports is not 0 */
 } noc_router;
 _Static_assert(sizeof(noc_router) == 512, "noc_router is 8 cache lines");
 

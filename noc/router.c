@@ -23,14 +23,16 @@ static inline void active_set(noc_network *n, int r)
  * eligible (active, with a credit and a buffered flit), or stops being. */
 static inline void elig_add(noc_router *rt, int o, int p)
 {
-    if (!rt->n_elig[o][p]++)
+    if (!rt->n_elig[o][p]++) {
         rt->elig_ports[o] |= (uint8_t)(1u << p);
+        rt->elig_outs |= (uint8_t)(1u << o);
+    }
 }
 
 static inline void elig_del(noc_router *rt, int o, int p)
 {
-    if (!--rt->n_elig[o][p])
-        rt->elig_ports[o] &= (uint8_t)~(1u << p);
+    if (!--rt->n_elig[o][p] && !(rt->elig_ports[o] &= (uint8_t)~(1u << p)))
+        rt->elig_outs &= (uint8_t)~(1u << o);
 }
 
 static inline void wocc_set(noc_network *n, ws_tick at)
@@ -634,9 +636,11 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
         /* full duplex, where channel_free() is pure: only ports with an
          * eligible VC for an output whose link is free can nominate */
         unsigned can = 0;
-        for (int o = 0; o < NOC_PORTS; o++)
+        for (unsigned outs_e = rt->elig_outs; outs_e; outs_e &= outs_e - 1) {
+            int o = __builtin_ctz(outs_e);
             if (rt->out_free[o] <= now)
                 can |= rt->elig_ports[o];
+        }
         ports &= can;
     }
     for (; ports; ports &= ports - 1) {
@@ -711,10 +715,8 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
         /* from the index of eligible VCs (full duplex): one whose timer
          * has not expired counts as bidding when its link is free, which
          * is exact (a step before both changes nothing) */
-        for (int o = 0; o < NOC_PORTS; o++) {
-            if (!rt->elig_ports[o])
-                continue;
-            ws_tick t = rt->out_free[o];
+        for (unsigned outs = rt->elig_outs; outs; outs &= outs - 1) {
+            ws_tick t = rt->out_free[__builtin_ctz(outs)];
             if (t <= next)
                 return next;
             if (t < w)
@@ -923,9 +925,11 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
                 cnt[iv->out_port][p]++;
         }
     bool bad = memcmp(cnt, rt->n_elig, sizeof cnt) != 0;
-    for (int o = 0; o < NOC_PORTS; o++)
+    for (int o = 0; o < NOC_PORTS; o++) {
         for (int p = 0; p < NOC_PORTS; p++)
             bad |= ((rt->elig_ports[o] >> p) & 1u) != (cnt[o][p] != 0);
+        bad |= ((rt->elig_outs >> o) & 1u) != (rt->elig_ports[o] != 0);
+    }
     if (bad) {
         fprintf(stderr, "noc: internal error: router %d's index of eligible VCs is wrong\n", r);
         abort();
