@@ -23,11 +23,13 @@
  *   is no longer wake_at[r] is stale and ignored). Arrivals that can let
  *   something move (a flit into an empty VC, a credit for a VC that had
  *   none, any credit under VCT), due wake events and new packets at the NI
- *   set the bit. So a router is stepped at every tick where its step could
- *   change something, and results equal those of stepping every router
- *   with work at every tick. Bit s of wocc[] is set while wheel slot s
- *   may hold something (set by the slot's first item, cleared when the
- *   slot is handled), which gives the next due tick without a scan.
+ *   set the bit (and, for the NI's packets and credits, noc_ni.can_send:
+ *   a step calls the NI only while it is set). So a router is stepped at
+ *   every tick where its step could change something, and results equal
+ *   those of stepping every router with work at every tick. Bit s of
+ *   wocc[] is set while wheel slot s may hold something (set by the
+ *   slot's first item, cleared when the slot is handled), which gives the
+ *   next due tick without a scan.
  */
 #ifndef NOC_NETWORK_IMPL_H
 #define NOC_NETWORK_IMPL_H
