@@ -941,10 +941,11 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
 static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V)
 {
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
+    const bool check = n->check_wakes;
     bool hot = false;
     for (size_t w = 0; w < n->active_words; w++) {
         uint64_t due = n->active[w];
-        uint64_t m = n->check_wakes ? due | routers_with_work(n, w) : due;
+        uint64_t m = check ? due | routers_with_work(n, w) : due;
         for (; m; m &= m - 1) {
             int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
             uint64_t rest = m & (m - 1);
@@ -956,12 +957,14 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
                 __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV / 2);
                 __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV - 1);
             }
-            bool is_due = (due >> (r & 63)) & 1u;
-            if (n->check_wakes) {
-                check_ni(n, r, now);
-                if (n->by_output)
-                    check_elig(n, r);
+            if (!check) {
+                hot |= router_sleep(n, r, router_step(n, r, now, V), now);
+                continue;
             }
+            bool is_due = (due >> (r & 63)) & 1u;
+            check_ni(n, r, now);
+            if (n->by_output)
+                check_elig(n, r);
             wake_check *c = is_due ? NULL : check_before(n, r);
             ws_tick wake = router_step(n, r, now, V);
             if (is_due)
