@@ -196,6 +196,15 @@ static void order_due(ws_engine *e, size_t n)
     }
 }
 
+static void check_next_due(const component *c, ws_tick nd, ws_tick t)
+{
+    if (nd != WS_TICK_NEVER && nd <= t) {
+        fprintf(stderr, "wafersim: internal error: %s reports next_due %llu at tick %llu\n", c->name,
+                (unsigned long long)nd, (unsigned long long)t);
+        abort();
+    }
+}
+
 /* Is the calendar's top the only wake-up at tick t (the usual tick: one
  * component, most often the network, due alone)? Its children hold the
  * earliest of the rest. */
@@ -205,25 +214,44 @@ static bool single_due(const ws_engine *e, ws_tick t)
     return e->skipping && w[0].at == t && (e->cal.n < 2 || w[1].at > t) && (e->cal.n < 3 || w[2].at > t);
 }
 
+/* A tick with a lone due component (the usual tick: most often the
+ * network). Its wake-up stays at the calendar's top while it runs
+ * (wake-ups made meanwhile are later, so they stay below it), and its next
+ * one then replaces it in one sift instead of a pop and a push; the
+ * calendar pops in the same order either way ((at, id) is a total order). */
+static void process_single(ws_engine *e, ws_tick t)
+{
+    size_t id = e->cal.items[0].id;
+    component *c = &e->comps[id];
+    c->last_visit = t;
+    c->ops->evaluate(c->self, t);
+    if (c->ops->commit)
+        c->ops->commit(c->self, t);
+    ws_tick nd = c->ops->next_due(c->self, t);
+    check_next_due(c, nd, t);
+    if (nd != WS_TICK_NEVER && c->last_pushed != nd) {
+        c->last_pushed = nd;
+        wake_heap_replace_top(&e->cal, (wake){ nd, id });
+    } else {
+        (void)wake_heap_pop(&e->cal);
+        schedule(e, id, nd);
+    }
+    e->evaluations++;
+}
+
 static void process_tick(ws_engine *e, ws_tick t)
 {
     e->now = t;
     e->started = true;
     e->in_tick = true;
-    /* A lone due component keeps its wake-up at the calendar's top while it
-     * runs (wake-ups made meanwhile are later, so they stay below it), and
-     * its next one then replaces it in one sift instead of a pop and a
-     * push; the calendar pops in the same order either way ((at, id) is a
-     * total order). */
-    bool single = single_due(e, t);
-    size_t n = 1;
-    if (single) {
-        e->due[0] = e->cal.items[0].id;
-        e->comps[e->due[0]].last_visit = t;
-    } else {
-        n = collect_due(e, t);
-        order_due(e, n);
+    if (single_due(e, t)) {
+        process_single(e, t);
+        e->ticks_processed++;
+        e->in_tick = false;
+        return;
     }
+    size_t n = collect_due(e, t);
+    order_due(e, n);
     for (size_t i = 0; i < n; i++) {
         component *c = &e->comps[e->due[i]];
         c->ops->evaluate(c->self, t);
@@ -237,18 +265,7 @@ static void process_tick(ws_engine *e, ws_tick t)
         size_t id = e->due[i];
         component *c = &e->comps[id];
         ws_tick nd = c->ops->next_due(c->self, t);
-        if (nd != WS_TICK_NEVER && nd <= t) {
-            fprintf(stderr, "wafersim: internal error: %s reports next_due %llu at tick %llu\n",
-                    c->name, (unsigned long long)nd, (unsigned long long)t);
-            abort();
-        }
-        if (single && nd != WS_TICK_NEVER && c->last_pushed != nd) {
-            c->last_pushed = nd;
-            wake_heap_replace_top(&e->cal, (wake){ nd, id });
-            continue;
-        }
-        if (single)
-            (void)wake_heap_pop(&e->cal);
+        check_next_due(c, nd, t);
         schedule(e, id, nd);
     }
     e->evaluations += n;

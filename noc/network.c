@@ -89,6 +89,7 @@ uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits
     else
         n->pkts[ni->q_tail].qnext = id;
     ni->q_tail = id;
+    ni->can_send = true;
     n->active[(unsigned)src >> 6] |= 1ull << ((unsigned)src & 63);
     n->c.packets_created++;
     n->c.flits_created += (uint64_t)flits;
@@ -324,6 +325,13 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         noc_network_free(n);
         return NULL;
     }
+    /* with flits that hold a link for several ticks, most eligible VCs
+     * wait for a busy output: a router's step finds the few that can move
+     * and its wake from an index of them per output (noc/router.c); with
+     * one-tick flits keeping it costs more than it saves */
+    for (size_t i = 0; i < n->n_mesh_links; i++)
+        if (n->links[i].ser > 1 && !n->half_duplex)
+            n->by_output = true;
     uint64_t slots = 2;
     while (slots <= longest)
         slots *= 2;

@@ -23,11 +23,13 @@
  *   is no longer wake_at[r] is stale and ignored). Arrivals that can let
  *   something move (a flit into an empty VC, a credit for a VC that had
  *   none, any credit under VCT), due wake events and new packets at the NI
- *   set the bit. So a router is stepped at every tick where its step could
- *   change something, and results equal those of stepping every router
- *   with work at every tick. Bit s of wocc[] is set while wheel slot s
- *   may hold something (set by the slot's first item, cleared when the
- *   slot is handled), which gives the next due tick without a scan.
+ *   set the bit (and, for the NI's packets and credits, noc_ni.can_send:
+ *   a step calls the NI only while it is set). So a router is stepped at
+ *   every tick where its step could change something, and results equal
+ *   those of stepping every router with work at every tick. Bit s of
+ *   wocc[] is set while wheel slot s may hold something (set by the
+ *   slot's first item, cleared when the slot is handled), which gives the
+ *   next due tick without a scan.
  */
 #ifndef NOC_NETWORK_IMPL_H
 #define NOC_NETWORK_IMPL_H
@@ -157,6 +159,12 @@ typedef struct noc_router {
     uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
     int x, y;
     int in_link[NOC_PORTS], out_link[NOC_PORTS];
+    /* kept only with noc_network.by_output: the eligible VCs (in m_act but
+     * not m_blk, with a buffered flit) per output and input port, per
+     * output the input ports that have one, and the outputs that have one */
+    uint8_t n_elig[NOC_PORTS][NOC_PORTS];
+    uint8_t elig_ports[NOC_PORTS];
+    uint8_t elig_outs;            /* outputs whose elig_ports is not 0 */
 } noc_router;
 _Static_assert(sizeof(noc_router) == 512, "noc_router is 8 cache lines");
 
@@ -166,6 +174,8 @@ typedef struct noc_ni {
     uint16_t cur_seq, cur_vc;
     uint32_t vc_busy;
     uint16_t rr;
+    bool can_send;                /* it may send at the current tick: set by a new packet and by a credit that can
+                                     let it send (see noc_arrivals), cleared by a step after which it cannot */
 } noc_ni;
 
 typedef struct noc_packet {
@@ -226,6 +236,8 @@ struct noc_network {
     size_t active_words;
     bool hot;                     /* some bit of active[] stays set for the next tick */
     bool check_wakes;             /* noc_network_check_wakes */
+    bool by_output;               /* routers keep their eligible VCs per output (noc_router.n_elig): full duplex
+                                     with flits that hold a mesh link for more than a tick (no result depends on it) */
     ws_tick *wake_at;             /* per router: tick of its pending wake event, WS_TICK_NEVER = none */
     noc_slot *wheel;
     uint32_t wmask;

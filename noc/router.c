@@ -19,6 +19,22 @@ static inline void active_set(noc_network *n, int r)
     n->active[(unsigned)r >> 6] |= 1ull << ((unsigned)r & 63);
 }
 
+/* noc_network.by_output: input VC (p, v) holding output o becomes
+ * eligible (active, with a credit and a buffered flit), or stops being. */
+static inline void elig_add(noc_router *rt, int o, int p)
+{
+    if (!rt->n_elig[o][p]++) {
+        rt->elig_ports[o] |= (uint8_t)(1u << p);
+        rt->elig_outs |= (uint8_t)(1u << o);
+    }
+}
+
+static inline void elig_del(noc_router *rt, int o, int p)
+{
+    if (!--rt->n_elig[o][p] && !(rt->elig_ports[o] &= (uint8_t)~(1u << p)))
+        rt->elig_outs &= (uint8_t)~(1u << o);
+}
+
 static inline void wocc_set(noc_network *n, ws_tick at)
 {
     uint32_t i = (uint32_t)(at & n->wmask);
@@ -175,15 +191,25 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
         if (e & 1u) {
             if (!n->credits[idx]++) {
                 noc_router *rt = &n->routers[r];
-                if (p != NOC_PORT_LOCAL && ((rt->ovc_busy[p] >> v) & 1u)) {
-                    unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
-                    rt->m_blk[ow >> 5] &= ~(1u << (ow & 31));
+                if (p != NOC_PORT_LOCAL) {
+                    if ((rt->ovc_busy[p] >> v) & 1u) {
+                        unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
+                        uint32_t bit = 1u << (ow & 31);
+                        if (n->by_output && (rt->m_blk[ow >> 5] & bit) &&
+                            n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
+                            elig_add(rt, p, (int)(ow >> 5));
+                        rt->m_blk[ow >> 5] &= ~bit;
+                    }
+                } else {
+                    n->ni[r].can_send = true;
                 }
                 if (n->vct)
                     rt->va_idle = 0;
                 active_set(n, r);
             } else if (n->vct) {
                 n->routers[r].va_idle = 0;
+                if (p == NOC_PORT_LOCAL)
+                    n->ni[r].can_send = true;
                 active_set(n, r);
             }
             continue;
@@ -211,6 +237,8 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             rt->va_idle = 0;
             wake_by(n, r, iv->ready, now);
         } else {
+            if (n->by_output && iv->state == NOC_IVC_ACTIVE && !((rt->m_blk[p] >> v) & 1u))
+                elig_add(rt, iv->out_port, p);
             active_set(n, r);
         }
     }
@@ -439,6 +467,8 @@ static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network 
             owb[o * V + w] = (uint8_t)(p << 5 | v);
             if (o != NOC_PORT_LOCAL && !crb[o * V + w])
                 rt->m_blk[p] |= 1u << v;
+            else if (n->by_output)
+                elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
             iv->ncand = 0;
             iv->state = NOC_IVC_ACTIVE;
             iv->ready = now + n->va_delay;
@@ -574,6 +604,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
             iv->state = NOC_IVC_IDLE;
         }
     }
+    if (n->by_output && (tail || !iv->count || ((rt->m_blk[p] >> v) & 1u)))
+        elig_del(rt, o, p);   /* it was eligible */
     n->moved = true;
     return tail;
 }
@@ -599,7 +631,19 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
     const int speedup = n->speedup;
-    for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
+    unsigned ports = rt->act_ports;
+    if (n->by_output) {
+        /* full duplex, where channel_free() is pure: only ports with an
+         * eligible VC for an output whose link is free can nominate */
+        unsigned can = 0;
+        for (unsigned outs_e = rt->elig_outs; outs_e; outs_e &= outs_e - 1) {
+            int o = __builtin_ctz(outs_e);
+            if (rt->out_free[o] <= now)
+                can |= rt->elig_ports[o];
+        }
+        ports &= can;
+    }
+    for (; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         uint32_t act = rt->m_act[p] & ~rt->m_blk[p];   /* without a credit, a VC cannot bid */
         if (!rt->occ[p] || !act)
@@ -667,7 +711,19 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
     ws_tick w = rt->rc_ports ? rt->rc_next : WS_TICK_NEVER;
     if (w <= next)
         return next;
-    for (unsigned ports = rt->act_ports; ports; ports &= ports - 1) {
+    if (n->by_output) {
+        /* from the index of eligible VCs (full duplex): one whose timer
+         * has not expired counts as bidding when its link is free, which
+         * is exact (a step before both changes nothing) */
+        for (unsigned outs = rt->elig_outs; outs; outs &= outs - 1) {
+            ws_tick t = rt->out_free[__builtin_ctz(outs)];
+            if (t <= next)
+                return next;
+            if (t < w)
+                w = t;
+        }
+    }
+    for (unsigned ports = n->by_output ? 0u : rt->act_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         if (!rt->occ[p])
             continue;
@@ -701,7 +757,9 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
                 w = t;
         }
     }
-    for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
+    /* va_idle: every VC in m_va had its timer expired at the last VC
+     * allocation, and none has entered since */
+    for (unsigned ports = rt->va_idle ? 0u : rt->va_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
             const noc_ivc *iv = &ivb[p * V + __builtin_ctz(m)];
@@ -716,11 +774,12 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
  * WS_TICK_NEVER: only an arrival can give it work). */
 static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n, int r, ws_tick now, const int V)
 {
-    const noc_ni *ni = &n->ni[r];
+    noc_ni *ni = &n->ni[r];
     ws_tick w = WS_TICK_NEVER;
-    if (ni->cur != NOC_NONE || ni->q_head != NOC_NONE) {
+    if (ni->can_send) {
         ni_inject(n, r, now);
         w = ni_wake(n, r, now);
+        ni->can_send = w != WS_TICK_NEVER;
     }
     const noc_router *rt = &n->routers[r];
     if (!rt->nbuf)
@@ -840,15 +899,53 @@ __attribute__((noinline)) static void check_after(noc_network *n, int r, ws_tick
     free(c);
 }
 
+/* noc_network_check_wakes: an NI with packets whose flag says it cannot
+ * send (noc_ni.can_send) must be unable to send, i.e. its step would be a
+ * no-op; aborts otherwise. */
+__attribute__((noinline)) static void check_ni(const noc_network *n, int r, ws_tick now)
+{
+    const noc_ni *ni = &n->ni[r];
+    if (ni->can_send || (ni->cur == NOC_NONE && ni->q_head == NOC_NONE) || ni_wake(n, r, now) == WS_TICK_NEVER)
+        return;
+    fprintf(stderr, "noc: internal error: the NI of router %d could send at tick %llu but was not flagged\n", r,
+            (unsigned long long)now);
+    abort();
+}
+
+/* noc_network_check_wakes with noc_network.by_output: router r's index
+ * of eligible VCs must match a count of them; aborts otherwise. */
+__attribute__((noinline)) static void check_elig(const noc_network *n, int r)
+{
+    const noc_router *rt = &n->routers[r];
+    uint8_t cnt[NOC_PORTS][NOC_PORTS] = { { 0 } };
+    for (int p = 0; p < NOC_PORTS; p++)
+        for (int v = 0; v < n->V; v++) {
+            const noc_ivc *iv = &n->ivc[(size_t)r * n->PV + (size_t)p * n->V + v];
+            if (((rt->m_act[p] & ~rt->m_blk[p]) >> v) & 1u && iv->count)
+                cnt[iv->out_port][p]++;
+        }
+    bool bad = memcmp(cnt, rt->n_elig, sizeof cnt) != 0;
+    for (int o = 0; o < NOC_PORTS; o++) {
+        for (int p = 0; p < NOC_PORTS; p++)
+            bad |= ((rt->elig_ports[o] >> p) & 1u) != (cnt[o][p] != 0);
+        bad |= ((rt->elig_outs >> o) & 1u) != (rt->elig_ports[o] != 0);
+    }
+    if (bad) {
+        fprintf(stderr, "noc: internal error: router %d's index of eligible VCs is wrong\n", r);
+        abort();
+    }
+}
+
 /* noc_routers_step for V VCs per port: the network's V, or a constant for
  * which the compiler specialises the step. */
 static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V)
 {
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
+    const bool check = n->check_wakes;
     bool hot = false;
     for (size_t w = 0; w < n->active_words; w++) {
         uint64_t due = n->active[w];
-        uint64_t m = n->check_wakes ? due | routers_with_work(n, w) : due;
+        uint64_t m = check ? due | routers_with_work(n, w) : due;
         for (; m; m &= m - 1) {
             int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
             uint64_t rest = m & (m - 1);
@@ -860,7 +957,14 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
                 __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV / 2);
                 __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV - 1);
             }
+            if (!check) {
+                hot |= router_sleep(n, r, router_step(n, r, now, V), now);
+                continue;
+            }
             bool is_due = (due >> (r & 63)) & 1u;
+            check_ni(n, r, now);
+            if (n->by_output)
+                check_elig(n, r);
             wake_check *c = is_due ? NULL : check_before(n, r);
             ws_tick wake = router_step(n, r, now, V);
             if (is_due)
