@@ -149,9 +149,17 @@ static uint32_t next_layer_on(const arch_exec *x, uint32_t it, uint32_t l)
     return l;
 }
 
-static bool measured(const arch_exec *x)
+/* Whether the current iteration measures anything (its tokens count). */
+static bool step_measured(const arch_exec *x)
 {
     return x->s.role ? x->s.role[x->iteration] == ARCH_ITER_MEASURED : x->iteration >= x->s.measure_from;
+}
+
+/* Whether the current layer is measured. */
+static bool measured(const arch_exec *x)
+{
+    return step_measured(x) &&
+           (!x->s.layer_on || x->s.layer_on[(size_t)x->iteration * x->n_moe + x->layer] == ARCH_UNIT_MEASURED);
 }
 
 static ws_tick cp_cost(const ws_config *cfg, uint32_t n_experts, size_t n_tasks)
@@ -670,10 +678,11 @@ static void finish_layer(arch_exec *x, ws_tick now)
         x->r.measured_ticks += now - x->layer_start;
     }
     x->r.total_ticks = now - x->first_start;
+    x->r.unit_tokens_all += wl_batch_iteration_tokens(x->s.batch, x->iteration);
     x->layer = next_layer_on(x, x->iteration, x->layer + 1);
     while (x->layer == x->n_moe) {
         x->r.tokens_all += wl_batch_iteration_tokens(x->s.batch, x->iteration);
-        if (measured(x))
+        if (step_measured(x))
             x->r.tokens_measured += wl_batch_iteration_tokens(x->s.batch, x->iteration);
         x->r.iterations_run++;
         x->iteration = next_simulated(&x->s, x->iteration + 1);

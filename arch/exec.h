@@ -138,6 +138,7 @@
 typedef struct arch_exec arch_exec;
 
 enum { ARCH_ITER_SKIP, ARCH_ITER_WARM, ARCH_ITER_MEASURED };
+enum { ARCH_UNIT_OFF, ARCH_UNIT_WARM, ARCH_UNIT_MEASURED };   /* a (step, layer) under layer sampling */
 
 typedef struct arch_exec_hooks {
     void *ctx;
@@ -164,10 +165,11 @@ typedef struct arch_exec_setup {
        (ARCH_ITER_MEASURED); some iteration must be simulated. */
     const uint8_t *role;
     /* Layer sampling (NULL: every MoE layer of a simulated iteration runs):
-       layer_on[i x n_moe + l] says whether iteration i runs MoE layer l;
-       each simulated iteration must run at least one. A layer not run is
-       not planned, read or computed; the next one run starts at the tick
-       the previous one ended. */
+       layer_on[i x n_moe + l] says whether iteration i runs MoE layer l
+       (ARCH_UNIT_OFF: no; _WARM: unmeasured; _MEASURED: measured if
+       role[i] is too); each simulated iteration must run at least one. A
+       layer not run is not planned, read or computed; the next one run
+       starts at the tick the previous one ended. */
     const uint8_t *layer_on;
     const arch_exec_hooks *hooks;               /* NULL: none */
 } arch_exec_setup;
@@ -181,6 +183,8 @@ typedef struct arch_exec_results {
     uint64_t tokens_measured;        /* tokens of the measured iterations */
     uint64_t tasks, task_tokens;     /* over measured layers */
     uint64_t tokens_all, task_tokens_all;   /* over every simulated iteration (energy) */
+    uint64_t unit_tokens_all;        /* sum over the simulated layers of their iteration's tokens: / MoE
+                                        layers = the tokens whose energy was simulated (layer sampling) */
     const double *layer_ticks;       /* [layers_measured] */
     const double *tile_busy_ticks;   /* [tiles], compute work of measured layers */
     double compute_ticks_total;

@@ -204,9 +204,15 @@ static int place_experts(const ws_config *cfg, run_state *s, bool progress, arch
     return 0;
 }
 
-static int check_policy(const ws_config *cfg, char *err, size_t err_len)
+/* Whether sim.sample_layers leaves some of the n_moe layers out. */
+static bool layer_sampled(const ws_config *cfg, uint32_t n_moe)
 {
-    if (cfg->sim.sample_layers && cfg->strategy.prefetch_next_layer) {
+    return cfg->sim.sample_layers > 0 && (uint64_t)cfg->sim.sample_layers < n_moe;
+}
+
+static int check_policy(const ws_config *cfg, uint32_t n_moe, char *err, size_t err_len)
+{
+    if (layer_sampled(cfg, n_moe) && cfg->strategy.prefetch_next_layer) {
         snprintf(err, err_len, "sim.sample_layers: not modelled together with strategy.prefetch_next_layer (a "
                  "layer's prefetch fetches the next layer, which layer sampling may skip); turn one off");
         return WS_EXIT_BAD_INPUT;
@@ -268,7 +274,9 @@ static void collect_energy(const ws_config *cfg, run_state *s, const arch_exec_r
     m->energy_llc_J = e.llc_J;
     m->energy_compute_J = e.compute_J;
     m->energy_total_J = e.total_J;
-    m->energy_per_token_mJ = r->tokens_all ? e.total_J / (double)r->tokens_all * 1e3 : 0;
+    /* per token of the simulated layers (a whole iteration's tokens when every layer ran) */
+    double tokens = (double)r->unit_tokens_all / s->w->model.n_moe;
+    m->energy_per_token_mJ = tokens > 0 ? e.total_J / tokens * 1e3 : 0;
 }
 
 /* The migration unit when options.migration is on: its profile (a
@@ -499,7 +507,7 @@ static void estimate_decode(const ws_config *cfg, run_state *s, const uint8_t *r
             continue;
         steps++;
         for (uint32_t l = 0; l < n_moe; l++) {   /* measured layers come step by step, in order */
-            if (layer_on && !layer_on[(size_t)it * n_moe + l])
+            if (layer_on && layer_on[(size_t)it * n_moe + l] != ARCH_UNIT_MEASURED)
                 continue;
             ticks[k] += r.layer_ticks[u++];
             tokens[k] = by_layer ? n / n_moe : n;
@@ -548,7 +556,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
     run_state s;
     memset(&s, 0, sizeof s);
     s.w = w;
-    int rc = check_policy(cfg, err, err_len);
+    int rc = check_policy(cfg, w->model.n_moe, err, err_len);
     if (!rc)
         rc = place_experts(cfg, &s, progress, out, err, err_len);
     if (!rc)
@@ -581,9 +589,13 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
     uint32_t simulated_steps =
         arch_sample_roles(n_steps, (uint32_t)cfg->sim.sample_steps, (uint32_t)cfg->sim.sample_warmup, role);
     uint32_t n_moe = w->model.n_moe;
-    bool by_layer = cfg->sim.sample_layers > 0 && cfg->sim.sample_layers < n_moe;
+    bool by_layer = layer_sampled(cfg, n_moe);
     uint8_t *layer_on = ws_xmalloc(((size_t)n_steps + 1) * n_moe);
-    uint64_t simulated_layers = arch_sample_layers(n_steps, n_moe, (uint32_t)cfg->sim.sample_layers, role, layer_on);
+    uint64_t simulated_layers = arch_sample_layers(n_steps, n_moe, (uint32_t)cfg->sim.sample_layers,
+                                                   (uint32_t)cfg->sim.sample_warmup, role, layer_on);
+    simulated_steps = 0;   /* the unit warm-ups may need more steps */
+    for (uint32_t i = 1; i <= n_steps; i++)
+        simulated_steps += role[i] != ARCH_ITER_SKIP;
     bool sampled = simulated_steps < n_steps || by_layer;   /* else every step and layer is simulated and measured */
     if (sampled)
         setup.role = role;
@@ -594,6 +606,7 @@ int arch_run(const ws_config *cfg, const arch_workload *w, bool progress, const 
     if (s.mig) {
         arch_migration_hooks(s.mig, &hooks);
         setup.hooks = &hooks;
+        arch_migration_sample_layers(s.mig, setup.layer_on);
     }
 #endif
     s.exec = arch_exec_new(s.engine, s.net, &setup);

@@ -95,7 +95,7 @@ typedef struct arch_run_metrics {
     bool prefetch_on;
     double prefetch_GB, prefetch_early_GB;
     double decode_time_no_prefetch_us, prefetch_time_saved_us;
-    /* sampled simulation (sim.sample_steps; arch/sample.h) */
+    /* sampled simulation (sim.sample_steps, sim.sample_layers; arch/sample.h) */
     uint32_t sampled_steps;            /* decode steps measured (decode_steps when not sampled) */
     uint32_t simulated_decode_steps;   /* measured + warm-up decode steps */
     double decode_time_ci95_pct;       /* 95% half-width of the estimate, % (0: exact; NaN: one unit) */

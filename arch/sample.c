@@ -36,35 +36,44 @@ uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_
     return simulated;
 }
 
-uint64_t arch_sample_layers(uint32_t n_steps, uint32_t n_layers, uint32_t m, const uint8_t *role, uint8_t *on)
+uint64_t arch_sample_layers(uint32_t n_steps, uint32_t n_layers, uint32_t m, uint32_t warmup, uint8_t *role,
+                            uint8_t *on)
 {
     bool all = m == 0 || m >= n_layers;
     uint64_t k = 0, simulated = 0;
     for (uint32_t i = 1; i <= n_steps; i++)
         k += role[i] == ARCH_ITER_MEASURED;
-    memset(on, all, ((size_t)n_steps + 1) * n_layers);
-    memset(on, 1, n_layers);   /* the prefill */
+    memset(on, ARCH_UNIT_OFF, ((size_t)n_steps + 1) * n_layers);
+    memset(on, ARCH_UNIT_WARM, n_layers);   /* the prefill */
     uint64_t q = 0;
     for (uint32_t i = 1; i <= n_steps; i++) {
         if (role[i] != ARCH_ITER_MEASURED)
             continue;
-        if (!all)
-            for (uint64_t c = 0; c < m; c++) {
-                /* floor((c k + q + 1/2) L / (m k)), in integers */
-                uint64_t l = ((2 * (c * k + q) + 1) * n_layers) / (2 * (uint64_t)m * k);
-                on[(size_t)i * n_layers + l] = 1;
-            }
-        /* the warm-ups before it (up to the previous simulated step that is not one) */
-        for (uint32_t w = i - 1; w >= 1 && role[w] == ARCH_ITER_WARM; w--)
-            memcpy(&on[(size_t)w * n_layers], &on[(size_t)i * n_layers], n_layers);
+        uint8_t *row = &on[(size_t)i * n_layers];
+        if (all)
+            memset(row, ARCH_UNIT_MEASURED, n_layers);
+        else
+            for (uint64_t c = 0; c < m; c++)   /* floor((c k + q + 1/2) L / (m k)), in integers */
+                row[((2 * (c * k + q) + 1) * n_layers) / (2 * (uint64_t)m * k)] = ARCH_UNIT_MEASURED;
         q++;
     }
-    for (uint32_t i = 1; i <= n_steps; i++)
-        if (role[i] != ARCH_ITER_SKIP)
-            for (uint32_t l = 0; l < n_layers; l++)
-                simulated += on[(size_t)i * n_layers + l];
-        else
-            memset(&on[(size_t)i * n_layers], 0, n_layers);
+    /* warm-ups unit by unit: the `warmup` steps before a measured unit run
+       its layer unmeasured where they do not measure it */
+    for (uint32_t i = 2; i <= n_steps; i++)
+        for (uint32_t l = 0; l < n_layers; l++) {
+            if (on[(size_t)i * n_layers + l] != ARCH_UNIT_MEASURED)
+                continue;
+            for (uint32_t w = 1; w <= warmup && w < i; w++) {
+                uint8_t *u = &on[(size_t)(i - w) * n_layers + l];
+                if (*u == ARCH_UNIT_OFF) {
+                    *u = ARCH_UNIT_WARM;
+                    if (role[i - w] == ARCH_ITER_SKIP)
+                        role[i - w] = ARCH_ITER_WARM;
+                }
+            }
+        }
+    for (size_t u = n_layers; u < ((size_t)n_steps + 1) * n_layers; u++)
+        simulated += on[u] != ARCH_UNIT_OFF;
     return simulated;
 }
 

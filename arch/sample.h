@@ -32,17 +32,21 @@
  *   sampling's. doc/run.md reports how close it comes to full runs.
  *
  *   Layer sampling (sim.sample_layers = m, 0 < m < L MoE layers):
- *   arch_sample_layers() fills on[i x L + l] (1 = simulate MoE layer l of
- *   iteration i) for i = 0..N: the prefill (i = 0) runs every layer; the
- *   q-th measured step (q = 0..k-1 in step order, k of them) runs layers
- *   floor((c k + q + 1/2) L / (m k)) for c = 0..m-1, i.e. the k x m
- *   measured (step, layer) units are spread evenly over the depth, each
- *   step's m layers a stride L/m apart and successive steps shifted by
- *   L/(m k); a warm-up step runs the layers of the measured step it
- *   precedes (so that per-layer state such as migration copies is warm
- *   for exactly those); skipped steps none. It returns the number of
- *   decode (step, layer) units simulated. With m = 0 or m >= L every layer
- *   of every simulated step is on (returns simulated steps x L).
+ *   arch_sample_layers() fills on[i x L + l], the role of MoE layer l in
+ *   iteration i (ARCH_UNIT_OFF: not simulated; _WARM: simulated
+ *   unmeasured; _MEASURED) for i = 0..N: the prefill (i = 0) runs every
+ *   layer, unmeasured; the q-th measured step (q = 0..k-1 in step order,
+ *   k of them) measures layers floor((c k + q + 1/2) L / (m k)) for c =
+ *   0..m-1, i.e. the k x m measured (step, layer) units are spread evenly
+ *   over the depth, each step's m layers a stride L/m apart and
+ *   successive steps shifted by L/(m k). Warm-ups go unit by unit: the
+ *   `warmup` steps before a measured unit run its layer unmeasured unless
+ *   they measure it (a skipped step then becomes a warm one in role[]),
+ *   so that per-layer state such as migration copies is warm for exactly
+ *   the layers measured, even when consecutive steps are measured with
+ *   different layers. It returns the number of decode (step, layer) units
+ *   simulated. With m = 0 or m >= L a measured step measures every layer
+ *   (the same runs as without layer sampling).
  *   The estimate then takes the measured (step, layer) units as the
  *   sample, out of N x L: unit u has time t_u and tokens n_s / L (its
  *   step's tokens shared by its L layers, so that a whole step's units
@@ -60,8 +64,10 @@
 
 uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_t *role);
 
-/* role[0..n_steps] from arch_sample_roles; on[(n_steps + 1) x n_layers]. */
-uint64_t arch_sample_layers(uint32_t n_steps, uint32_t n_layers, uint32_t m, const uint8_t *role, uint8_t *on);
+/* role[0..n_steps] from arch_sample_roles (skipped steps that warm-ups
+ * need become warm); on[(n_steps + 1) x n_layers]. */
+uint64_t arch_sample_layers(uint32_t n_steps, uint32_t n_layers, uint32_t m, uint32_t warmup, uint8_t *role,
+                            uint8_t *on);
 
 typedef struct arch_sample_estimate_out {
     double throughput;        /* tokens per tick */

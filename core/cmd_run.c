@@ -30,8 +30,8 @@ static const char *const compact[] = {
 /* ... and these when some variant has the migration units on. */
 static const char *const compact_migration[] = { "migration_copy_hits", "predictor_precision" };
 #define N_COMPACT_MIG (sizeof compact_migration / sizeof compact_migration[0])
-/* ... and these when some variant was sampled (sim.sample_steps). */
-static const char *const compact_sampled[] = { "sampled_steps", "decode_time_ci95_pct" };
+/* ... and these when some variant was sampled (sim.sample_steps, sim.sample_layers). */
+static const char *const compact_sampled[] = { "sampled_steps", "sampled_layers", "decode_time_ci95_pct" };
 #define N_COMPACT_SAMPLED (sizeof compact_sampled / sizeof compact_sampled[0])
 
 /* A table with the columns of `names` taken from the full row values. */

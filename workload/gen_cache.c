@@ -154,15 +154,22 @@ static int file_identity(const char *path, char *out, size_t len)
     return 0;
 }
 
-/* Whether cpath's verification stamp ("<cpath>.verified") holds its
- * current identity, i.e. the file passed WL_TRACE_VERIFY and has not been
- * written since. */
-static bool stamp_matches(const char *cpath)
+/* The verification stamp of cache file cpath: "<cpath>.verified". */
+static void stamp_path(const char *cpath, char *out, size_t len) { snprintf(out, len, "%s.verified", cpath); }
+
+static void stamp_remove(const char *cpath)
 {
-    char sp[PATH_MAX + 160], id[160], got[160] = "";
-    snprintf(sp, sizeof sp, "%s.verified", cpath);
-    if (file_identity(cpath, id, sizeof id) != 0)
-        return false;
+    char sp[PATH_MAX + 160];
+    stamp_path(cpath, sp, sizeof sp);
+    unlink(sp);
+}
+
+/* Whether cpath's stamp holds id, its identity now, i.e. the file passed
+ * WL_TRACE_VERIFY and has not been written since. */
+static bool stamp_matches(const char *cpath, const char *id)
+{
+    char sp[PATH_MAX + 160], got[160] = "";
+    stamp_path(cpath, sp, sizeof sp);
     FILE *f = fopen(sp, "r");
     if (!f)
         return false;
@@ -171,12 +178,14 @@ static bool stamp_matches(const char *cpath)
     return ok;
 }
 
-/* Records that cpath just passed WL_TRACE_VERIFY (best effort, atomic). */
-static void stamp_write(const char *cpath)
+/* Records that cpath, of identity `before` when it was opened, just
+ * passed WL_TRACE_VERIFY (best effort, atomic); nothing when the file at
+ * cpath is no longer that one (replaced meanwhile). */
+static void stamp_write(const char *cpath, const char *before)
 {
     char sp[PATH_MAX + 160], id[160], e[256];
-    snprintf(sp, sizeof sp, "%s.verified", cpath);
-    if (file_identity(cpath, id, sizeof id) != 0)
+    stamp_path(cpath, sp, sizeof sp);
+    if (file_identity(cpath, id, sizeof id) != 0 || strcmp(id, before) != 0)
         return;
     ws_atomic_file *f = ws_atomic_open(sp, e, sizeof e);
     if (!f)
@@ -194,12 +203,14 @@ static void stamp_write(const char *cpath)
 static wl_trace *open_usable(const char *cpath, const wl_model *m, uint64_t n, bool trust_stamp, char *why,
                              size_t why_len)
 {
-    bool stamped = trust_stamp && stamp_matches(cpath);
+    char id[160];
+    bool known = file_identity(cpath, id, sizeof id) == 0;
+    bool stamped = trust_stamp && known && stamp_matches(cpath, id);
     wl_trace *t = wl_trace_open(cpath, stamped ? 0 : WL_TRACE_VERIFY, why, why_len);
     if (!t)
         return NULL;
-    if (!stamped)
-        stamp_write(cpath);
+    if (!stamped && known)
+        stamp_write(cpath, id);
     const wl_trace_info *in = wl_trace_get_info(t);
     bool ok = (!n || in->n_requests == n) && in->shape.n_moe == m->n_moe &&
               in->shape.top_k == (uint32_t)m->top_k && in->shape.n_experts == (uint32_t)m->routed_experts &&
@@ -373,8 +384,10 @@ int wl_gen_write_cached(const wl_model *m, const wl_profile *p, uint64_t seed, u
                 if (!src) {
                     fprintf(stderr, "wafersim: trace cache: %s; removing it\n", why);
                     unlink(opath);
+                    stamp_remove(opath);
                 }
             }
+            stamp_remove(cpath);   /* the entry is about to be replaced */
             int rc = build_entry(cpath, src, m, p, seed, first, n, len, progress, why, sizeof why);
             if (src)
                 wl_trace_close(src);

@@ -76,8 +76,8 @@ struct arch_migration {
     uint32_t tiles, n_moe, experts, top_n, words;
     uint64_t expert_bytes;
     /* layer sampling (sim.sample_layers): ghost copies stand for the
-       skipped layers' copies, ghost_ratio of them per real one */
-    double ghost_ratio;
+       skipped layers' copies (arch_migration_sample_layers) */
+    const uint8_t *layer_on;       /* [iteration][layer], NULL: every layer runs */
     double *ghost_carry;           /* [tile] fraction of a ghost owed */
     uint32_t *layer_inserts;       /* [tile] copies inserted by the current layer */
     uint64_t ghost_key, ghost_base;
@@ -288,13 +288,23 @@ static void drop_victim(arch_migration *u, arch_migration_layer *L, uint64_t vic
 /* Layer sampling: after a simulated layer's copies, the copies of the
  * skipped layers it stands for, as ghosts (keys no read asks for) that
  * age and evict the real copies the way those layers' copies would in a
- * full run: ghost_ratio per copy the layer inserted on the tile, the
- * fractions carried per tile. Real copies they evict count as the
- * layer's evictions. */
-static void insert_ghosts(arch_migration *u, arch_migration_layer *L)
+ * full run: an iteration that runs s of the L layers has each stand for
+ * L / s, so L / s - 1 ghosts follow each copy the layer inserted on a
+ * tile (none when every layer runs, e.g. the prefill), the fractions
+ * carried per tile. Real copies they evict count as the layer's
+ * evictions. */
+static void insert_ghosts(arch_migration *u, uint32_t iteration, arch_migration_layer *L)
 {
+    uint32_t s = 0;
+    for (uint32_t l = 0; l < u->n_moe; l++)
+        s += u->layer_on[(size_t)iteration * u->n_moe + l] != 0;
+    double ratio = s ? (double)u->n_moe / s - 1 : 0;
     for (uint32_t t = 0; t < u->tiles; t++) {
-        double want = u->ghost_ratio * u->layer_inserts[t] + u->ghost_carry[t];
+        if (ratio <= 0) {
+            u->layer_inserts[t] = 0;
+            continue;
+        }
+        double want = ratio * u->layer_inserts[t] + u->ghost_carry[t];
         uint64_t n = (uint64_t)want;
         u->ghost_carry[t] = want - (double)n;
         u->layer_inserts[t] = 0;
@@ -311,7 +321,6 @@ static void insert_ghosts(arch_migration *u, arch_migration_layer *L)
 static void on_layer_end(void *ctx, uint32_t iteration, uint32_t layer)
 {
     arch_migration *u = ctx;
-    (void)iteration;
     for (size_t i = 0; i < u->n_pending; i += 3) {
         uint32_t tile = u->pending[i], expert = u->pending[i + 1], cl = u->pending[i + 2];
         arch_migration_layer *L = &u->layers[cl];
@@ -329,8 +338,10 @@ static void on_layer_end(void *ctx, uint32_t iteration, uint32_t layer)
         }
     }
     u->n_pending = 0;
-    if (u->ghost_ratio > 0)
-        insert_ghosts(u, &u->layers[layer]);
+    if (u->layer_on)
+        insert_ghosts(u, iteration, &u->layers[layer]);
+    else
+        memset(u->layer_inserts, 0, u->tiles * sizeof *u->layer_inserts);
 }
 
 /* Prefetch: per tile, the predicted experts not there and not under way,
@@ -386,11 +397,6 @@ int arch_migration_new(const ws_config *cfg, const wl_model *m, const wl_trace *
     u->words = (u->experts + 63) / 64;
     uint64_t slots = mem_residency_reserved_capacity(res) / m->expert_bytes;
     u->cache = mem_copy_cache_new(u->tiles, (unsigned)slots, (mem_copy_policy)u->p->replacement);
-    /* Layer sampling (sim.sample_layers = k of the L MoE layers per step,
-       arch/sample.h): each simulated layer stands for L / k layers, the
-       L / k - 1 skipped ones after it copying as much as it did */
-    if (cfg->sim.sample_layers > 0 && (uint64_t)cfg->sim.sample_layers < m->n_moe)
-        u->ghost_ratio = (double)m->n_moe / (double)cfg->sim.sample_layers - 1;
     u->ghost_carry = ws_xcalloc(u->tiles, sizeof *u->ghost_carry);
     u->layer_inserts = ws_xcalloc(u->tiles, sizeof *u->layer_inserts);
     u->ghost_base = u->ghost_key = (uint64_t)u->n_moe * u->experts;
@@ -476,4 +482,9 @@ void arch_migration_report_get(const arch_migration *u, arch_migration_report *r
     snprintf(r->heatmap, sizeof r->heatmap, "%s", u->heatmap);
     r->layers = u->layers;
     r->n_layers = u->n_moe;
+}
+
+void arch_migration_sample_layers(arch_migration *u, const uint8_t *layer_on)
+{
+    u->layer_on = layer_on;
 }

@@ -35,11 +35,13 @@
  *            table first, then the new copy's presence bit is set
  *            (mem_residency_add_copy), so the next token's reads of that
  *            expert on t are local and affine allocation sees a holder.
- *            Under layer sampling (sim.sample_layers = m of L layers) the
- *            layer's copies on t are followed by (L/m - 1) ghost copies
- *            each (fractions carried per tile): never-read keys standing
- *            for the skipped layers' copies, which age and evict real
- *            copies as those would (arch/sample.h, doc/run.md).
+ *            Under layer sampling (arch_migration_sample_layers: the
+ *            table of arch/sample.h, kept by the caller) a layer of an
+ *            iteration that runs s of the L layers has its copies on t
+ *            followed by (L/s - 1) ghost copies each (fractions carried
+ *            per tile; none when every layer runs, as in the prefill):
+ *            never-read keys standing for the skipped layers' copies,
+ *            which age and evict real copies as those would (doc/run.md).
  *   Prefetch (beyond the study; options.migration.prefetch) right after a
  *            layer's table update, tile t also fetches the experts of
  *            P_t not on t and not already being prefetched, in id order,
@@ -131,6 +133,9 @@ int arch_migration_new(const struct ws_config *cfg, const struct wl_model *m, co
                        const char *profile_path, struct mem_residency *res, arch_migration **out, char *err,
                        size_t err_len);
 void arch_migration_free(arch_migration *u);
+/* Layer sampling: layer_on[iteration x n_moe + layer] != 0 where the layer
+ * runs (arch/sample.h); NULL (the default) when every layer runs. */
+void arch_migration_sample_layers(arch_migration *u, const uint8_t *layer_on);
 void arch_migration_hooks(arch_migration *u, struct arch_exec_hooks *out);
 void arch_migration_report_get(const arch_migration *u, arch_migration_report *out);
 

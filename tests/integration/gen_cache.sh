@@ -58,15 +58,20 @@ WAFERSIM_CACHE_DIR=off "$WAFERSIM" run -q --format csv --out b12off.csv --set wo
 expect_same_file b12off.csv b12.csv
 rm -f cache/*-n12.wst
 
-# corrupt the first entry: a flipped byte in the middle of the payload
-F=$(ls -t cache/*.wst | tail -n 1)
-python3 -c "
+# flip_middle_byte FILE: one bit of the byte in the middle of FILE flipped
+flip_middle_byte() {
+    python3 -c "
 import sys
 p = sys.argv[1]
 d = bytearray(open(p, 'rb').read())
 d[len(d) // 2] ^= 1
 open(p, 'wb').write(d)
-" "$F"
+" "$1"
+}
+
+# corrupt the first entry: a flipped byte in the middle of the payload
+F=$(ls -t cache/*.wst | tail -n 1)
+flip_middle_byte "$F"
 run "$WAFERSIM" run -q --format csv --out fixed.csv exp.yaml
 expect_status 0
 expect_same_file off.csv fixed.csv
@@ -81,13 +86,7 @@ expect_stderr_empty
 F=$(ls -t cache/*.wst | head -n 1)
 rm -f cache/*.verified
 cp -p "$F" ref.wst
-python3 -c "
-import sys
-p = sys.argv[1]
-d = bytearray(open(p, 'rb').read())
-d[len(d) // 2] ^= 1
-open(p, 'wb').write(d)
-" "$F"
+flip_middle_byte "$F"
 touch -r ref.wst "$F"
 run "$WAFERSIM" run -q --format csv --out fixed2.csv exp.yaml
 expect_status 0

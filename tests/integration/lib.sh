@@ -343,6 +343,19 @@ expect_true()
     fi
 }
 
+# json_trace NAME N REQUEST: a trace of the tiny model, NAME.wst, imported from N requests in the
+# study's JSON layout (NAME.d/bench/s/R.json), request R printed by REQUEST R
+json_trace() {
+    mkdir -p "$1.d/bench/s"
+    r=0
+    while [ "$r" -lt "$2" ]; do
+        "$3" "$r" > "$1.d/bench/s/$r.json"
+        r=$((r + 1))
+    done
+    run "$WAFERSIM" trace import -q "$1.d" --model "$TINY" -o "$1.wst"
+    expect_status 0
+}
+
 tiny_trace()
 {
     lib_file=$1 lib_requests=$2 lib_seed=$3

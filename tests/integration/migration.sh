@@ -40,18 +40,6 @@ if ! "$WAFERSIM" options --format csv | grep -q '^migration,yes,'; then
     exit 77
 fi
 
-# json_trace NAME N REQUEST: NAME.wst, imported from N requests in the
-# study's JSON layout (NAME.d/bench/s/R.json), request R printed by REQUEST R
-json_trace() {
-    mkdir -p "$1.d/bench/s"
-    r=0
-    while [ "$r" -lt "$2" ]; do
-        "$3" "$r" > "$1.d/bench/s/$r.json"
-        r=$((r + 1))
-    done
-    run "$WAFERSIM" trace import -q "$1.d" --model "$TINY" -o "$1.wst"
-    expect_status 0
-}
 # repeated routing: 1 prompt token and 5 decode steps, all {p, p+4}
 repeated() {
     p=$(echo "0 1 2 3 8 9 10 11" | awk -v i=$(( $1 % 8 + 1 )) '{ print $i }')
@@ -75,6 +63,9 @@ variants:
   - {name: NoRoom, set: ["strategy.allocation=even", "hw.tile.hbm.reserved=0%"]}
   - {name: PredL2, set: ["strategy.allocation=even", "sim.sample_layers=2"]}
   - {name: LRUL2, set: ["strategy.allocation=even", "hw.tile.hbm.capacity=100 MiB", "sim.sample_layers=2"]}
+  - {name: Pref, set: ["strategy.allocation=even", "workload.prefill=true", "hw.tile.hbm.capacity=400 MiB"]}
+  - {name: PrefL2, set: ["strategy.allocation=even", "workload.prefill=true", "hw.tile.hbm.capacity=400 MiB",
+                         "sim.sample_layers=2"]}
 baseline: Base
 EOF2
 run "$WAFERSIM" run -q --format csv --out res.csv --migration layers.csv exp.yaml
@@ -113,20 +104,41 @@ expect_eq "keep: evictions" 0 "$(col migration_evictions KEEP)"
 expect_eq "keep: hits" 36 "$(col migration_copy_hits KEEP)"
 expect_eq "keep: nothing refused" 0 "$(col migration_refused KEEP)"
 expect_eq "no room: no copy" 0 "$(col migration_copies NoRoom)"
-# layer sampling, 2 of the 4 layers (arch/sample.h): steps 1-2 run layers 0
-# and 2, steps 3-4 layers 1 and 3; each simulated layer stands for 2, so
-# each real copy is followed by one ghost copy (the skipped layer's)
-expect_eq "2 layers: Pred copies at the first step of each pair" 48 "$(col migration_copies PredL2)"
-expect_eq "2 layers: Pred hits at the second" 48 "$(col migration_copy_hits PredL2)"
+# layer sampling, 2 of the 4 layers (arch/sample.h), every step measured:
+# steps 1-2 measure layers 0 and 2, steps 3-4 layers 1 and 3, and step 2
+# also runs 1 and 3 unmeasured (the warm-up of step 3's units): 10 units.
+# Copies at the first run of each layer (steps 1 and 2), hits after
+expect_eq "2 layers: units simulated" 10 "$(col simulated_decode_layers PredL2)"
+expect_eq "2 layers: Pred copies" 48 "$(col migration_copies PredL2)"
+expect_eq "2 layers: Pred hits" 72 "$(col migration_copy_hits PredL2)"
 expect_eq "2 layers: Pred remote reads (GB)" 0.150994944 "$(col hbm_remote_read_GB PredL2)"
 expect_eq "2 layers: Pred evictions (ghosts take free slots)" 0 "$(col migration_evictions PredL2)"
-# 3 slots: a layer's 3 copies per tile, then its 3 ghosts evict them (as
-# the skipped layer's copies do in a full run): 8 layers x 12 copies, every
-# one evicted before its reuse, no hit, as in the full run (LRU above)
-expect_eq "2 layers, 3 slots: copies" 96 "$(col migration_copies LRUL2)"
-expect_eq "2 layers, 3 slots: evictions" 96 "$(col migration_evictions LRUL2)"
+# 3 slots, 3 copies per tile and layer. A step that runs 2 of the 4 layers
+# has each followed by one ghost per copy (the skipped layer's), which
+# evict its 3 copies (as that layer's copies do in a full run); step 2 runs
+# all 4, no ghost, each layer's copies evicting the previous layer's.
+# Evictions per tile: step 1: 3 + 3, step 2: 0 + 3 + 3 + 3 (its first
+# copies take the ghosts' slots), step 3: 3 + 3 (layer 1 evicts step 2's
+# layer-3 copies, then its ghosts) + 3, step 4: 3 + 3: 30, x 4 tiles; every
+# copy evicted before its reuse, no hit, as in the full run (LRU above)
+expect_eq "2 layers, 3 slots: copies" 120 "$(col migration_copies LRUL2)"
+expect_eq "2 layers, 3 slots: evictions" 120 "$(col migration_evictions LRUL2)"
 expect_eq "2 layers, 3 slots: hits" 0 "$(col migration_copy_hits LRUL2)"
 expect_eq "2 layers, 3 slots: the hardware's slots" 3 "$(col migration_slots_per_tile LRUL2)"
+# with the prefill (1 token per request) and 13 slots (400 MiB x 10% / 3
+# MiB): the prefill runs every layer and copies every remote read, 3 per
+# tile and layer, 12 per tile: they all fit, and every decode read is a
+# hit: 16 layers x 12 in the full run. Sampled (every step measured, 2
+# layers each: steps 1-2 measure layers 0 and 2, steps 3-4 layers 1 and
+# 3, and step 2 also runs 1 and 3 unmeasured, the warm-up of step 3's
+# units): 10 layers x 12 hits; no ghost follows the prefill's layers
+# (all of them run), so no copy is evicted
+expect_eq "prefill: copies" 48 "$(col migration_copies Pref)"
+expect_eq "prefill: hits" 192 "$(col migration_copy_hits Pref)"
+expect_eq "prefill, 2 layers: copies" 48 "$(col migration_copies PrefL2)"
+expect_eq "prefill, 2 layers: units" 10 "$(col simulated_decode_layers PrefL2)"
+expect_eq "prefill, 2 layers: hits" 120 "$(col migration_copy_hits PrefL2)"
+expect_eq "prefill, 2 layers: evictions" 0 "$(col migration_evictions PrefL2)"
 grep '^Base,' rows.csv | cut -d, -f5-34 > base.cells
 grep '^NoRoom,' rows.csv | cut -d, -f5-34 > noroom.cells
 expect_same_file base.cells noroom.cells

@@ -66,14 +66,15 @@ expect_eq "k=2 w=0: a finite interval" yes "$(awk -v c="$(get k2w0.csv decode_ti
 # Layer sampling (sim.sample_layers; the tiny model has L = 4 MoE layers).
 # m = 2 with every step measured (k = 4): the q-th step runs layers
 # floor((8c + 2q + 1) / 4), c = 0, 1: {0, 2}, {0, 2}, {1, 3}, {1, 3}: 8
-# (step, layer) units of 16, each with its step's tokens / 4. Equal tokens
+# (step, layer) units of 16, each with its step's tokens / 4; step 2 also
+# runs layers 1 and 3 unmeasured, the warm-up of step 3's units (10 run). Equal tokens
 # per step make the ratio estimate N x L x the units' mean time, and its
 # interval 100 x t(0.975, 7) x sqrt((1 - 8/16) / 8) x sd / mean, with
 # t(0.975, 7) = 2.364624252 (GSL's gsl_cdf_tdist_Pinv; the sd is over n - 1)
 run "$WAFERSIM" run --format csv --out l2.csv --set sim.sample_layers=2 exp.yaml
 expect_status 0
-expect_stderr_contains "SAMPLED: 4 of 4 decode steps measured (4 simulated), 2 of 4 MoE layers each (8 step-layers simulated)"
-expect_eq "layers: units simulated" 8 "$(get l2.csv simulated_decode_layers)"
+expect_stderr_contains "SAMPLED: 4 of 4 decode steps measured (4 simulated), 2 of 4 MoE layers each (10 step-layers simulated)"
+expect_eq "layers: units simulated" 10 "$(get l2.csv simulated_decode_layers)"
 expect_eq "layers: per step" 2 "$(get l2.csv sampled_layers)"
 expect_eq "layers: steps measured" 4 "$(get l2.csv sampled_steps)"
 expect_eq "layers: equal tokens per step" "$(get k0.csv decode_tokens)" "$(get l2.csv decode_tokens)"
@@ -87,7 +88,7 @@ expect_eq "layers: the same mean unit as a full run's layers, within 15%" ok "$(
     -v a="$(get l2.csv layer_time_mean_us)" -v b="$(get k0.csv layer_time_mean_us)" \
     'BEGIN { d = a / b - 1; if (d < 0) d = -d; print d < 0.15 ? "ok" : "means " a " and " b }')"
 # fewer layers simulated: less traffic than the full run
-expect_eq "layers: traffic of 8 units < of 16" yes "$(awk -v a="$(get l2.csv hbm_remote_read_GB)" \
+expect_eq "layers: traffic of 10 units < of 16" yes "$(awk -v a="$(get l2.csv hbm_remote_read_GB)" \
     -v b="$(get k0.csv hbm_remote_read_GB)" 'BEGIN { print (a > 0 && a < b) ? "yes" : "no" }')"
 # m >= L: every layer, exactly the full run
 for m in 4 9; do
@@ -106,6 +107,35 @@ expect_eq "steps and layers: units" 2 "$(get l1.csv simulated_decode_layers)"
 expect_eq "steps and layers: estimate" ok "$(awk -v e="$(get l1.csv decode_time_us)" \
     -v mean="$(get l1.csv layer_time_mean_us)" 'BEGIN { x = 16 * mean; d = e - x; if (d < 0) d = -d;
     print (d <= 1e-9 * x && x > 0) ? "ok" : "estimate " e " expected " x }')"
+# unequal steps: request r decodes 1 + (r mod 4) tokens, so steps 1-4 have
+# 8, 6, 4 and 2 tokens (20 in all). k = 2 of 4 without warm-up measures
+# steps 2 and 4, m = 1 layer each: units of 6 / 4 and 2 / 4 tokens, and
+# the estimate is 20 x (t1 + t2) / (8 / 4) = 20 x the units' mean time
+# (equal steps would give 16 x the mean: a unit counted with the wrong
+# step's tokens would show)
+uneven() {
+    tok='{"0": [[0,1]], "1": [[2,3]], "2": [[4,5]], "3": [[6,7]]}'
+    n=$(( $1 % 4 + 2 ))
+    printf '['
+    i=0
+    while [ $i -lt $n ]; do
+        [ $i -gt 0 ] && printf ', '
+        printf '%s' "$tok"
+        i=$((i + 1))
+    done
+    printf ']\n'
+}
+json_trace uneven 8 uneven
+tiny_config uneven.wst 3 3 8 4 > un.yaml
+echo "strategy: {allocation: even}" >> un.yaml
+run "$WAFERSIM" run -q --format csv --out un.csv --set sim.sample_layers=1 --set sim.sample_steps=2 \
+    --set sim.sample_warmup=0 un.yaml
+expect_status 0
+expect_eq "unequal steps: tokens" 20 "$(get un.csv decode_tokens)"
+expect_eq "unequal steps: estimate = 20 x mean unit time" ok "$(awk -v e="$(get un.csv decode_time_us)" \
+    -v mean="$(get un.csv layer_time_mean_us)" 'BEGIN { x = 20 * mean; d = e - x; if (d < 0) d = -d;
+    print (d <= 1e-9 * x && x > 0) ? "ok" : "estimate " e " expected " x }')"
+
 # not with next-layer prefetch (it would fetch layers that are skipped)
 run "$WAFERSIM" run -q --set sim.sample_layers=2 --set strategy.prefetch_next_layer=true \
     --set strategy.prefetch_buffer=64MiB exp.yaml

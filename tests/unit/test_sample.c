@@ -60,14 +60,15 @@ START_TEST(schedules)
 }
 END_TEST
 
-/* layers on in step i (0 = prefill) as digits, e.g. "16" */
-static void layers_text(const uint8_t *on, uint32_t i, uint32_t L, char *out)
+/* the units of step i (0 = prefill), one character per layer: '.' off,
+ * 'w' warm, 'M' measured */
+static void units_text(const uint8_t *on, uint32_t i, uint32_t L, char *out)
 {
-    size_t n = 0;
-    for (uint32_t l = 0; l < L; l++)
-        if (on[(size_t)i * L + l])
-            out[n++] = (char)('0' + l);
-    out[n] = 0;
+    for (uint32_t l = 0; l < L; l++) {
+        uint8_t u = on[(size_t)i * L + l];
+        out[l] = u == ARCH_UNIT_OFF ? '.' : u == ARCH_UNIT_WARM ? 'w' : 'M';
+    }
+    out[L] = 0;
 }
 
 START_TEST(layer_schedules)
@@ -75,45 +76,55 @@ START_TEST(layer_schedules)
     uint8_t role[16], on[16 * 10];
     char t[16];
     /* N = 5, k = 2, one warm-up: steps 2 and 4 measured, 1 and 3 warm.
-       L = 10, m = 2: the q-th measured step runs floor((2 (c k + q) + 1)
+       L = 10, m = 2: the q-th measured step measures floor((2 (c k + q) + 1)
        L / (2 m k)) = floor((2 (2c + q) + 1) x 10 / 8): q = 0: 1, 6;
-       q = 1: 3, 8; each warm-up the layers of the step after it; the
-       prefill all of them; step 5 none */
+       q = 1: 3, 8; each unit warmed by the step before it; the prefill
+       runs every layer unmeasured; step 5 nothing */
     arch_sample_roles(5, 2, 1, role);
-    ck_assert_uint_eq(arch_sample_layers(5, 10, 2, role, on), 8);
-    const char *want[] = { "0123456789", "16", "16", "38", "38", "" };
+    ck_assert_uint_eq(arch_sample_layers(5, 10, 2, 1, role, on), 8);
+    const char *want[] = { "wwwwwwwwww", ".w....w...", ".M....M...", "...w....w.", "...M....M.", ".........." };
     for (uint32_t i = 0; i <= 5; i++) {
-        layers_text(on, i, 10, t);
+        units_text(on, i, 10, t);
         ck_assert_str_eq(t, want[i]);
     }
-    /* N = 6, k = 2, no warm-up: s = 2, 5; L = 9, m = 3: q = 0 runs
-       floor((2 (2c) + 1) x 9 / 12) = 0, 3, 6; q = 1 floor((4c + 3) x 9 / 12) = 2, 5, 8;
-       skipped steps none */
+    /* N = 6, k = 2, no warm-up: s = 2, 5; L = 9, m = 3: q = 0 measures
+       floor((2 (2c) + 1) x 9 / 12) = 0, 3, 6; q = 1 floor((4c + 3) x 9 / 12) = 2, 5, 8 */
     arch_sample_roles(6, 2, 0, role);
-    ck_assert_uint_eq(arch_sample_layers(6, 9, 3, role, on), 6);
-    const char *want6[] = { "012345678", "", "036", "", "", "258", "" };
+    ck_assert_uint_eq(arch_sample_layers(6, 9, 3, 0, role, on), 6);
+    const char *want6[] = { "wwwwwwwww", ".........", "M..M..M..", ".........", ".........", "..M..M..M",
+                            "........." };
     for (uint32_t i = 0; i <= 6; i++) {
-        layers_text(on, i, 9, t);
+        units_text(on, i, 9, t);
         ck_assert_str_eq(t, want6[i]);
     }
-    /* every step measured (k = 0), m = 1 of 4: the N = 4 units spread over
-       the depth, floor((2q + 1) x 4 / 8) = q */
-    arch_sample_roles(4, 0, 1, role);
-    ck_assert_uint_eq(arch_sample_layers(4, 4, 1, role, on), 4);
-    for (uint32_t i = 1; i <= 4; i++) {
-        layers_text(on, i, 4, t);
-        ck_assert_int_eq(t[0], (char)('0' + i - 1));
-        ck_assert_int_eq(t[1], 0);
-    }
-    /* m = 0 or m >= L: every layer of every simulated step */
+    /* the same with a warm-up per unit that the steps' roles lack: skipped
+       steps 1 and 4 become warm-up steps for those layers only */
     arch_sample_roles(6, 2, 0, role);
-    ck_assert_uint_eq(arch_sample_layers(6, 3, 0, role, on), 6);
-    ck_assert_uint_eq(arch_sample_layers(6, 3, 3, role, on), 6);
-    ck_assert_uint_eq(arch_sample_layers(6, 3, 7, role, on), 6);
-    layers_text(on, 2, 3, t);
-    ck_assert_str_eq(t, "012");
-    layers_text(on, 3, 3, t);
-    ck_assert_str_eq(t, "");
+    ck_assert_uint_eq(arch_sample_layers(6, 9, 3, 1, role, on), 12);
+    ck_assert_int_eq(role[1], ARCH_ITER_WARM);
+    ck_assert_int_eq(role[3], ARCH_ITER_SKIP);
+    ck_assert_int_eq(role[4], ARCH_ITER_WARM);
+    units_text(on, 4, 9, t);
+    ck_assert_str_eq(t, "..w..w..w");
+    /* every step measured (k = 0), m = 1 of 4: step q + 1 measures layer
+       floor((2q + 1) x 4 / 8) = q; with one warm-up, the step before a
+       unit runs its layer unmeasured, though that step measures another */
+    arch_sample_roles(4, 0, 1, role);
+    ck_assert_uint_eq(arch_sample_layers(4, 4, 1, 1, role, on), 7);
+    const char *want4[] = { "wwww", "Mw..", ".Mw.", "..Mw", "...M" };
+    for (uint32_t i = 0; i <= 4; i++) {
+        units_text(on, i, 4, t);
+        ck_assert_str_eq(t, want4[i]);
+    }
+    /* m = 0 or m >= L: a measured step measures every layer */
+    arch_sample_roles(6, 2, 0, role);
+    ck_assert_uint_eq(arch_sample_layers(6, 3, 0, 0, role, on), 6);
+    ck_assert_uint_eq(arch_sample_layers(6, 3, 3, 0, role, on), 6);
+    ck_assert_uint_eq(arch_sample_layers(6, 3, 7, 0, role, on), 6);
+    units_text(on, 2, 3, t);
+    ck_assert_str_eq(t, "MMM");
+    units_text(on, 3, 3, t);
+    ck_assert_str_eq(t, "...");
 }
 END_TEST
 
