@@ -98,15 +98,23 @@ for m in 4 9; do
     expect_eq "m=$m: interval" 0 "$(get m$m.csv decode_time_ci95_pct)"
     expect_eq "m=$m: per step" 4 "$(get m$m.csv sampled_layers)"
 done
-# with steps sampled too (k = 2 of 4, no warm-up: steps 2 and 4) and m = 1:
-# layers floor((2 (2c + q) + 1) x 4 / 4) for c = 0: 0 and 2, 2 units of 16
-run "$WAFERSIM" run -q --format csv --out l1.csv --set sim.sample_layers=1 --set sim.sample_steps=2 \
-    --set sim.sample_warmup=0 exp.yaml
-expect_status 0
+# two_of_four OUT CONFIG: k = 2 of 4 steps (2 and 4, no warm-up), m = 1 layer each
+two_of_four() {
+    run "$WAFERSIM" run -q --format csv --out "$1" --set sim.sample_layers=1 --set sim.sample_steps=2 \
+        --set sim.sample_warmup=0 "$2"
+    expect_status 0
+}
+# expect_mean_estimate LABEL CSV F: decode_time_us = F x layer_time_mean_us (to 1e-9)
+expect_mean_estimate() {
+    expect_eq "$1" ok "$(awk -v e="$(get "$2" decode_time_us)" -v mean="$(get "$2" layer_time_mean_us)" -v f="$3" \
+        'BEGIN { x = f * mean; d = e - x; if (d < 0) d = -d;
+        print (d <= 1e-9 * x && x > 0) ? "ok" : "estimate " e " expected " x }')"
+}
+# with steps sampled too: layers floor((2 (2c + q) + 1) x 4 / 4) for c = 0:
+# 0 and 2, 2 units of 16
+two_of_four l1.csv exp.yaml
 expect_eq "steps and layers: units" 2 "$(get l1.csv simulated_decode_layers)"
-expect_eq "steps and layers: estimate" ok "$(awk -v e="$(get l1.csv decode_time_us)" \
-    -v mean="$(get l1.csv layer_time_mean_us)" 'BEGIN { x = 16 * mean; d = e - x; if (d < 0) d = -d;
-    print (d <= 1e-9 * x && x > 0) ? "ok" : "estimate " e " expected " x }')"
+expect_mean_estimate "steps and layers: estimate" l1.csv 16
 # unequal steps: request r decodes 1 + (r mod 4) tokens, so steps 1-4 have
 # 8, 6, 4 and 2 tokens (20 in all). k = 2 of 4 without warm-up measures
 # steps 2 and 4, m = 1 layer each: units of 6 / 4 and 2 / 4 tokens, and
@@ -128,13 +136,9 @@ uneven() {
 json_trace uneven 8 uneven
 tiny_config uneven.wst 3 3 8 4 > un.yaml
 echo "strategy: {allocation: even}" >> un.yaml
-run "$WAFERSIM" run -q --format csv --out un.csv --set sim.sample_layers=1 --set sim.sample_steps=2 \
-    --set sim.sample_warmup=0 un.yaml
-expect_status 0
+two_of_four un.csv un.yaml
 expect_eq "unequal steps: tokens" 20 "$(get un.csv decode_tokens)"
-expect_eq "unequal steps: estimate = 20 x mean unit time" ok "$(awk -v e="$(get un.csv decode_time_us)" \
-    -v mean="$(get un.csv layer_time_mean_us)" 'BEGIN { x = 20 * mean; d = e - x; if (d < 0) d = -d;
-    print (d <= 1e-9 * x && x > 0) ? "ok" : "estimate " e " expected " x }')"
+expect_mean_estimate "unequal steps: estimate = 20 x mean unit time" un.csv 20
 
 # not with next-layer prefetch (it would fetch layers that are skipped)
 run "$WAFERSIM" run -q --set sim.sample_layers=2 --set strategy.prefetch_next_layer=true \
