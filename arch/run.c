@@ -85,9 +85,7 @@ void arch_workload_close(arch_workload *w)
     free(w);
 }
 
-/* Identity of what a workload depends on: the model, the workload section
- * and the seed, as `config show` prints them. */
-static uint64_t workload_key(const ws_config *cfg)
+uint64_t arch_workload_key(const ws_config *cfg)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -104,7 +102,7 @@ static uint64_t workload_key(const ws_config *cfg)
 
 bool arch_workload_matches(const arch_workload *w, const ws_config *cfg)
 {
-    return w && w->key == workload_key(cfg);
+    return w && w->key == arch_workload_key(cfg);
 }
 
 static int load_model(const ws_config *cfg, arch_workload *s, char *err, size_t err_len)
@@ -387,7 +385,7 @@ int arch_workload_open(const ws_config *cfg, bool progress, arch_workload **out,
 {
     *out = NULL;
     arch_workload *w = ws_xcalloc(1, sizeof *w);
-    w->key = workload_key(cfg);
+    w->key = arch_workload_key(cfg);
     int rc = load_model(cfg, w, err, err_len);
     if (!rc)
         rc = open_trace(cfg, w, progress, err, err_len);

@@ -110,6 +110,9 @@ typedef struct arch_run_metrics {
 typedef struct arch_workload arch_workload;
 int arch_workload_open(const ws_config *cfg, bool progress, arch_workload **out, char *err, size_t err_len);
 bool arch_workload_matches(const arch_workload *w, const ws_config *cfg);
+/* Identity of what a workload depends on: the model, the workload section
+ * and the seed, as `config show` prints them (a hash). */
+uint64_t arch_workload_key(const ws_config *cfg);
 void arch_workload_close(arch_workload *w);
 
 /* Optional outputs of a run besides its metrics (any may be NULL). */

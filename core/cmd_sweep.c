@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arch/run.h"
 #include "arch/run_row.h"
 #include "core/cli.h"
 #include "core/commands.h"
@@ -270,12 +271,34 @@ static void record_lost_worker(const plan *p, size_t i, const char *dir, int sta
     write_point(p, i, dir, NULL, msg);
 }
 
+/* Reorders the points to run (todo[0..n-1]) by ws_sweep_schedule: one
+ * point of each workload in turn, the largest batch first. */
+static void schedule(const plan *p, size_t *todo, size_t n)
+{
+    uint64_t *key = ws_xmalloc((n ? n : 1) * sizeof *key);
+    int64_t *size = ws_xmalloc((n ? n : 1) * sizeof *size);
+    size_t *order = ws_xmalloc((n ? n : 1) * sizeof *order), *was = ws_xmalloc((n ? n : 1) * sizeof *was);
+    for (size_t i = 0; i < n; i++) {
+        key[i] = arch_workload_key(&p->cfgs[todo[i]]);
+        size[i] = p->cfgs[todo[i]].workload.batch;
+        was[i] = todo[i];
+    }
+    ws_sweep_schedule(key, size, n, order);
+    for (size_t i = 0; i < n; i++)
+        todo[i] = was[order[i]];
+    free(key);
+    free(size);
+    free(order);
+    free(was);
+}
+
 static int run_all(const plan *p, const char *dir, long jobs, double timeout, bool quiet)
 {
     size_t *todo = ws_xmalloc((p->n + 1) * sizeof *todo), n_todo = 0;
     for (size_t i = 0; i < p->n; i++)
         if (!point_done(p, i, dir))
             todo[n_todo++] = i;
+    schedule(p, todo, n_todo);
     if (!quiet)
         fprintf(stderr, "wafersim sweep: %zu points, %zu already done, %zu to run with %ld worker%s\n", p->n,
                 p->n - n_todo, n_todo, jobs, jobs == 1 ? "" : "s");

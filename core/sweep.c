@@ -426,3 +426,67 @@ int ws_sweep_load_all(ws_sweep *s, const char *path, const ws_config *base, cons
         *cfgs = all;
     return 0;
 }
+
+typedef struct sched_item {
+    uint64_t key;
+    size_t index, group, rank;   /* group: its place among the groups; rank: within its group */
+} sched_item;
+
+static int by_key(const void *a, const void *b)
+{
+    const sched_item *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+    const sched_item *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->group < y->group ? -1 : x->group > y->group;
+}
+
+typedef struct sched_group {
+    size_t first;   /* the group's first point, in expansion order */
+    int64_t size;
+    size_t id;      /* its number in key order */
+} sched_group;
+
+static int by_size(const void *a, const void *b)
+{
+    const sched_group *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+void ws_sweep_schedule(const uint64_t *key, const int64_t *size, size_t n, size_t *order)
+{
+    sched_item *it = ws_xmalloc((n ? n : 1) * sizeof *it);
+    sched_group *g = ws_xmalloc((n ? n : 1) * sizeof *g);
+    size_t *place = ws_xmalloc((n ? n : 1) * sizeof *place), ng = 0;
+    for (size_t i = 0; i < n; i++)
+        it[i] = (sched_item){ .key = key[i], .index = i };
+    qsort(it, n, sizeof *it, by_key);   /* each group's points together, in expansion order */
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || it[i].key != it[i - 1].key) {
+            g[ng] = (sched_group){ .first = it[i].index, .size = size[it[i].index], .id = ng };
+            ng++;
+        }
+        it[i].group = ng - 1;
+        it[i].rank = i == 0 || it[i].key != it[i - 1].key ? 0 : it[i - 1].rank + 1;
+    }
+    qsort(g, ng, sizeof *g, by_size);   /* the groups' places: largest first */
+    for (size_t s = 0; s < ng; s++)
+        place[g[s].id] = s;
+    for (size_t i = 0; i < n; i++)
+        it[i].group = place[it[i].group];
+    qsort(it, n, sizeof *it, by_rank);
+    for (size_t i = 0; i < n; i++)
+        order[i] = it[i].index;
+    free(it);
+    free(g);
+    free(place);
+}

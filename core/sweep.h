@@ -107,6 +107,18 @@ int ws_sweep_point_config(const ws_sweep *s, const ws_config *base, const ws_swe
 int ws_sweep_load_all(ws_sweep *s, const char *path, const ws_config *base, const char *const *sets,
                       size_t n_sets, ws_sweep_point **points, size_t *n, ws_config **cfgs, ws_diag *d);
 
+/* The order in which to start n points (order[0..n-1], a permutation of
+ * 0..n-1): points that share a workload (equal key[i]) form a group; the
+ * groups are taken largest size[] first (ties: first in expansion order),
+ * and the points round-robin over them: the first point of each group,
+ * then the second of each, and so on, each group's points in expansion
+ * order. So concurrent workers start by building different workloads
+ * (a trace each, side by side, rather than waiting for each other's),
+ * the biggest first, whose traces the smaller batches of the same
+ * workload then copy (workload/gen_cache.h). Results do not depend on
+ * the order. */
+void ws_sweep_schedule(const uint64_t *key, const int64_t *size, size_t n, size_t *order);
+
 /* Writes n as one line of YAML flow text ("1 TB/s", "[1, 2]", "{x: 4, y: 4}"). */
 char *ws_sweep_value_text(const ws_ynode *n);
 

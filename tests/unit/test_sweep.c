@@ -247,6 +247,36 @@ static void expect_error(const char *text, const char *want)
     free(path);
 }
 
+/* ws_sweep_schedule by hand: points 0-8 of three workloads A (keys 7,
+ * batch 4096: points 0, 1, 2), B (key 3, batch 16384: 3, 4, 5), C (key
+ * 9, batch 8192: 6, 7, 8), interleaved as the study's expansion makes
+ * them. Groups largest first: B, C, A; round robin: B0 C0 A0 B1 C1 A1 ... */
+START_TEST(test_schedule)
+{
+    const uint64_t key[] = { 7, 7, 7, 3, 3, 3, 9, 9, 9 };
+    const int64_t size[] = { 4096, 4096, 4096, 16384, 16384, 16384, 8192, 8192, 8192 };
+    size_t order[9];
+    ws_sweep_schedule(key, size, 9, order);
+    const size_t want[] = { 3, 6, 0, 4, 7, 1, 5, 8, 2 };
+    for (size_t i = 0; i < 9; i++)
+        ck_assert_uint_eq(order[i], want[i]);
+    /* unequal groups, equal sizes (first appearance first): A = {0, 3}, B = {1}, C = {2, 4, 5} */
+    const uint64_t k2[] = { 5, 1, 8, 5, 8, 8 };
+    const int64_t s2[] = { 1, 1, 1, 1, 1, 1 };
+    size_t o2[6];
+    ws_sweep_schedule(k2, s2, 6, o2);
+    const size_t w2[] = { 0, 1, 2, 3, 4, 5 };
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_uint_eq(o2[i], w2[i]);
+    /* one workload: expansion order */
+    const uint64_t k3[] = { 2, 2, 2 };
+    size_t o3[3];
+    ws_sweep_schedule(k3, s2, 3, o3);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_uint_eq(o3[i], i);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     expect_error(HEAD "sweep:\n  zip:\n    - {workload.batch: [1, 2], hw.link.latency: [1 ns]}\n",
@@ -284,6 +314,7 @@ static Suite *sweep_suite(void)
     tcase_add_test(tc, test_no_sweep_is_one_point_per_variant);
     tcase_add_test(tc, test_point_config);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_schedule);
     suite_add_tcase(s, tc);
     return s;
 }
