@@ -7,7 +7,7 @@ nothing once that has run.
 
 Expected runtime: nothing to run after fig_throughput.py (or with
 --results); run alone at full scale it runs (resumably) the whole study
-sweep, about 70 hours on 2 cores today. Tiny scale: about 5 seconds
+sweep, about 7-10 minutes on 2 cores (doc/performance.md). Tiny scale: about 5 seconds
 (the tiny model on a 3 x 1 mesh at batch 16).
 
 Writes OUT/hbm.{png,pdf,csv}: per strategy the three volumes in GB (mean

@@ -5,9 +5,10 @@ strategies normalised to Base, for the 4 models x 2 meshes x batches
 strategy's, log scale).
 
 Expected runtime: full scale (configs/experiments/study.yaml, 120 runs of
-127 decode steps at the default granularity) about 70 hours on 2 cores with
-today's simulator (68 s per 2 decode steps of one DeepSeek-V3 run,
-doc/performance.md); resumable, and nothing to run with --results.
+127 decode steps at the default granularity, each sampled as 8 steps x 2
+MoE layers) about 7 minutes on 2 cores with the synthetic traces already
+in the trace cache, 10 minutes without (doc/performance.md, "Issues 6 and
+8"); resumable, and nothing to run with --results.
 Tiny scale (--scale tiny): about 5 seconds.
 
 Writes OUT/throughput.{png,pdf,csv} and OUT/hops.{png,pdf,csv}. In the
