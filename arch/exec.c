@@ -681,7 +681,6 @@ static void finish_layer(arch_exec *x, ws_tick now)
     x->r.unit_tokens_all += wl_batch_iteration_tokens(x->s.batch, x->iteration);
     x->layer = next_layer_on(x, x->iteration, x->layer + 1);
     while (x->layer == x->n_moe) {
-        x->r.tokens_all += wl_batch_iteration_tokens(x->s.batch, x->iteration);
         if (step_measured(x))
             x->r.tokens_measured += wl_batch_iteration_tokens(x->s.batch, x->iteration);
         x->r.iterations_run++;

@@ -182,7 +182,7 @@ typedef struct arch_exec_results {
     ws_tick cp_ticks;                /* command-processor time of measured layers */
     uint64_t tokens_measured;        /* tokens of the measured iterations */
     uint64_t tasks, task_tokens;     /* over measured layers */
-    uint64_t tokens_all, task_tokens_all;   /* over every simulated iteration (energy) */
+    uint64_t task_tokens_all;        /* over every simulated iteration (energy) */
     uint64_t unit_tokens_all;        /* sum over the simulated layers of their iteration's tokens: / MoE
                                         layers = the tokens whose energy was simulated (layer sampling) */
     const double *layer_ticks;       /* [layers_measured] */
