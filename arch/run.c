@@ -202,10 +202,10 @@ static int place_experts(const ws_config *cfg, run_state *s, bool progress, arch
     return 0;
 }
 
-/* Whether sim.sample_layers leaves some of the n_moe layers out. */
+/* Whether sim.sample_layers (0 .. 10^6 by its schema) leaves some of the n_moe layers out. */
 static bool layer_sampled(const ws_config *cfg, uint32_t n_moe)
 {
-    return cfg->sim.sample_layers > 0 && (uint64_t)cfg->sim.sample_layers < n_moe;
+    return arch_sample_some_layers((uint32_t)cfg->sim.sample_layers, n_moe);
 }
 
 static int check_policy(const ws_config *cfg, uint32_t n_moe, char *err, size_t err_len)

@@ -36,10 +36,12 @@ uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_
     return simulated;
 }
 
+bool arch_sample_some_layers(uint32_t m, uint32_t n_layers) { return m > 0 && m < n_layers; }
+
 uint64_t arch_sample_layers(uint32_t n_steps, uint32_t n_layers, uint32_t m, uint32_t warmup, uint8_t *role,
                             uint8_t *on)
 {
-    bool all = m == 0 || m >= n_layers;
+    bool all = !arch_sample_some_layers(m, n_layers);
     uint64_t k = 0, simulated = 0;
     for (uint32_t i = 1; i <= n_steps; i++)
         k += role[i] == ARCH_ITER_MEASURED;

@@ -59,10 +59,14 @@
 #ifndef ARCH_SAMPLE_H
 #define ARCH_SAMPLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 uint32_t arch_sample_roles(uint32_t n_steps, uint32_t k, uint32_t warmup, uint8_t *role);
+
+/* Whether m layers per step (sim.sample_layers) leave some of n_layers out. */
+bool arch_sample_some_layers(uint32_t m, uint32_t n_layers);
 
 /* role[0..n_steps] from arch_sample_roles (skipped steps that warm-ups
  * need become warm); on[(n_steps + 1) x n_layers]. */
