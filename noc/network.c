@@ -332,6 +332,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     for (size_t i = 0; i < n->n_mesh_links; i++)
         if (n->links[i].ser > 1 && !n->half_duplex)
             n->by_output = true;
+    n->plain = !n->vct && !n->half_duplex && !n->by_output && !n->tail_at && n->speedup == 1;
     uint64_t slots = 2;
     while (slots <= longest)
         slots *= 2;

@@ -238,6 +238,8 @@ struct noc_network {
     bool check_wakes;             /* noc_network_check_wakes */
     bool by_output;               /* routers keep their eligible VCs per output (noc_router.n_elig): full duplex
                                      with flits that hold a mesh link for more than a tick (no result depends on it) */
+    bool plain;                   /* wormhole, full duplex, one-tick flits (not by_output), no streaming, input
+                                     speedup 1: the hot paths run an instance with these options constant */
     ws_tick *wake_at;             /* per router: tick of its pending wake event, WS_TICK_NEVER = none */
     noc_slot *wheel;
     uint32_t wmask;

@@ -19,6 +19,25 @@ static inline void active_set(noc_network *n, int r)
     n->active[(unsigned)r >> 6] |= 1ull << ((unsigned)r & 63);
 }
 
+/* The network's options as the hot paths read them: `plain` is true in
+ * the instance compiled for plain networks (noc_network.plain: wormhole,
+ * full duplex, one-tick flits, no streaming, input speedup 1), where they
+ * fold to constants; false in the general instance, which reads them. */
+static inline __attribute__((always_inline)) bool opt_vct(const noc_network *n, bool plain)
+{
+    return !plain && n->vct;
+}
+
+static inline __attribute__((always_inline)) bool opt_by_output(const noc_network *n, bool plain)
+{
+    return !plain && n->by_output;
+}
+
+static inline __attribute__((always_inline)) bool opt_half_duplex(const noc_network *n, bool plain)
+{
+    return !plain && n->half_duplex;
+}
+
 /* noc_network.by_output: input VC (p, v) holding output o becomes
  * eligible (active, with a credit and a buffered flit), or stops being. */
 static inline void elig_add(noc_router *rt, int o, int p)
@@ -171,7 +190,8 @@ static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
  * packet sizes, every credit marks its router. Due wake-ups mark theirs. */
 /* noc_arrivals for V VCs per port: the network's V, or a constant for
  * which the compiler specialises the loop (noc_arrivals). */
-static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n, ws_tick now, const int V)
+static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n, ws_tick now, const int V,
+                                                                 const bool plain)
 {
     uint32_t si = (uint32_t)(now & n->wmask);
     if (!((n->wocc[si >> 6] >> (si & 63)) & 1u))
@@ -195,7 +215,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
                     if ((rt->ovc_busy[p] >> v) & 1u) {
                         unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
                         uint32_t bit = 1u << (ow & 31);
-                        if (n->by_output && (rt->m_blk[ow >> 5] & bit) &&
+                        if (opt_by_output(n, plain) && (rt->m_blk[ow >> 5] & bit) &&
                             n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
                             elig_add(rt, p, (int)(ow >> 5));
                         rt->m_blk[ow >> 5] &= ~bit;
@@ -203,10 +223,10 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
                 } else {
                     n->ni[r].can_send = true;
                 }
-                if (n->vct)
+                if (opt_vct(n, plain))
                     rt->va_idle = 0;
                 active_set(n, r);
-            } else if (n->vct) {
+            } else if (opt_vct(n, plain)) {
                 n->routers[r].va_idle = 0;
                 if (p == NOC_PORT_LOCAL)
                     n->ni[r].can_send = true;
@@ -237,7 +257,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             rt->va_idle = 0;
             wake_by(n, r, iv->ready, now);
         } else {
-            if (n->by_output && iv->state == NOC_IVC_ACTIVE && !((rt->m_blk[p] >> v) & 1u))
+            if (opt_by_output(n, plain) && iv->state == NOC_IVC_ACTIVE && !((rt->m_blk[p] >> v) & 1u))
                 elig_add(rt, iv->out_port, p);
             active_set(n, r);
         }
@@ -255,10 +275,12 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
 
 void noc_arrivals(noc_network *n, ws_tick now)
 {
-    if (n->V == 4)   /* the default: constant strides */
-        arrivals_shape(n, now, 4);
+    if (n->V == 4 && n->plain)   /* the defaults: constant strides and options */
+        arrivals_shape(n, now, 4, true);
+    else if (n->V == 4)
+        arrivals_shape(n, now, 4, false);
     else
-        arrivals_shape(n, now, n->V);
+        arrivals_shape(n, now, n->V, false);
 }
 
 /* ------------------------------------------------------------ NI */
@@ -497,9 +519,10 @@ static __attribute__((noinline)) bool vc_allocate_any(noc_network *n, int r, ws_
 
 /* May a flit leave on link li at tick now? Marks the refusal for the
  * half-duplex alternation. */
-static inline bool channel_free(noc_network *n, const noc_router *rt, int o, ws_tick now)
+static inline __attribute__((always_inline)) bool channel_free(noc_network *n, const noc_router *rt, int o, ws_tick now,
+                                                              const bool plain)
 {
-    if (!n->half_duplex)   /* the router's own link: `want` is never read */
+    if (!opt_half_duplex(n, plain))   /* the router's own link: `want` is never read */
         return rt->out_free[o] <= now;
     noc_chan *c = &n->chans[rt->out_chan[o]];
     if (c->links[1] < 0)
@@ -536,10 +559,10 @@ static ws_tick partial_ser(noc_network *n, int li, uint32_t pkt)
 /* Returns whether the flit was a tail (it freed its output VC).
  * `streaming`: n->tail_at != NULL, a constant in each instance. */
 static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, int r, int p, int v, int o, ws_tick now,
-                                                              bool streaming)
+                                                              bool streaming, const int V, const bool plain)
 {
     noc_router *rt = &n->routers[r];
-    size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
+    size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
     noc_ivc *iv = &n->ivc[idx];
     size_t at = idx * n->D + iv->head;
     noc_flit f = n->buf[at];
@@ -567,7 +590,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         delay = busy - now + delay - ser;
     }
     if (o != NOC_PORT_LOCAL) {
-        if (!--n->credits[(size_t)r * n->PV + (size_t)o * n->V + w])
+        if (!--n->credits[((size_t)r * NOC_PORTS + (size_t)o) * (size_t)V + (size_t)w])
             rt->m_blk[p] |= 1u << v;
         f.hops++;
         send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + head);
@@ -576,7 +599,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     } else {
         send_eject(n, &f, now + delay);
     }
-    if (!n->half_duplex) {
+    if (!opt_half_duplex(n, plain)) {
         rt->out_free[o] = busy;
     } else {
         noc_chan *c = &n->chans[rt->out_chan[o]];
@@ -604,24 +627,20 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
             iv->state = NOC_IVC_IDLE;
         }
     }
-    if (n->by_output && (tail || !iv->count || ((rt->m_blk[p] >> v) & 1u)))
+    if (opt_by_output(n, plain) && (tail || !iv->count || ((rt->m_blk[p] >> v) & 1u)))
         elig_del(rt, o, p);   /* it was eligible */
     n->moved = true;
     return tail;
 }
 
-static bool traverse_saf(noc_network *n, int r, int p, int v, int o, ws_tick now)
-{
-    return traverse_as(n, r, p, v, o, now, false);
-}
-
 static __attribute__((noinline)) bool traverse_streaming(noc_network *n, int r, int p, int v, int o, ws_tick now)
 {
-    return traverse_as(n, r, p, v, o, now, true);
+    return traverse_as(n, r, p, v, o, now, true, n->V, false);
 }
 
 /* Returns whether a tail left (freeing an output VC). */
-static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n, int r, ws_tick now, const int V)
+static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n, int r, ws_tick now, const int V,
+                                                                  const bool plain)
 {
     noc_router *rt = &n->routers[r];
     const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
@@ -630,9 +649,9 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     uint8_t nom_vc[NOC_PORTS][NOC_PORTS];   /* [output][input] = vc, valid where nom_mask has the bit */
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
-    const int speedup = n->speedup;
+    const int speedup = plain ? 1 : n->speedup;
     unsigned ports = rt->act_ports;
-    if (n->by_output) {
+    if (opt_by_output(n, plain)) {
         /* full duplex, where channel_free() is pure: only ports with an
          * eligible VC for an output whose link is free can nominate */
         unsigned can = 0;
@@ -663,7 +682,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
             int o = iv->out_port;
             if ((used >> o) & 1u)
                 continue;
-            if (!channel_free(n, rt, o, now))
+            if (!channel_free(n, rt, o, now, plain))
                 continue;
             nom_vc[o][p] = (uint8_t)v;
             nom_mask[o] |= 1u << p;
@@ -680,7 +699,8 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
         uint32_t m = nom_mask[o], hi = m & (~0u << rt->rr_sa_out[o]);
         int p = __builtin_ctz(hi ? hi : m);
         int v = nom_vc[o][p];
-        freed |= n->tail_at ? traverse_streaming(n, r, p, v, o, now) : traverse_saf(n, r, p, v, o, now);
+        freed |= !plain && n->tail_at ? traverse_streaming(n, r, p, v, o, now)
+                                      : traverse_as(n, r, p, v, o, now, false, V, plain);
         rt->rr_sa_in[p] = (uint8_t)(v + 1 == V ? 0 : v + 1);
         rt->rr_sa_out[o] = (uint8_t)(p + 1 == NOC_PORTS ? 0 : p + 1);
     }
@@ -703,7 +723,8 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
  * reads from the first tick the channel is free: such a router is also
  * stepped at the channel's last busy tick, so that the mark it leaves is
  * the one stepping at every tick would leave. */
-static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, const int V)
+static inline __attribute__((always_inline)) ws_tick router_wake(const noc_network *n, int r, ws_tick now, const int V,
+                                                                 const bool plain)
 {
     const noc_router *rt = &n->routers[r];
     const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
@@ -711,7 +732,7 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
     ws_tick w = rt->rc_ports ? rt->rc_next : WS_TICK_NEVER;
     if (w <= next)
         return next;
-    if (n->by_output) {
+    if (opt_by_output(n, plain)) {
         /* from the index of eligible VCs (full duplex): one whose timer
          * has not expired counts as bidding when its link is free, which
          * is exact (a step before both changes nothing) */
@@ -723,7 +744,7 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
                 w = t;
         }
     }
-    for (unsigned ports = n->by_output ? 0u : rt->act_ports; ports; ports &= ports - 1) {
+    for (unsigned ports = opt_by_output(n, plain) ? 0u : rt->act_ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         if (!rt->occ[p])
             continue;
@@ -742,7 +763,7 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
             int o = iv->out_port;
             ws_tick t;
             bool shared = false;
-            if (!n->half_duplex) {
+            if (!opt_half_duplex(n, plain)) {
                 t = rt->out_free[o];
             } else {
                 const noc_chan *c = &n->chans[rt->out_chan[o]];
@@ -772,7 +793,8 @@ static inline ws_tick router_wake(const noc_network *n, int r, ws_tick now, cons
 
 /* One tick of router r and its NI; returns its wake tick (> now, or
  * WS_TICK_NEVER: only an arrival can give it work). */
-static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n, int r, ws_tick now, const int V)
+static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n, int r, ws_tick now, const int V,
+                                                                 const bool plain)
 {
     noc_ni *ni = &n->ni[r];
     ws_tick w = WS_TICK_NEVER;
@@ -787,13 +809,13 @@ static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n,
     if (rt->rc_ports)
         route_compute(n, r, now, V);
     bool again = rt->va_ports && !rt->va_idle && (V == 4 ? vc_allocate_v4(n, r, now) : vc_allocate_any(n, r, now));
-    if (rt->act_ports && switch_allocate(n, r, now, V) && rt->va_ports)
+    if (rt->act_ports && switch_allocate(n, r, now, V, plain) && rt->va_ports)
         again = true;
     if (again)
         return now + 1;
     if (w == now + 1)
         return w;
-    ws_tick rw = router_wake(n, r, now, V);
+    ws_tick rw = router_wake(n, r, now, V, plain);
     return rw < w ? rw : w;
 }
 
@@ -938,7 +960,8 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
 
 /* noc_routers_step for V VCs per port: the network's V, or a constant for
  * which the compiler specialises the step. */
-static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V)
+static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V,
+                                                                     const bool plain)
 {
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
     const bool check = n->check_wakes;
@@ -958,7 +981,7 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
                 __builtin_prefetch(&n->ivc[(size_t)r2 * PV] + PV - 1);
             }
             if (!check) {
-                hot |= router_sleep(n, r, router_step(n, r, now, V), now);
+                hot |= router_sleep(n, r, router_step(n, r, now, V, plain), now);
                 continue;
             }
             bool is_due = (due >> (r & 63)) & 1u;
@@ -966,7 +989,7 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
             if (n->by_output)
                 check_elig(n, r);
             wake_check *c = is_due ? NULL : check_before(n, r);
-            ws_tick wake = router_step(n, r, now, V);
+            ws_tick wake = router_step(n, r, now, V, plain);
             if (is_due)
                 hot |= router_sleep(n, r, wake, now);
             else
@@ -978,9 +1001,11 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
 
 bool noc_routers_step(noc_network *n, ws_tick now)
 {
-    if (n->V == 4)   /* the default: constant strides and masks */
-        return routers_step_shape(n, now, 4);
-    return routers_step_shape(n, now, n->V);
+    if (n->V == 4 && n->plain)   /* the defaults: constant strides, masks and options */
+        return routers_step_shape(n, now, 4, true);
+    if (n->V == 4)
+        return routers_step_shape(n, now, 4, false);
+    return routers_step_shape(n, now, n->V, false);
 }
 
 /* ------------------------------------------------------------ stall report */
