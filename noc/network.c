@@ -243,7 +243,6 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         noc_router *rt = &n->routers[r];
         rt->x = r % n->kx;
         rt->y = r / n->kx;
-        rt->rc_next = WS_TICK_NEVER;
         for (int p = 0; p < NOC_PORTS; p++)
             rt->in_link[p] = rt->out_link[p] = -1;
         for (int i = 0; i < n->PV; i++)

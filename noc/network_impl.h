@@ -110,7 +110,7 @@ typedef struct noc_chan {
     int links[2];                 /* the links sharing it (links[1] = -1 in full duplex) */
 } noc_chan;
 
-enum { NOC_IVC_IDLE, NOC_IVC_RC, NOC_IVC_VA, NOC_IVC_ACTIVE };
+enum { NOC_IVC_IDLE, NOC_IVC_VA, NOC_IVC_ACTIVE };
 
 /* An input VC. The route of a head flit is a pure function of the router,
  * the input port and the packet: when a head is sent into an idle, empty
@@ -136,14 +136,13 @@ typedef struct noc_ivc {
  * rarely. */
 typedef struct noc_router {
     uint32_t nbuf;
-    uint8_t rc_ports, va_ports, act_ports;                         /* ports whose mask below is not 0 */
+    uint8_t va_ports, act_ports;  /* ports whose mask below is not 0 */
     uint8_t va_idle;              /* VC allocation would request nothing until a VC enters m_va, an output VC is
                                      freed or (VCT) a credit arrives */
     uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
     uint16_t occ[NOC_PORTS];
     uint16_t rr_va[NOC_PORTS];
-    ws_tick rc_next;              /* no VC in m_rc is ready before this tick */
-    uint32_t m_rc[NOC_PORTS], m_va[NOC_PORTS], m_act[NOC_PORTS];   /* input VCs by state, per port */
+    uint32_t m_va[NOC_PORTS], m_act[NOC_PORTS];   /* input VCs by state, per port */
     uint32_t m_blk[NOC_PORTS];    /* of m_act: VCs whose downstream VC has no credit (a mesh output) */
     uint32_t ovc_busy[NOC_PORTS];
     ws_tick out_free[NOC_PORTS];  /* full duplex: the output link is free from this tick (half duplex: chans[]) */

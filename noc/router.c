@@ -1,6 +1,6 @@
 /* noc/router.c — the arrival events of a tick (flits, credits, NI
  * ejection, router wake-ups), one tick of one router and its NI
- * (injection, route computation, separable VC and switch allocation,
+ * (injection, routing at arrival, separable VC and switch allocation,
  * switch traversal) and the router's next wake tick; and the stall
  * report. Contract in noc/network.h (model) and noc/network_impl.h
  * (data). */
@@ -245,9 +245,8 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             continue;
         if (iv->state == NOC_IVC_IDLE) {
             /* a head into an idle VC: its route is known now (routing is
-             * pure), so it skips route computation and waits out the
-             * routing delay in m_va, which VC allocation and the wake
-             * computation treat as a timer */
+             * pure), so it waits out the routing delay in m_va, which VC
+             * allocation and the wake computation treat as a timer */
             if (!iv->ncand)
                 route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
             iv->state = NOC_IVC_VA;
@@ -349,40 +348,6 @@ static inline ws_tick ni_wake(const noc_network *n, int r, ws_tick now)
 }
 
 /* ------------------------------------------------------------ router */
-
-static inline __attribute__((always_inline)) void route_compute(noc_network *n, int r, ws_tick now, const int V)
-{
-    noc_router *rt = &n->routers[r];
-    const int D = n->D;
-    noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
-    const noc_flit *bufb = &n->buf[(size_t)r * NOC_PORTS * V * D];
-    if (rt->rc_next > now)
-        return;
-    ws_tick next = WS_TICK_NEVER;
-    for (unsigned ports = rt->rc_ports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        uint32_t m = rt->m_rc[p];
-        while (m) {
-            int v = __builtin_ctz(m);
-            m &= m - 1;
-            noc_ivc *iv = &ivb[p * V + v];
-            if (iv->ready > now) {
-                if (iv->ready < next)
-                    next = iv->ready;
-                continue;
-            }
-            if (!iv->ncand)
-                route_into(n, iv, r, p, &bufb[(size_t)(p * V + v) * D + iv->head]);
-            iv->state = NOC_IVC_VA;
-            if (!(rt->m_rc[p] &= ~(1u << v)))
-                rt->rc_ports &= (uint8_t)~(1u << p);
-            rt->m_va[p] |= 1u << v;
-            rt->va_ports |= (uint8_t)(1u << p);
-            rt->va_idle = 0;
-        }
-    }
-    rt->rc_next = next;
-}
 
 /* Free output VCs of port o that can take a packet of `size` flits. */
 static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, const uint16_t *crb, int o, int size,
@@ -616,13 +581,14 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         if (!(rt->m_act[p] &= ~(1u << v)))
             rt->act_ports &= (uint8_t)~(1u << p);
         if (iv->count) {
-            /* the next packet's head has arrived (at <= now) */
-            iv->state = NOC_IVC_RC;
+            /* the next packet's head has arrived (at <= now): as a head
+             * into an idle VC (noc_arrivals), it takes its route now and
+             * waits out the routing delay, from the next tick, in m_va */
+            route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
+            iv->state = NOC_IVC_VA;
             iv->ready = now + 1 + n->rc_delay;
-            rt->m_rc[p] |= 1u << v;
-            rt->rc_ports |= (uint8_t)(1u << p);
-            if (iv->ready < rt->rc_next)
-                rt->rc_next = iv->ready;
+            rt->m_va[p] |= 1u << v;
+            rt->va_ports |= (uint8_t)(1u << p);
         } else {
             iv->state = NOC_IVC_IDLE;
         }
@@ -710,9 +676,8 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
 /* The wake tick of router r's buffered flits after its step at `now`
  * (router_step handles the NI, and a step that granted an output VC or
  * let a tail leave while VCs wait for one). Timers: the routing delay of
- * VCs in route computation (rc_next), that of heads that skipped it and
- * wait in m_va (noc_arrivals), the delay before switch allocation
- * of VCs that got one. A VC that asked and was refused waits for an
+ * heads, which wait it out in m_va (noc_arrivals, traverse_as), and the
+ * delay before switch allocation of VCs that got an output VC. A VC that asked and was refused waits for an
  * output VC, which only a tail leaving this router frees, or (VCT) for
  * credits, which arrive as events. A flit that may bid for the switch
  * bids at the next tick if its output link is free (it lost the
@@ -729,9 +694,7 @@ static inline __attribute__((always_inline)) ws_tick router_wake(const noc_netwo
     const noc_router *rt = &n->routers[r];
     const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
     const ws_tick next = now + 1;
-    ws_tick w = rt->rc_ports ? rt->rc_next : WS_TICK_NEVER;
-    if (w <= next)
-        return next;
+    ws_tick w = WS_TICK_NEVER;
     if (opt_by_output(n, plain)) {
         /* from the index of eligible VCs (full duplex): one whose timer
          * has not expired counts as bidding when its link is free, which
@@ -806,8 +769,6 @@ static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n,
     const noc_router *rt = &n->routers[r];
     if (!rt->nbuf)
         return w;
-    if (rt->rc_ports)
-        route_compute(n, r, now, V);
     bool again = rt->va_ports && !rt->va_idle && (V == 4 ? vc_allocate_v4(n, r, now) : vc_allocate_any(n, r, now));
     if (rt->act_ports && switch_allocate(n, r, now, V, plain) && rt->va_ports)
         again = true;
@@ -1034,9 +995,7 @@ void noc_describe_stall(const noc_network *n, FILE *out)
                 fprintf(out, "\n    router (%d,%d) in %s vc %d [%u flits, packet %u->%u flit %u/%u]: ", rt->x,
                         rt->y, noc_port_name(p), v, iv->count, f->src, f->dst, f->seq + 1u,
                         n->pkts[f->pkt].size);
-                if (iv->state == NOC_IVC_RC) {
-                    fputs("computing its route", out);
-                } else if (iv->state == NOC_IVC_VA) {
+                if (iv->state == NOC_IVC_VA) {
                     fputs("waits for a free VC on output", out);
                     for (int k = 0; k < iv->ncand; k++)
                         fprintf(out, " %s", noc_port_name(iv->cand[k]));
