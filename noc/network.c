@@ -51,6 +51,34 @@ static ws_tick wheel_next(const noc_network *n, ws_tick now)
     return WS_TICK_NEVER;
 }
 
+/* ------------------------------------------------------------ routes */
+
+/* Largest route table (bytes): small enough to stay in cache, where a
+ * lookup beats calling the routing function (16 x 16 routers). */
+#define NOC_ROUTE_TAB_MAX ((size_t)1 << 16)
+
+/* A dest_only routing function's routes on a mesh of at most
+ * NOC_ROUTE_TAB_MAX router-destination pairs, into n->route_tab. */
+static void route_table(noc_network *n)
+{
+    size_t R = (size_t)n->nodes;
+    if (!n->routing->dest_only || R * R > NOC_ROUTE_TAB_MAX)
+        return;
+    n->route_tab = ws_xmalloc(R * R);
+    for (int r = 0; r < n->nodes; r++)
+        for (int d = 0; d < n->nodes; d++) {
+            noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[r], n->node_y[r],
+                                  n->node_x[d], n->node_y[d], NOC_PORT_LOCAL };
+            uint8_t out[4];
+            unsigned k = n->routing->route(&q, out);
+            if (k != 1) {   /* a dest_only function is oblivious: one port */
+                fprintf(stderr, "noc: routing '%s' is flagged dest_only but returned %u ports\n", n->routing->name, k);
+                abort();
+            }
+            n->route_tab[(size_t)r * R + (size_t)d] = out[0];
+        }
+}
+
 /* ------------------------------------------------------------ packets */
 
 uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg, double tail_bytes)
@@ -237,6 +265,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         n->node_x[r] = (uint16_t)(r % n->kx);
         n->node_y[r] = (uint16_t)(r / n->kx);
     }
+    route_table(n);
 
     double base_bpt = ws_config_bytes_per_tick(cfg, cfg->hw.link.bandwidth_bytes_per_s);
     for (int r = 0; r < n->nodes; r++) {
@@ -367,6 +396,7 @@ void noc_network_free(noc_network *n)
     free(n->w_created);
     free(n->w_ejected);
     free(n->active);
+    free(n->route_tab);
     free(n->node_x);
     free(n->node_y);
     free(n->pkts);

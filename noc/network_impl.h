@@ -245,6 +245,8 @@ struct noc_network {
     uint64_t *wocc;               /* bit s: wheel slot s is not empty */
     size_t wocc_words;
     uint16_t *node_x, *node_y;    /* coordinates of a node id */
+    uint8_t *route_tab;           /* dest_only routing on a small mesh: the output port at router r towards node d,
+                                     [r * nodes + d]; NULL otherwise (route_into() calls the routing function) */
     bool moved;                   /* a flit moved this tick */
 
     noc_packet *pkts;

@@ -75,9 +75,14 @@ static inline void wheel_push(noc_network *n, ws_tick at, uint32_t ev)
  * r, into iv->cand / iv->ncand / iv->hsize. */
 static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, const noc_flit *f)
 {
-    noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[f->src], n->node_y[f->src],
-                          n->node_x[f->dst], n->node_y[f->dst], p };
-    iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
+    if (n->route_tab) {
+        iv->cand[0] = n->route_tab[(size_t)r * (size_t)n->nodes + f->dst];
+        iv->ncand = 1;
+    } else {
+        noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[f->src], n->node_y[f->src],
+                              n->node_x[f->dst], n->node_y[f->dst], p };
+        iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
+    }
     iv->hsize = n->vct ? n->pkts[f->pkt].size : 0;   /* read only under VCT (free_vcs) */
 }
 

@@ -14,7 +14,10 @@
  *   mesh. Every VC of an allowed port may be used. When a function returns
  *   several ports (adaptive), the router picks the one whose downstream
  *   VCs offer the most credits (ties: the earlier in out[]), at VC
- *   allocation time (noc/router.h).
+ *   allocation time (noc/router.h). A function flagged dest_only promises
+ *   that its result depends on the current router and the destination
+ *   alone; a small network then computes each route once, into a table
+ *   (tests/unit/test_noc.c checks the promise of every flagged function).
  *
  *   Each implementation lives in noc/routing/<name>.c and states why it is
  *   deadlock-free (or, for test-only ones, why it deadlocks). The registry
@@ -43,6 +46,8 @@ typedef struct noc_route_query {
 typedef struct noc_routing {
     const char *name;
     bool adaptive;       /* may return more than one port */
+    bool dest_only;      /* its route depends only on the current router and the destination (not on the
+                            source nor the input port): the network may tabulate it (noc/network.c) */
     unsigned (*route)(const noc_route_query *q, uint8_t out[4]);
 } noc_routing;
 

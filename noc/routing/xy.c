@@ -17,4 +17,4 @@ static unsigned route_xy(const noc_route_query *q, uint8_t out[4])
     return 1;
 }
 
-const noc_routing noc_routing_xy = { .name = "xy", .adaptive = false, .route = route_xy };
+const noc_routing noc_routing_xy = { .name = "xy", .adaptive = false, .dest_only = true, .route = route_xy };

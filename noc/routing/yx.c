@@ -14,4 +14,4 @@ static unsigned route_yx(const noc_route_query *q, uint8_t out[4])
     return 1;
 }
 
-const noc_routing noc_routing_yx = { .name = "yx", .adaptive = false, .route = route_yx };
+const noc_routing noc_routing_yx = { .name = "yx", .adaptive = false, .dest_only = true, .route = route_yx };

@@ -13,7 +13,8 @@
  *     registration, reverse and shuffled visit orders with another
  *     component talking to the network, and across runs with one seed;
  *   - the test-only ring routing deadlocks and the watchdog names the VCs;
- *   - adaptive routings stay minimal and deliver everything; half-duplex
+ *   - adaptive routings stay minimal and deliver everything; routings
+ *     flagged dest_only (tabulated) ignore the source and input port; half-duplex
  *     links share their bandwidth; messages are reassembled;
  *   - partial flits (a message's last flit, or a message smaller than a
  *     flit) hold each link for ceil(their bytes / bytes per cycle): lone
@@ -953,6 +954,37 @@ START_TEST(adaptive_routes_are_minimal)
 }
 END_TEST
 
+/* A routing function flagged dest_only (the network then tabulates its
+ * routes) must return the same port whatever the source and input port:
+ * every flagged function, every router, destination, source and input
+ * port of a 5 x 4 mesh; xy and yx at least are flagged. */
+START_TEST(dest_only_routes_ignore_source_and_port)
+{
+    int flagged = 0;
+    for (size_t i = 0; i < noc_routing_count; i++) {
+        const noc_routing *rf = noc_routing_registry[i].impl;
+        if (!rf->dest_only)
+            continue;
+        flagged++;
+        for (int r = 0; r < 20; r++)
+            for (int d = 0; d < 20; d++) {
+                noc_route_query q0 = { 5, 4, r % 5, r / 5, r % 5, r / 5, d % 5, d / 5, NOC_PORT_LOCAL };
+                uint8_t want[4], got[4];
+                ck_assert_uint_eq(rf->route(&q0, want), 1);
+                for (int s = 0; s < 20; s++)
+                    for (int p = 0; p < NOC_PORTS; p++) {
+                        noc_route_query q = { 5, 4, r % 5, r / 5, s % 5, s / 5, d % 5, d / 5, p };
+                        ck_assert_uint_eq(rf->route(&q, got), 1);
+                        ck_assert_uint_eq(got[0], want[0]);
+                    }
+            }
+    }
+    ck_assert_int_ge(flagged, 2);
+    ck_assert(noc_routing_find("xy")->impl->dest_only && noc_routing_find("yx")->impl->dest_only);
+    ck_assert(!noc_routing_find("west_first")->impl->dest_only && !noc_routing_find("odd_even")->impl->dest_only);
+}
+END_TEST
+
 /* Throughput of one-way and two-way streams over the single link of a
  * 2 x 1 mesh. */
 static void stream_throughput(bool half, double *one_way, double *two_way)
@@ -1154,6 +1186,7 @@ static Suite *noc_suite(void)
     tcase_add_test(tc, test_routing_deadlocks_and_watchdog_names_vcs);
     tcase_add_test(tc, adaptive_and_variants_deliver_everything);
     tcase_add_test(tc, adaptive_routes_are_minimal);
+    tcase_add_test(tc, dest_only_routes_ignore_source_and_port);
     tcase_add_test(tc, half_duplex_shares_the_link);
     tcase_add_test(tc, link_override_changes_serialisation);
     tcase_add_test(tc, wakes_are_exact);
