@@ -426,26 +426,39 @@ typedef struct va_ctx {
     bool by_output;
 } va_ctx;
 
-/* Grants output VC w of port o to input VC (p, v), iv. */
+/* Grants output VC w of port o to input VC (p, v), iv; ow, cr: the
+ * holders and credits of port o's VCs, mesh: o is not LOCAL. */
 static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_ivc *iv, int p, int v, int o, int w,
-                                                           const int V)
+                                                           uint8_t *ow, const uint16_t *cr, uint32_t mesh)
 {
     noc_router *rt = c->rt;
+    const uint32_t vbit = 1u << v, pbit = 1u << p;
     iv->state = NOC_IVC_ACTIVE;
     iv->out_port = (uint8_t)o;
     iv->out_vc = (uint8_t)w;
     iv->ncand = 0;
     iv->ready = c->ready;
-    c->owb[o * V + w] = (uint8_t)(p << 5 | v);
+    ow[w] = (uint8_t)(p << 5 | v);
     /* LOCAL: reads the NI's credits, unused */
-    uint32_t blk = (o != NOC_PORT_LOCAL) & !c->crb[o * V + w];
-    rt->m_blk[p] |= blk << v;
+    uint32_t blk = mesh & !cr[w];
+    rt->m_blk[p] |= blk ? vbit : 0;
     if (!blk && c->by_output)
         elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
-    uint32_t left = rt->m_va[p] &= ~(1u << v);
-    rt->va_ports &= (uint8_t)~((unsigned)!left << p);
-    rt->m_act[p] |= 1u << v;
-    rt->act_ports |= (uint8_t)(1u << p);
+    uint32_t left = rt->m_va[p] & ~vbit;
+    rt->m_va[p] = left;
+    rt->va_ports &= (uint8_t)~(left ? 0 : pbit);
+    rt->m_act[p] |= vbit;
+    rt->act_ports |= (uint8_t)pbit;
+}
+
+/* Word j of the ring of NW words m[0][o], m[1][o], ... rotated right by
+ * b0 bits: its bit k is bit (64 j + k + b0) mod 64 NW of the ring. */
+static inline uint64_t va_rotr(const uint64_t m[][NOC_PORTS], int o, int b0, int j, const int NW)
+{
+    const int q = b0 >> 6, s = b0 & 63;
+    const uint64_t lo = m[(j + q) % NW][o], hi = m[(j + q + 1) % NW][o];
+    /* one word (hi == lo): the same, in a form compiled to a rotation */
+    return NW == 1 ? lo >> s | lo << (-s & 63) : lo >> s | hi << (63 - s) << 1;
 }
 
 /* vc_allocate_shape with n->vct a constant. */
@@ -454,7 +467,10 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
 {
     noc_router *rt = &n->routers[r];
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
-    const va_ctx c = { n, rt, &n->ivc[(size_t)r * PV], &n->credits[(size_t)r * PV], &n->ovc_owner[(size_t)r * PV],
+    noc_ivc *volatile ivb0 = &n->ivc[(size_t)r * PV];
+    const uint16_t *volatile crb0 = &n->credits[(size_t)r * PV];
+    uint8_t *volatile owb0 = &n->ovc_owner[(size_t)r * PV];
+    const va_ctx c = { n, rt, ivb0, crb0, owb0,
                        now + n->va_delay, n->by_output };
     const uint32_t all = (1u << V) - 1;
     const int LG = VA_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
@@ -464,14 +480,15 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
         wait[(p << LG) >> 6] |= (uint64_t)rt->m_va[p] << ((p << LG) & 63);
     uint64_t reqs[2][NOC_PORTS];
     memset(reqs, 0, (size_t)NW * sizeof reqs[0]);
-    uint32_t outs = 0, visits = 0, nready = 0;
+    uint32_t outs = 0;
+    bool waiting = false;
     for (int wi = 0; wi < NW; wi++) {
+        uint64_t ready_bits = 0;
         for (uint64_t m = wait[wi]; m; m &= m - 1) {
             int b = wi << 6 | __builtin_ctzll(m);
             const noc_ivc *iv = &c.ivb[S == V ? b : (b >> LG) * V + (b & (S - 1))];
             uint64_t ready = iv->ready <= now;
-            visits++;
-            nready += (uint32_t)ready;
+            ready_bits |= ready << (b & 63);
             int o;
             if (__builtin_expect(iv->ncand == 1 && (!vct || iv->cand[0] == NOC_PORT_LOCAL), 1)) {
                 o = iv->cand[0];
@@ -485,21 +502,28 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
             reqs[wi][o] |= ready << (b & 63);
             outs |= (uint32_t)ready << o;
         }
+        waiting |= ready_bits != wait[wi];
     }
-    bool granted = false, asked = false;
+    /* no request: none until a VC enters m_va or its timer expires, an
+     * output VC is freed or (VCT, where requests count credits) a credit
+     * arrives; adaptive routes only choose among outputs with a free VC */
+    rt->va_idle = !waiting;
+    bool granted = false;
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs);
         const uint32_t f0 = ~rt->ovc_busy[o] & all;
         if (!f0)
             continue;
-        asked = true;
+        rt->va_idle = 0;
         const bool by_size = vct && o != NOC_PORT_LOCAL;
-        /* the requests rotated right by b0 (a ring of NW * 64 bits): in
-         * cyclic order from bit b0 */
-        const int b0 = rt->rr_va[o], q = b0 >> 6, s = b0 & 63;
+        /* the requests in cyclic order from bit b0 */
+        const int b0 = rt->rr_va[o];
         uint64_t rot[2];
         for (int j = 0; j < NW; j++)
-            rot[j] = reqs[(j + q) % NW][o] >> s | reqs[(j + q + 1) % NW][o] << (63 - s) << 1;
+            rot[j] = va_rotr(reqs, o, b0, j, NW);
+        uint8_t *ow = &c.owb[o * V];
+        const uint16_t *cr = &c.crb[o * V];
+        const uint32_t mesh = o != NOC_PORT_LOCAL;
         uint32_t f = f0;
         int last = -1;
         for (int j = 0; j < NW && f; j++) {
@@ -508,12 +532,12 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
                 b &= (NW << 6) - 1;
                 int p = b >> LG, v = b & (S - 1);
                 noc_ivc *iv = &c.ivb[S == V ? b : p * V + v];
-                uint32_t g = by_size ? vcs_fitting(&c.crb[o * V], f, iv->hsize) : f;
+                uint32_t g = by_size ? vcs_fitting(cr, f, iv->hsize) : f;
                 if (!g)
                     continue;
                 int w = __builtin_ctz(g);
                 f &= ~(1u << w);
-                va_grant(&c, iv, p, v, o, w, V);
+                va_grant(&c, iv, p, v, o, w, ow, cr, mesh);
                 last = b;
             }
         }
@@ -523,10 +547,6 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
             granted = true;
         }
     }
-    /* no request: none until a VC enters m_va or its timer expires, an
-     * output VC is freed or (VCT, where requests count credits) a credit
-     * arrives; adaptive routes only choose among outputs with a free VC */
-    rt->va_idle = !asked && nready == visits;
     return granted && rt->va_ports;
 }
 
