@@ -442,7 +442,7 @@ static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_
     /* LOCAL: reads the NI's credits, unused */
     uint32_t blk = mesh & !cr[w];
     rt->m_blk[p] |= blk ? vbit : 0;
-    if (!blk && c->by_output)
+    if (!blk && __builtin_expect(c->by_output, 0))
         elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
     uint32_t left = rt->m_va[p] & ~vbit;
     rt->m_va[p] = left;
