@@ -441,12 +441,12 @@ static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_
     ow[w] = (uint8_t)(p << 5 | v);
     /* LOCAL: reads the NI's credits, unused */
     uint32_t blk = mesh & !cr[w];
-    rt->m_blk[p] |= blk ? vbit : 0;
+    if (__builtin_expect(blk, 0))
+        rt->m_blk[p] |= vbit;
     if (!blk && __builtin_expect(c->by_output, 0))
         elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
-    uint32_t left = rt->m_va[p] & ~vbit;
-    rt->m_va[p] = left;
-    rt->va_ports &= (uint8_t)~(left ? 0 : pbit);
+    if (!(rt->m_va[p] &= ~vbit))
+        rt->va_ports &= (uint8_t)~pbit;
     rt->m_act[p] |= vbit;
     rt->act_ports |= (uint8_t)pbit;
 }
