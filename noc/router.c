@@ -417,7 +417,6 @@ static inline int va_pick(const noc_network *n, const noc_router *rt, const uint
 
 /* One VC allocation of router r at `now`: what its grants touch. */
 typedef struct va_ctx {
-    noc_network *n;
     noc_router *rt;
     noc_ivc *ivb;                 /* the router's input VCs */
     const uint16_t *crb;          /* its credits */
@@ -467,13 +466,16 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
 {
     noc_router *rt = &n->routers[r];
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
-    noc_ivc *volatile ivb0 = &n->ivc[(size_t)r * PV];
-    const uint16_t *volatile crb0 = &n->credits[(size_t)r * PV];
-    uint8_t *volatile owb0 = &n->ovc_owner[(size_t)r * PV];
-    const va_ctx c = { n, rt, ivb0, crb0, owb0,
-                       now + n->va_delay, n->by_output };
+    /* the router's bases, read back through volatile: GCC otherwise keeps
+     * each as the array and the router's offset, two more registers (or
+     * spills) in the grant loop (bench_noc: 7 M instructions) */
+    noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
+    const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
+    uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
+    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output };
     const uint32_t all = (1u << V) - 1;
     const int LG = VA_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
+    /* the VCs waiting for VC allocation (GCC -O2 keeps the loop otherwise) */
     uint64_t wait[2] = { 0, 0 };
 #pragma GCC unroll 5
     for (int p = 0; p < NOC_PORTS; p++)
@@ -487,6 +489,8 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
         for (uint64_t m = wait[wi]; m; m &= m - 1) {
             int b = wi << 6 | __builtin_ctzll(m);
             const noc_ivc *iv = &c.ivb[S == V ? b : (b >> LG) * V + (b & (S - 1))];
+            /* a VC whose timer runs files an empty request: no branch on
+             * the timer, whose outcome is hard to predict */
             uint64_t ready = iv->ready <= now;
             ready_bits |= ready << (b & 63);
             int o;
@@ -504,9 +508,10 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
         }
         waiting |= ready_bits != wait[wi];
     }
-    /* no request: none until a VC enters m_va or its timer expires, an
-     * output VC is freed or (VCT, where requests count credits) a credit
-     * arrives; adaptive routes only choose among outputs with a free VC */
+    /* no request to an output with a free VC (cleared below): none until a
+     * VC enters m_va or its timer expires, an output VC is freed or (VCT,
+     * where requests count credits) a credit arrives; adaptive routes only
+     * choose among outputs with a free VC */
     rt->va_idle = !waiting;
     bool granted = false;
     for (; outs; outs &= outs - 1) {
