@@ -468,7 +468,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
     /* the router's bases, read back through volatile: GCC otherwise keeps
      * each as the array and the router's offset, two more registers (or
-     * spills) in the grant loop (bench_noc: 7 M instructions) */
+     * spills) in the grant loop (bench_noc: 6 M instructions) */
     noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
     const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
     uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
