@@ -354,14 +354,10 @@ static inline ws_tick ni_wake(const noc_network *n, int r, ws_tick now)
 
 /* ------------------------------------------------------------ router */
 
-/* Free output VCs of port o that can take a packet of `size` flits. */
-static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, const uint16_t *crb, int o, int size,
-                                const int V)
+/* The free VCs of mask f whose downstream buffers (credits cr[]) can take
+ * a packet of `size` flits. */
+static inline uint32_t vcs_fitting(const uint16_t *cr, uint32_t f, int size)
 {
-    uint32_t f = ~rt->ovc_busy[o] & ((1u << V) - 1);
-    if (o == NOC_PORT_LOCAL || !n->vct)
-        return f;
-    const uint16_t *cr = &crb[o * V];
     uint32_t ok = 0;
     for (uint32_t m = f; m; m &= m - 1) {
         int v = __builtin_ctz(m);
@@ -371,108 +367,200 @@ static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, cons
     return ok;
 }
 
-/* Requests are kept as p * 16 + v, which orders them like p * V + v; the
- * round-robin pointers rr_va[] are in the same encoding. Returns whether
- * it granted an output VC while other VCs still wait for one (a VC that
- * lost may win another VC or, with adaptive routing, pick another output
- * at the next tick). */
-static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network *n, int r, ws_tick now, const int V)
+/* Free output VCs of port o that can take a packet of `size` flits. */
+static inline uint32_t free_vcs(const noc_network *n, const noc_router *rt, const uint16_t *crb, int o, int size,
+                                const int V)
 {
-    noc_router *rt = &n->routers[r];
-    const int D = n->D;
-    const size_t PV = (size_t)NOC_PORTS * (size_t)V;
-    noc_ivc *ivb = &n->ivc[(size_t)r * PV];
-    const uint16_t *crb = &n->credits[(size_t)r * PV];
-    uint8_t *owb = &n->ovc_owner[(size_t)r * PV];
-    const uint32_t all = (1u << V) - 1;
-    uint16_t reqs[NOC_PORTS][NOC_PORTS * 16];
-    int nreq[NOC_PORTS] = { 0 };
-    uint32_t outs = 0;
-    bool granted = false, waiting = false;
-    for (unsigned ports = rt->va_ports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
-            int v = __builtin_ctz(m);
-            noc_ivc *iv = &ivb[p * V + v];
-            if (iv->ready > now) {
-                waiting = true;
-                continue;
-            }
-            int best = -1;
-            if (iv->ncand == 1 && (!n->vct || iv->cand[0] == NOC_PORT_LOCAL)) {
-                int o = iv->cand[0];
-                if (~rt->ovc_busy[o] & all)
-                    best = o;
-            } else {
-                int size = iv->hsize;
-                long best_score = -1;
-                for (int k = 0; k < iv->ncand; k++) {
-                    int o = iv->cand[k];
-                    uint32_t f = free_vcs(n, rt, crb, o, size, V);
-                    if (!f)
-                        continue;
-                    long score = 0;
-                    if (iv->ncand > 1) {
-                        const uint16_t *cr = &crb[o * V];
-                        for (; f; f &= f - 1)
-                            score += o == NOC_PORT_LOCAL ? D : cr[__builtin_ctz(f)];
-                    }
-                    if (score > best_score) {
-                        best_score = score;
-                        best = o;
-                    }
-                }
-            }
-            if (best < 0)
-                continue;
-            reqs[best][nreq[best]++] = (uint16_t)(p * 16 + v);
-            outs |= 1u << best;
+    uint32_t f = ~rt->ovc_busy[o] & ((1u << V) - 1);
+    if (o == NOC_PORT_LOCAL || !n->vct)
+        return f;
+    return vcs_fitting(&crb[o * V], f, size);
+}
+
+/* The output a ready VC with several candidates (adaptive routing) or
+ * under virtual cut-through asks for: the candidate with the most credits
+ * over its suitable free VCs, the first of equals; -1: none has one. */
+static inline int va_pick(const noc_network *n, const noc_router *rt, const uint16_t *crb, const noc_ivc *iv,
+                          const int V)
+{
+    int best = -1;
+    long best_score = -1;
+    for (int k = 0; k < iv->ncand; k++) {
+        int o = iv->cand[k];
+        uint32_t f = free_vcs(n, rt, crb, o, iv->hsize, V);
+        if (!f)
+            continue;
+        long score = 0;
+        if (iv->ncand > 1) {
+            const uint16_t *cr = &crb[o * V];
+            for (; f; f &= f - 1)
+                score += o == NOC_PORT_LOCAL ? n->D : cr[__builtin_ctz(f)];
+        }
+        if (score > best_score) {
+            best_score = score;
+            best = o;
         }
     }
-    /* no request: none until a VC enters m_va or its timer expires, an
-     * output VC is freed or (VCT, where requests count credits) a credit
-     * arrives; adaptive routes only choose among outputs with a free VC */
-    rt->va_idle = !outs && !waiting;
+    return best;
+}
+
+/* log2 of the stride S of an input port in VC allocation's bitmasks */
+#define VA_LG(V) ((V) <= 4 ? 2 : (V) <= 8 ? 3 : 4)
+
+/* One VC allocation of router r at `now`: what its grants touch. */
+typedef struct va_ctx {
+    noc_router *rt;
+    noc_ivc *ivb;                 /* the router's input VCs */
+    const uint16_t *crb;          /* its credits */
+    uint8_t *owb;                 /* its output VCs' holders */
+    ws_tick ready;                /* now + va_delay */
+    bool by_output;
+} va_ctx;
+
+/* Grants output VC w of port o to input VC (p, v), iv; ow, cr: the
+ * holders and credits of port o's VCs, mesh: o is not LOCAL. */
+static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_ivc *iv, int p, int v, int o, int w,
+                                                           uint8_t *ow, const uint16_t *cr, uint32_t mesh)
+{
+    noc_router *rt = c->rt;
+    const uint32_t vbit = 1u << v, pbit = 1u << p;
+    iv->state = NOC_IVC_ACTIVE;
+    iv->out_port = (uint8_t)o;
+    iv->out_vc = (uint8_t)w;
+    iv->ncand = 0;
+    iv->ready = c->ready;
+    ow[w] = (uint8_t)(p << 5 | v);
+    /* LOCAL: reads the NI's credits, unused */
+    uint32_t blk = mesh & !cr[w];
+    if (__builtin_expect(blk, 0))
+        rt->m_blk[p] |= vbit;
+    if (!blk && __builtin_expect(c->by_output, 0))
+        elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
+    if (!(rt->m_va[p] &= ~vbit))
+        rt->va_ports &= (uint8_t)~pbit;
+    rt->m_act[p] |= vbit;
+    rt->act_ports |= (uint8_t)pbit;
+}
+
+/* Word j of the ring of NW words m[0][o], m[1][o], ... rotated right by
+ * b0 bits: its bit k is bit (64 j + k + b0) mod 64 NW of the ring. */
+static inline uint64_t va_rotr(const uint64_t m[][NOC_PORTS], int o, int b0, int j, const int NW)
+{
+    const int q = b0 >> 6, s = b0 & 63;
+    const uint64_t lo = m[(j + q) % NW][o], hi = m[(j + q + 1) % NW][o];
+    /* one word (hi == lo): the same, in a form compiled to a rotation */
+    return NW == 1 ? lo >> s | lo << (-s & 63) : lo >> s | hi << (63 - s) << 1;
+}
+
+/* vc_allocate_shape with n->vct a constant. */
+static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, ws_tick now, const int V,
+                                                         const bool vct)
+{
+    noc_router *rt = &n->routers[r];
+    const size_t PV = (size_t)NOC_PORTS * (size_t)V;
+    /* the router's bases, read back through volatile: GCC otherwise keeps
+     * each as the array and the router's offset, two more registers (or
+     * spills) in the grant loop (bench_noc: 6 M instructions) */
+    noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
+    const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
+    uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
+    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output };
+    const uint32_t all = (1u << V) - 1;
+    const int LG = VA_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
+    /* the VCs waiting for VC allocation (GCC -O2 keeps the loop otherwise) */
+    uint64_t wait[2] = { 0, 0 };
+#pragma GCC unroll 5
+    for (int p = 0; p < NOC_PORTS; p++)
+        wait[(p << LG) >> 6] |= (uint64_t)rt->m_va[p] << ((p << LG) & 63);
+    uint64_t reqs[2][NOC_PORTS];
+    memset(reqs, 0, (size_t)NW * sizeof reqs[0]);
+    uint32_t outs = 0;
+    bool waiting = false;
+    for (int wi = 0; wi < NW; wi++) {
+        uint64_t ready_bits = 0;
+        for (uint64_t m = wait[wi]; m; m &= m - 1) {
+            int b = wi << 6 | __builtin_ctzll(m);
+            const noc_ivc *iv = &c.ivb[S == V ? b : (b >> LG) * V + (b & (S - 1))];
+            /* a VC whose timer runs files an empty request: no branch on
+             * the timer, whose outcome is hard to predict */
+            uint64_t ready = iv->ready <= now;
+            ready_bits |= ready << (b & 63);
+            int o;
+            if (__builtin_expect(iv->ncand == 1 && (!vct || iv->cand[0] == NOC_PORT_LOCAL), 1)) {
+                o = iv->cand[0];
+            } else {
+                if (!ready)
+                    continue;
+                o = va_pick(n, rt, c.crb, iv, V);
+                if (o < 0)
+                    continue;
+            }
+            reqs[wi][o] |= ready << (b & 63);
+            outs |= (uint32_t)ready << o;
+        }
+        waiting |= ready_bits != wait[wi];
+    }
+    /* no request to an output with a free VC (cleared below): none until a
+     * VC enters m_va or its timer expires, an output VC is freed or (VCT,
+     * where requests count credits) a credit arrives; adaptive routes only
+     * choose among outputs with a free VC */
+    rt->va_idle = !waiting;
+    bool granted = false;
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs);
-        int cnt = nreq[o];
-        const uint16_t *rq = reqs[o];
-        int start = 0;
-        while (start < cnt && rq[start] < rt->rr_va[o])
-            start++;
-        if (start == cnt)
-            start = 0;
-        bool by_size = n->vct && o != NOC_PORT_LOCAL;
-        uint32_t f = ~rt->ovc_busy[o] & all;
-        for (int k = 0, i = start; k < cnt && f; k++, i = i + 1 == cnt ? 0 : i + 1) {
-            int e = rq[i];
-            int p = e >> 4, v = e & 15;
-            noc_ivc *iv = &ivb[p * V + v];
-            uint32_t g = by_size ? free_vcs(n, rt, crb, o, iv->hsize, V) : f;
-            if (!g)
-                continue;
-            int w = __builtin_ctz(g);
-            rt->ovc_busy[o] |= 1u << w;
-            f &= ~(1u << w);
-            iv->out_port = (uint8_t)o;
-            iv->out_vc = (uint8_t)w;
-            owb[o * V + w] = (uint8_t)(p << 5 | v);
-            if (o != NOC_PORT_LOCAL && !crb[o * V + w])
-                rt->m_blk[p] |= 1u << v;
-            else if (n->by_output)
-                elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
-            iv->ncand = 0;
-            iv->state = NOC_IVC_ACTIVE;
-            iv->ready = now + n->va_delay;
-            if (!(rt->m_va[p] &= ~(1u << v)))
-                rt->va_ports &= (uint8_t)~(1u << p);
-            rt->m_act[p] |= 1u << v;
-            rt->act_ports |= (uint8_t)(1u << p);
-            rt->rr_va[o] = (uint16_t)(v + 1 < V ? e + 1 : p + 1 < NOC_PORTS ? (p + 1) * 16 : 0);
+        const uint32_t f0 = ~rt->ovc_busy[o] & all;
+        if (!f0)
+            continue;
+        rt->va_idle = 0;
+        const bool by_size = vct && o != NOC_PORT_LOCAL;
+        /* the requests in cyclic order from bit b0 */
+        const int b0 = rt->rr_va[o];
+        uint64_t rot[2];
+        for (int j = 0; j < NW; j++)
+            rot[j] = va_rotr(reqs, o, b0, j, NW);
+        uint8_t *ow = &c.owb[o * V];
+        const uint16_t *cr = &c.crb[o * V];
+        const uint32_t mesh = o != NOC_PORT_LOCAL;
+        uint32_t f = f0;
+        int last = -1;
+        for (int j = 0; j < NW && f; j++) {
+            for (uint64_t m = rot[j]; m && f; m &= m - 1) {
+                int b = (j << 6 | __builtin_ctzll(m)) + b0;
+                b &= (NW << 6) - 1;
+                int p = b >> LG, v = b & (S - 1);
+                noc_ivc *iv = &c.ivb[S == V ? b : p * V + v];
+                uint32_t g = by_size ? vcs_fitting(cr, f, iv->hsize) : f;
+                if (!g)
+                    continue;
+                int w = __builtin_ctz(g);
+                f &= ~(1u << w);
+                va_grant(&c, iv, p, v, o, w, ow, cr, mesh);
+                last = b;
+            }
+        }
+        if (last >= 0) {
+            rt->ovc_busy[o] |= f0 & ~f;
+            rt->rr_va[o] = (uint16_t)(last + 1);
             granted = true;
         }
     }
     return granted && rt->va_ports;
+}
+
+/* Separable VC allocation. Input VC (p, v) is bit b = p * S + v of the
+ * bitmasks above, S = 4, 8 or 16 (the least power of two >= V, at least
+ * 4), so they take NW = 1 or 2 64-bit words; b orders VCs like p * V + v.
+ * Each ready VC in m_va requests one output (reqs[word][output]); each
+ * output grants its free VCs, lowest first, to its requests in cyclic
+ * order from bit rr_va[o] (the bit after its last grant; 5 * S wraps to
+ * 0). A single-candidate request under wormhole (or to LOCAL) is filed
+ * without looking at its output: one without a free VC grants nothing.
+ * Returns whether it granted an output VC while other VCs still wait for
+ * one (a VC that lost may win another VC or, with adaptive routing, pick
+ * another output at the next tick). */
+static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network *n, int r, ws_tick now, const int V)
+{
+    return n->vct ? va_run(n, r, now, V, true) : va_run(n, r, now, V, false);
 }
 
 /* vc_allocate_shape out of line, for 4 VCs per port (the default) and
