@@ -930,6 +930,10 @@ START_TEST(adaptive_and_variants_deliver_everything)
         { "noc.switching=vct", "traffic.packet_flits=[8]", "noc.vcs=2" },
         { "noc.input_speedup=2", "traffic.packet_flits=[3]", "noc.vcs=1" },
         { "noc.half_duplex=true", "traffic.packet_flits=[2]", "hw.routing=yx" },
+        /* VC allocation's request masks: 16 VCs take two 64-bit words, 5 a
+         * stride of 8 bits per port */
+        { "noc.vcs=16", "traffic.packet_flits=[2]", "hw.routing=west_first" },
+        { "noc.vcs=5", "noc.switching=vct", "traffic.packet_flits=[1,3]" },
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++)
         drain_all(variants[i], 3, 0.9);   /* far beyond saturation */
@@ -1106,6 +1110,7 @@ START_TEST(wakes_are_exact)
         { { "noc.routing_delay=3 cycles", "noc.vc_alloc_delay=2 cycles", "noc.sw_alloc_delay=0 cycles",
             "noc.credit_delay=9 cycles", "noc.vc_buffer_flits=3", "traffic.packet_flits=[1,6]" }, 6, 0.15 },
         { { "noc.half_duplex=true", "hw.routing=yx", "traffic.packet_flits=[2]" }, 3, 0.4 },
+        { { "noc.vcs=13", "hw.routing=odd_even", "noc.vc_buffer_flits=2", "traffic.packet_flits=[1,3]" }, 4, 0.3 },
         /* flit streaming: 16 B flits over links of 1 and 4 B/cycle (ser
          * 16 and 4: fast links wait for the bytes of slow ones), full and
          * half duplex, wormhole and VCT */
