@@ -72,7 +72,8 @@ static void route_table(noc_network *n)
             uint8_t out[4];
             unsigned k = n->routing->route(&q, out);
             if (k != 1) {   /* a dest_only function is oblivious: one port */
-                fprintf(stderr, "noc: routing '%s' is flagged dest_only but returned %u ports\n", n->routing->name, k);
+                fprintf(stderr, "noc: internal error: routing '%s' is flagged dest_only but returned %u ports\n",
+                        n->routing->name, k);
                 abort();
             }
             n->route_tab[(size_t)r * R + (size_t)d] = out[0];
@@ -409,6 +410,7 @@ void noc_network_free(noc_network *n)
 }
 
 void noc_network_check_wakes(noc_network *n, bool on) { n->check_wakes = on; }
+void noc_network_general_step(noc_network *n) { n->plain = false; }
 int noc_network_nodes(const noc_network *n) { return n->nodes; }
 size_t noc_network_component(const noc_network *n) { return n->id; }
 void noc_network_set_traffic(noc_network *n, noc_traffic *t)

@@ -115,8 +115,8 @@ enum { NOC_IVC_IDLE, NOC_IVC_VA, NOC_IVC_ACTIVE };
 /* An input VC. The route of a head flit is a pure function of the router,
  * the input port and the packet: when a head is sent into an idle, empty
  * VC, the sender computes its route (cand, ncand) and packet size (hsize)
- * right away, so that route computation and VC allocation need not read
- * the buffer; the state changes still happen at their ticks. ncand != 0
+ * right away, so that neither the arrival nor VC allocation need read the
+ * buffer; the state changes still happen at their ticks. ncand != 0
  * means the head's route is known; the VC grant clears it. */
 typedef struct noc_ivc {
     uint16_t head, count;         /* arrived flits */
@@ -137,7 +137,7 @@ typedef struct noc_ivc {
 typedef struct noc_router {
     uint32_t nbuf;
     uint8_t va_ports, act_ports;  /* ports whose mask below is not 0 */
-    uint8_t va_idle;              /* VC allocation would request nothing until a VC enters m_va, an output VC is
+    uint8_t va_idle;              /* VC allocation would grant nothing until a VC enters m_va, an output VC is
                                      freed or (VCT) a credit arrives */
     uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
     uint16_t occ[NOC_PORTS];
@@ -238,7 +238,8 @@ struct noc_network {
     bool by_output;               /* routers keep their eligible VCs per output (noc_router.n_elig): full duplex
                                      with flits that hold a mesh link for more than a tick (no result depends on it) */
     bool plain;                   /* wormhole, full duplex, one-tick flits (not by_output), no streaming, input
-                                     speedup 1: the hot paths run an instance with these options constant */
+                                     speedup 1: with 4 VCs, the hot paths run an instance with these options
+                                     constant (noc_network_general_step() clears it, for tests) */
     ws_tick *wake_at;             /* per router: tick of its pending wake event, WS_TICK_NEVER = none */
     noc_slot *wheel;
     uint32_t wmask;

@@ -1,6 +1,7 @@
 /* noc/router.c — the arrival events of a tick (flits, credits, NI
  * ejection, router wake-ups), one tick of one router and its NI
- * (injection, routing at arrival, separable VC and switch allocation,
+ * (injection, routing of heads as they arrive or as the tail before them
+ * leaves, separable VC and switch allocation,
  * switch traversal) and the router's next wake tick; and the stall
  * report. Contract in noc/network.h (model) and noc/network_impl.h
  * (data). */
@@ -193,8 +194,9 @@ static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
  * to pick among adaptive routes, which only a grant or a tail leaving
  * changes). Under virtual cut-through, which counts credits against
  * packet sizes, every credit marks its router. Due wake-ups mark theirs. */
-/* noc_arrivals for V VCs per port: the network's V, or a constant for
- * which the compiler specialises the loop (noc_arrivals). */
+/* noc_arrivals for V VCs per port (the network's V, or a constant for
+ * which the compiler specialises the loop) and `plain` (a constant:
+ * opt_vct() and the like; noc_arrivals). */
 static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n, ws_tick now, const int V,
                                                                  const bool plain)
 {
@@ -1012,8 +1014,9 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
     }
 }
 
-/* noc_routers_step for V VCs per port: the network's V, or a constant for
- * which the compiler specialises the step. */
+/* noc_routers_step for V VCs per port (the network's V, or a constant for
+ * which the compiler specialises the step) and `plain` (a constant:
+ * opt_vct() and the like). */
 static inline __attribute__((always_inline)) bool routers_step_shape(noc_network *n, ws_tick now, const int V,
                                                                      const bool plain)
 {

@@ -548,9 +548,10 @@ static void on_delivery(void *owner, ws_tick at, int src, int dst, uint64_t byte
 }
 static const ws_component_ops sender_ops = { .evaluate = sender_eval, .next_due = sender_next };
 
-/* check: noc_network_check_wakes (with skipping off) */
+/* check: noc_network_check_wakes (with skipping off); general:
+ * noc_network_general_step */
 static void run_with_sender_on(const char *const *sets, size_t n_sets, ws_visit_order order, bool skipping,
-                               bool check, uint64_t engine_seed, sender *out)
+                               bool check, bool general, uint64_t engine_seed, sender *out)
 {
     ws_config cfg;
     load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
@@ -564,6 +565,8 @@ static void run_with_sender_on(const char *const *sets, size_t n_sets, ws_visit_
     ws_engine_add(e, "sender", &s, &sender_ops);
     s.net = noc_network_new(e, &cfg, NULL, err, sizeof err);
     noc_network_check_wakes(s.net, check);
+    if (general)
+        noc_network_general_step(s.net);
     noc_network_on_delivery(s.net, on_delivery, &s);
     ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     *out = s;
@@ -578,7 +581,7 @@ static void run_with_sender_on(const char *const *sets, size_t n_sets, ws_visit_
 
 static void run_with_sender(ws_visit_order order, bool skipping, uint64_t engine_seed, sender *out)
 {
-    run_with_sender_on(NULL, 0, order, skipping, false, engine_seed, out);
+    run_with_sender_on(NULL, 0, order, skipping, false, false, engine_seed, out);
 }
 
 START_TEST(visit_order_and_messages)
@@ -591,6 +594,85 @@ START_TEST(visit_order_and_messages)
         ck_assert_uint_eq(s.delivered, ref.delivered);
         ck_assert_uint_eq(s.bytes, ref.bytes);
         ck_assert_uint_eq(s.tick_sum, ref.tick_sum);
+    }
+}
+END_TEST
+
+/* The router step compiled for plain networks (4 VCs, wormhole, full
+ * duplex, one-cycle flits, no streaming, input speedup 1) and the general
+ * one give the same deliveries at the same ticks; and on the variants
+ * that are not plain (VCT, speedup, half duplex), were they taken for
+ * plain, the plain step would ignore their option and differ. */
+START_TEST(plain_step_equals_general_step)
+{
+    static const char *const variants[][2] = {
+        { "noc.vcs=4", "hw.routing=xy" },
+        { "hw.routing=west_first", "noc.vc_buffer_flits=3" },
+        { "noc.routing_delay=2 cycles", "noc.vc_buffer_flits=2" },
+        { "noc.switching=vct", "noc.vc_buffer_flits=8" },
+        { "noc.input_speedup=2", "noc.vc_buffer_flits=2" },
+        { "noc.half_duplex=true", "hw.routing=yx" },
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        sender a, b;
+        run_with_sender_on(variants[i], 2, WS_VISIT_REGISTRATION, true, false, false, 1, &a);
+        run_with_sender_on(variants[i], 2, WS_VISIT_REGISTRATION, true, false, true, 1, &b);
+        ck_assert_uint_eq(a.delivered, 300);
+        ck_assert_uint_eq(b.delivered, a.delivered);
+        ck_assert_uint_eq(b.tick_sum, a.tick_sum);
+    }
+}
+END_TEST
+
+/* Delivery ticks of a network's messages, in order. */
+typedef struct deliveries {
+    ws_tick at[4];
+    int n;
+} deliveries;
+
+static void record_delivery(void *owner, ws_tick at, int src, int dst, uint64_t bytes, void *cookie)
+{
+    deliveries *d = owner;
+    (void)src, (void)dst, (void)bytes, (void)cookie;
+    ck_assert_int_lt(d->n, 4);
+    d->at[d->n++] = at;
+}
+
+/* Two 4-flit packets sent back to back over 3 hops in the single VC of
+ * each port: the second head waits behind the first's tail at the first
+ * router and, from the cycle after that tail leaves, takes the routing
+ * and VC-allocation stages (rc + va) before it leaves. At every later
+ * router both packets' flits wait out the head's rc + va (a body flit
+ * queues behind its head), and they cross the same links, so the gap
+ * stays: the second tail is ejected 1 + rc + va + (L - 1) = L + rc + va
+ * cycles after the first (L = 4 flits at one per cycle). */
+START_TEST(queued_head_waits_for_routing)
+{
+    static const struct {
+        const char *rc, *va;
+        ws_tick rcva;
+    } cases[] = { { "noc.routing_delay=2 cycles", "noc.vc_alloc_delay=1 cycles", 3 },
+                  { "noc.routing_delay=0 cycles", "noc.vc_alloc_delay=1 cycles", 1 },
+                  { "noc.routing_delay=1 cycles", "noc.vc_alloc_delay=3 cycles", 4 },
+                  { "noc.routing_delay=3 cycles", "noc.vc_alloc_delay=0 cycles", 3 } };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *sets[] = { "hw.grid={x: 4, y: 1}", "noc.vcs=1", "noc.vc_buffer_flits=16", "noc.packet_flits=4",
+                               cases[c].rc, cases[c].va };
+        ws_config cfg;
+        load(&cfg, FIXTURE("mesh.yaml"), sets, 6);
+        ws_engine *e = ws_engine_new(1);
+        char err[128];
+        deliveries d = { .n = 0 };
+        noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
+        noc_network_on_delivery(n, record_delivery, &d);
+        noc_network_send(n, 0, 0, 3, 64, NULL);   /* 4 flits of 16 B: one packet each */
+        noc_network_send(n, 0, 0, 3, 64, NULL);
+        ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+        ck_assert_int_eq(d.n, 2);
+        ck_assert_uint_eq(d.at[1] - d.at[0], 4 + cases[c].rcva);
+        noc_network_free(n);
+        ws_engine_free(e);
+        ws_config_free(&cfg);
     }
 }
 END_TEST
@@ -739,8 +821,8 @@ END_TEST
 static void sender_wakes_exact(const char *const *sets, size_t n_sets)
 {
     sender a, b;
-    run_with_sender_on(sets, n_sets, WS_VISIT_REGISTRATION, false, true, 1, &a);
-    run_with_sender_on(sets, n_sets, WS_VISIT_REGISTRATION, true, false, 1, &b);
+    run_with_sender_on(sets, n_sets, WS_VISIT_REGISTRATION, false, true, false, 1, &a);
+    run_with_sender_on(sets, n_sets, WS_VISIT_REGISTRATION, true, false, false, 1, &b);
     ck_assert_uint_eq(a.delivered, 300);
     ck_assert_uint_eq(a.bytes, b.bytes);
     ck_assert_uint_eq(a.tick_sum, b.tick_sum);
@@ -1184,6 +1266,8 @@ static Suite *noc_suite(void)
     tcase_add_test(tc, deterministic_per_seed);
     tcase_add_test(tc, visit_order_and_messages);
     tcase_add_test(tc, message_reassembly_time);
+    tcase_add_test(tc, queued_head_waits_for_routing);
+    tcase_add_test(tc, plain_step_equals_general_step);
     tcase_add_test(tc, partial_flits_serialise_their_bytes);
     tcase_add_test(tc, partial_flit_wakes_are_exact);
     tcase_add_test(tc, streaming_partial_flits_and_mixed_links);
