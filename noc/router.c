@@ -438,8 +438,8 @@ static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_
         rt->m_blk[p] |= vbit;
     if (!blk && __builtin_expect(c->by_output, 0))
         elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
-    if (!(rt->m_va[p] &= ~vbit))
-        rt->va_ports &= (uint8_t)~pbit;
+    rt->m_va[p] &= ~vbit;
+    rt->va_ports &= (uint8_t)~((unsigned)!rt->m_va[p] << p);   /* branch-free: hard to predict */
     rt->m_act[p] |= vbit;
     rt->act_ports |= (uint8_t)pbit;
 }
@@ -673,8 +673,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         rt->ovc_busy[o] &= ~(1u << w);
         rt->va_idle = 0;
         rt->m_blk[p] &= ~(1u << v);
-        if (!(rt->m_act[p] &= ~(1u << v)))
-            rt->act_ports &= (uint8_t)~(1u << p);
+        rt->m_act[p] &= ~(1u << v);
+        rt->act_ports &= (uint8_t)~((unsigned)!rt->m_act[p] << p);   /* branch-free: hard to predict */
         if (iv->count) {
             /* the next packet's head has arrived (at <= now): as a head
              * into an idle VC (noc_arrivals), it takes its route now and
@@ -738,7 +738,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
             if (v >= V)
                 v -= V;
             const noc_ivc *iv = &ivb[p * V + v];
-            if (!iv->count || iv->ready > now)
+            if ((iv->count == 0) | (iv->ready > now))   /* one branch, not two */
                 continue;
             int o = iv->out_port;
             if ((used >> o) & 1u)
