@@ -417,6 +417,8 @@ typedef struct va_ctx {
     uint8_t *owb;                 /* its output VCs' holders */
     ws_tick ready;                /* now + va_delay */
     bool by_output;
+    uint32_t *fresh;              /* per input port: VCs granted now that may not bid before a later tick */
+    uint32_t fresh_mask;          /* ~0 when va_delay > 0 (a VC granted now bids later), else 0 */
 } va_ctx;
 
 /* Grants output VC w of port o to input VC (p, v), iv; ow, cr: the
@@ -430,6 +432,7 @@ static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_
     iv->out_port = (uint8_t)o;
     iv->out_vc = (uint8_t)w;
     iv->ncand = 0;
+    c->fresh[p] |= vbit & c->fresh_mask;
     iv->ready = c->ready;
     ow[w] = (uint8_t)(p << 5 | v);
     /* LOCAL: reads the NI's credits, unused */
@@ -455,7 +458,8 @@ static inline uint64_t va_rotr(const uint64_t m[][NOC_PORTS], int o, int b0, int
 }
 
 /* vc_allocate_shape with n->vct a constant. */
-static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, ws_tick now, const int V,
+static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, ws_tick now, uint32_t *fresh,
+                                                         const int V,
                                                          const bool vct)
 {
     noc_router *rt = &n->routers[r];
@@ -466,7 +470,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
     const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
     uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
-    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output };
+    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0u : 0u };
     const uint32_t all = (1u << V) - 1;
     const int LG = VA_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
     /* the VCs waiting for VC allocation (GCC -O2 keeps the loop otherwise) */
@@ -560,21 +564,22 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
  * Returns whether it granted an output VC while other VCs still wait for
  * one (a VC that lost may win another VC or, with adaptive routing, pick
  * another output at the next tick). */
-static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network *n, int r, ws_tick now, const int V)
+static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network *n, int r, ws_tick now,
+                                                                    uint32_t *fresh, const int V)
 {
-    return n->vct ? va_run(n, r, now, V, true) : va_run(n, r, now, V, false);
+    return n->vct ? va_run(n, r, now, fresh, V, true) : va_run(n, r, now, fresh, V, false);
 }
 
 /* vc_allocate_shape out of line, for 4 VCs per port (the default) and
  * for any number. */
-static __attribute__((noinline)) bool vc_allocate_v4(noc_network *n, int r, ws_tick now)
+static __attribute__((noinline)) bool vc_allocate_v4(noc_network *n, int r, ws_tick now, uint32_t *fresh)
 {
-    return vc_allocate_shape(n, r, now, 4);
+    return vc_allocate_shape(n, r, now, fresh, 4);
 }
 
-static __attribute__((noinline)) bool vc_allocate_any(noc_network *n, int r, ws_tick now)
+static __attribute__((noinline)) bool vc_allocate_any(noc_network *n, int r, ws_tick now, uint32_t *fresh)
 {
-    return vc_allocate_shape(n, r, now, n->V);
+    return vc_allocate_shape(n, r, now, fresh, n->V);
 }
 
 /* May a flit leave on link li at tick now? Marks the refusal for the
@@ -700,8 +705,10 @@ static __attribute__((noinline)) bool traverse_streaming(noc_network *n, int r, 
 }
 
 /* Returns whether a tail left (freeing an output VC). */
-static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n, int r, ws_tick now, const int V,
-                                                                  const bool plain)
+/* fresh: per input port, VCs that VC allocation granted at `now` and
+ * that may not bid before a later tick (skipped without reading them). */
+static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n, int r, ws_tick now,
+                                                                  const uint32_t *fresh, const int V, const bool plain)
 {
     noc_router *rt = &n->routers[r];
     const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
@@ -725,7 +732,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     }
     for (; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
-        uint32_t act = rt->m_act[p] & ~rt->m_blk[p];   /* without a credit, a VC cannot bid */
+        uint32_t act = rt->m_act[p] & ~rt->m_blk[p] & ~fresh[p];   /* without a credit, a VC cannot bid */
         if (!rt->occ[p] || !act)
             continue;
         int count = 0;
@@ -864,8 +871,10 @@ static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n,
     const noc_router *rt = &n->routers[r];
     if (!rt->nbuf)
         return w;
-    bool again = rt->va_ports && !rt->va_idle && (V == 4 ? vc_allocate_v4(n, r, now) : vc_allocate_any(n, r, now));
-    if (rt->act_ports && switch_allocate(n, r, now, V, plain) && rt->va_ports)
+    uint32_t fresh[NOC_PORTS] = { 0 };   /* VCs granted an output VC now, not bidding before a later tick */
+    bool again = rt->va_ports && !rt->va_idle &&
+                 (V == 4 ? vc_allocate_v4(n, r, now, fresh) : vc_allocate_any(n, r, now, fresh));
+    if (rt->act_ports && switch_allocate(n, r, now, fresh, V, plain) && rt->va_ports)
         again = true;
     if (again)
         return now + 1;
