@@ -94,10 +94,10 @@ void noc_network_free(noc_network *n);
  * those of an unchecked run. */
 void noc_network_check_wakes(noc_network *n, bool on);
 
-/* Test aid: a plain network (noc_network_impl.h: wormhole, full duplex,
- * one-cycle flits, no streaming, input speedup 1) runs the general
- * instance of the router step instead of the one compiled for it.
- * Results are identical either way. */
+/* Test aid: a plain network (noc_network.plain in noc/network_impl.h:
+ * wormhole, full duplex, one-cycle flits, no streaming, input speedup 1)
+ * runs the general instance of the router step instead of the one
+ * compiled for it. Results are identical either way. */
 void noc_network_general_step(noc_network *n);
 
 int noc_network_nodes(const noc_network *n);

@@ -779,8 +779,9 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
  * (router_step handles the NI, and a step that granted an output VC or
  * let a tail leave while VCs wait for one). Timers: the routing delay of
  * heads, which wait it out in m_va (noc_arrivals, traverse_as), and the
- * delay before switch allocation of VCs that got an output VC. A VC that asked and was refused waits for an
- * output VC, which only a tail leaving this router frees, or (VCT) for
+ * delay before switch allocation of VCs that got an output VC. A VC that
+ * asked and was refused waits for an output VC, which only a tail leaving
+ * this router frees, or (VCT) for
  * credits, which arrive as events. A flit that may bid for the switch
  * bids at the next tick if its output link is free (it lost the
  * arbitration, or the half-duplex alternation refused it), else when the
