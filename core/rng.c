@@ -54,3 +54,15 @@ gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name)
     st->mti = WS_MT_N;          /* the next draw regenerates the block */
     return r;
 }
+
+void ws_rng_prefetch_index(const gsl_rng *r, const void *state)
+{
+    __builtin_prefetch(r);
+    __builtin_prefetch(&((const ws_mt_state *)state)->mti);
+}
+
+void ws_rng_prefetch_draw(const void *state)
+{
+    const ws_mt_state *st = state;
+    __builtin_prefetch(&st->mt[st->mti < WS_MT_N ? st->mti : 0]);
+}

@@ -30,4 +30,13 @@
 uint64_t ws_rng_seed_for(uint64_t master_seed, const char *stream_name);
 gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name);
 
+/* Cache hints for a caller that draws from many streams in an order it
+ * knows ahead (noc/traffic.c: thousands of per-node streams, 5 KB of
+ * state each, cold when their node draws again); they never change a
+ * draw. ws_rng_prefetch_index() asks for the lines of r and of the word
+ * index in its state (gsl_rng_state(r)); ws_rng_prefetch_draw(), issued
+ * later (when the index is in cache), for the word the next draw reads. */
+void ws_rng_prefetch_index(const gsl_rng *r, const void *state);
+void ws_rng_prefetch_draw(const void *state);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cache.h"
 #include "core/xalloc.h"
 #include "noc/network_impl.h"
 #include "noc/noc_schema.h"
@@ -362,6 +363,9 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         if (n->links[i].ser > 1 && !n->half_duplex)
             n->by_output = true;
     n->plain = !n->vct && !n->half_duplex && !n->by_output && !n->tail_at && n->speedup == 1;
+    size_t per_router = sizeof(noc_router) + (size_t)n->PV * (sizeof(noc_ivc) + (size_t)n->D * sizeof(noc_flit) +
+                                                              sizeof *n->credits);
+    n->cold = (size_t)n->nodes * per_router > WS_CACHE_BYTES;
     uint64_t slots = 2;
     while (slots <= longest)
         slots *= 2;

@@ -167,6 +167,10 @@ typedef struct noc_router {
 } noc_router;
 _Static_assert(sizeof(noc_router) == 512, "noc_router is 8 cache lines");
 
+/* The lines of a router a step reads: the first three always, the next
+ * three when a flit crosses its switch (see above). */
+#define NOC_ROUTER_STEP_LINES 6
+
 typedef struct noc_ni {
     uint32_t q_head, q_tail;      /* source queue (packet ids) */
     uint32_t cur;                 /* packet being injected */
@@ -240,6 +244,9 @@ struct noc_network {
     bool plain;                   /* wormhole, full duplex, one-tick flits (not by_output), no streaming, input
                                      speedup 1: with 4 VCs, the hot paths run an instance with these options
                                      constant (noc_network_general_step() clears it, for tests) */
+    bool cold;                    /* the routers' state (routers, input VCs with their buffers, credits) is larger
+                                     than WS_CACHE_BYTES: the step asks for the state of the routers it will step
+                                     next well ahead (prefetch_ahead in noc/router.c) */
     ws_tick *wake_at;             /* per router: tick of its pending wake event, WS_TICK_NEVER = none */
     noc_slot *wheel;
     uint32_t wmask;

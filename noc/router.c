@@ -1024,6 +1024,48 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
     }
 }
 
+/* noc_network.cold: while router r is stepped, asks for the state of the
+ * routers stepped after it (the later bits of `rest`, in active word w):
+ * the lines the fourth one's step reads first (its router, input VCs and
+ * credits), and the head flits of the VCs of the next one that may cross
+ * its switch (active, with a credit), and the flits behind them (a head
+ * queued behind a tail takes its route when the tail leaves). The lines
+ * of the fourth have arrived by the time the next one's are read. */
+static inline __attribute__((always_inline)) void prefetch_ahead(const noc_network *n, size_t w, uint64_t rest,
+                                                                 const int V)
+{
+    if (!rest)
+        return;
+    const size_t PV = (size_t)NOC_PORTS * (size_t)V;
+    uint64_t later = rest & (rest - 1);
+    later &= later - 1;
+    later &= later - 1;
+    if (later) {
+        size_t r4 = w * 64 + (size_t)__builtin_ctzll(later);
+        const char *rp = (const char *)&n->routers[r4];
+        for (size_t k = 0; k < NOC_ROUTER_STEP_LINES; k++)
+            __builtin_prefetch(rp + 64 * k);
+        const char *ip = (const char *)&n->ivc[r4 * PV];
+        for (size_t k = 0; k < PV * sizeof(noc_ivc) + 63; k += 64)
+            __builtin_prefetch(ip + k);
+        __builtin_prefetch(&n->credits[r4 * PV]);
+    }
+    size_t r2 = w * 64 + (size_t)__builtin_ctzll(rest);
+    const noc_router *rt2 = &n->routers[r2];
+    const noc_ivc *ivb2 = &n->ivc[r2 * PV];
+    const noc_flit *bb2 = &n->buf[r2 * PV * (size_t)n->D];
+    for (unsigned ports = rt2->act_ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
+        for (uint32_t mm = rt2->m_act[p] & ~rt2->m_blk[p]; mm; mm &= mm - 1) {
+            size_t i = (size_t)p * V + (size_t)__builtin_ctz(mm);
+            const noc_flit *ring = &bb2[i * (size_t)n->D];
+            unsigned h = ivb2[i].head, h1 = h + 1 == (unsigned)n->D ? 0 : h + 1;
+            __builtin_prefetch(&ring[h]);
+            __builtin_prefetch(&ring[h1]);
+        }
+    }
+}
+
 /* noc_routers_step for V VCs per port (the network's V, or a constant for
  * which the compiler specialises the step) and `plain` (a constant:
  * opt_vct() and the like). */
@@ -1039,7 +1081,9 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
         for (; m; m &= m - 1) {
             int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
             uint64_t rest = m & (m - 1);
-            if (rest) {   /* the next router's state, while this one works */
+            if (n->cold) {
+                prefetch_ahead(n, w, rest, V);
+            } else if (rest) {   /* the next router's state, while this one works */
                 int r2 = (int)(w * 64 + (size_t)__builtin_ctzll(rest));
                 __builtin_prefetch(&n->routers[r2]);
                 __builtin_prefetch((const char *)&n->routers[r2] + 64 * 4);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/cache.h"
 #include "core/rng.h"
 #include "core/xalloc.h"
 #include "noc/pattern.h"
@@ -16,6 +17,7 @@ typedef struct heap_item {
 
 typedef struct node_src {
     gsl_rng *rng;
+    const void *rng_state;  /* gsl_rng_state(rng), for ws_rng_prefetch_*() */
     ws_tick next_inj;       /* WS_TICK_NEVER while off */
     ws_tick next_switch;    /* on_off only */
     bool on;
@@ -24,6 +26,7 @@ typedef struct node_src {
 struct noc_traffic {
     int n;
     node_src *nodes;
+    bool cold;                        /* the streams' states exceed WS_CACHE_BYTES: pops ask for them ahead */
     const noc_pattern *pattern;
     noc_pattern_ctx ctx;
     bool on_off;
@@ -192,6 +195,8 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
         snprintf(name, sizeof name, "noc.traffic.%d", i);
         node_src *s = &t->nodes[i];
         s->rng = ws_rng_stream(seed, name);
+        s->rng_state = gsl_rng_state(s->rng);
+        t->cold = (size_t)t->n * gsl_rng_size(s->rng) > WS_CACHE_BYTES;
         /* gaps count from tick -1, so that tick 0 can carry a packet */
         if (!t->on_off) {
             ws_tick g = gap(s->rng, t->p);
@@ -246,6 +251,16 @@ bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits
             t->scan++;
         int node = (int)(t->scan * 64 + (size_t)__builtin_ctzll(bucket[t->scan]));
         bucket[t->scan] &= bucket[t->scan] - 1;
+        /* the next two nodes due now (in this word) draw soon */
+        uint64_t later = t->cold ? bucket[t->scan] : 0;
+        if (later) {
+            ws_rng_prefetch_draw(t->nodes[t->scan * 64 + (size_t)__builtin_ctzll(later)].rng_state);
+            later &= later - 1;
+            if (later) {
+                const node_src *s2 = &t->nodes[t->scan * 64 + (size_t)__builtin_ctzll(later)];
+                ws_rng_prefetch_index(s2->rng, s2->rng_state);
+            }
+        }
         while (t->scan < t->words && !bucket[t->scan])
             t->scan++;
         if (t->scan == t->words)
