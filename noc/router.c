@@ -1027,9 +1027,11 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
 /* noc_network.cold: while router r is stepped, asks for the state of the
  * routers stepped after it (the later bits of `rest`, in active word w):
  * the lines the fourth one's step reads first (its router, input VCs and
- * credits), and the head flits of the VCs of the next one that may cross
- * its switch (active, with a credit), and the flits behind them (a head
- * queued behind a tail takes its route when the tail leaves). The lines
+ * credits); and for each VC of the next one that may cross its switch
+ * (active, with a credit), its head flit, the flit behind it (a head
+ * queued behind a tail takes its route when the tail leaves) and the
+ * downstream VC it would be written into (send_flit: the VC's state and
+ * its first buffer line, where an empty VC restarts its ring). The lines
  * of the fourth have arrived by the time the next one's are read. */
 static inline __attribute__((always_inline)) void prefetch_ahead(const noc_network *n, size_t w, uint64_t rest,
                                                                  const int V)
@@ -1062,6 +1064,13 @@ static inline __attribute__((always_inline)) void prefetch_ahead(const noc_netwo
             unsigned h = ivb2[i].head, h1 = h + 1 == (unsigned)n->D ? 0 : h + 1;
             __builtin_prefetch(&ring[h]);
             __builtin_prefetch(&ring[h1]);
+            int o = ivb2[i].out_port;
+            if (o != NOC_PORT_LOCAL) {
+                uint32_t ev = rt2->out_ev[o];
+                size_t di = ((size_t)NOC_EV_R(ev) * NOC_PORTS + NOC_EV_P(ev)) * (size_t)V + ivb2[i].out_vc;
+                __builtin_prefetch(&n->ivc[di], 1);
+                __builtin_prefetch(&n->buf[di * (size_t)n->D], 1);
+            }
         }
     }
 }
