@@ -415,6 +415,13 @@ void noc_network_free(noc_network *n)
 
 void noc_network_check_wakes(noc_network *n, bool on) { n->check_wakes = on; }
 void noc_network_general_step(noc_network *n) { n->plain = false; }
+
+bool noc_network_set_cold(noc_network *n, bool cold)
+{
+    bool was = n->cold;
+    n->cold = cold;
+    return was;
+}
 int noc_network_nodes(const noc_network *n) { return n->nodes; }
 size_t noc_network_component(const noc_network *n) { return n->id; }
 void noc_network_set_traffic(noc_network *n, noc_traffic *t)

@@ -286,5 +286,12 @@ bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits
     }
 }
 
+bool noc_traffic_set_cold(noc_traffic *t, bool cold)
+{
+    bool was = t->cold;
+    t->cold = cold;
+    return was;
+}
+
 double noc_traffic_packet_rate(const noc_traffic *t) { return t->p; }
 double noc_traffic_mean_flits(const noc_traffic *t) { return t->mean_flits; }
