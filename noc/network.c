@@ -68,8 +68,7 @@ static void route_table(noc_network *n)
     n->route_tab = ws_xmalloc(R * R);
     for (int r = 0; r < n->nodes; r++)
         for (int d = 0; d < n->nodes; d++) {
-            noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[r], n->node_y[r],
-                                  n->node_x[d], n->node_y[d], NOC_PORT_LOCAL };
+            noc_route_query q = noc_route_query_at(n, r, r, d, NOC_PORT_LOCAL);
             uint8_t out[4];
             unsigned k = n->routing->route(&q, out);
             if (k != 1) {   /* a dest_only function is oblivious: one port */

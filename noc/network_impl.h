@@ -286,6 +286,15 @@ struct noc_network {
     double w_latency_sum;
 };
 
+/* The routing query at router r for a packet from node src to node dst
+ * that arrived on input port p. */
+static inline noc_route_query noc_route_query_at(const noc_network *n, int r, int src, int dst, int p)
+{
+    return (noc_route_query){ .kx = n->kx, .ky = n->ky, .x = n->node_x[r], .y = n->node_y[r],
+                              .src_x = n->node_x[src], .src_y = n->node_y[src],
+                              .dst_x = n->node_x[dst], .dst_y = n->node_y[dst], .in_port = p };
+}
+
 /* tail_bytes: payload of the packet's last flit (<= flit_size). */
 uint32_t noc_packet_new(noc_network *n, ws_tick now, int src, int dst, int flits, uint32_t msg, double tail_bytes);
 void noc_packet_done(noc_network *n, uint32_t id, ws_tick now);

@@ -80,8 +80,7 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
         iv->cand[0] = n->route_tab[(size_t)r * (size_t)n->nodes + f->dst];
         iv->ncand = 1;
     } else {
-        noc_route_query q = { n->kx, n->ky, n->node_x[r], n->node_y[r], n->node_x[f->src], n->node_y[f->src],
-                              n->node_x[f->dst], n->node_y[f->dst], p };
+        noc_route_query q = noc_route_query_at(n, r, f->src, f->dst, p);
         iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
     }
     iv->hsize = n->vct ? n->pkts[f->pkt].size : 0;   /* read only under VCT (free_vcs) */
