@@ -337,28 +337,62 @@ END_TEST
 
 /* ------------------------------------------------------------ saturation */
 
+/* A network of the mesh fixture (with `sets`) under synthetic traffic of
+ * `rate` drawn with `seed`. */
+typedef struct traffic_net {
+    ws_config cfg;
+    ws_engine *e;
+    noc_network *n;
+    noc_traffic *t;
+} traffic_net;
+
+static void traffic_net_open(traffic_net *tn, const char *const *sets, size_t n_sets, double rate, uint64_t seed)
+{
+    load(&tn->cfg, FIXTURE("mesh.yaml"), sets, n_sets);
+    tn->e = ws_engine_new(1);
+    char err[128];
+    tn->n = noc_network_new(tn->e, &tn->cfg, NULL, err, sizeof err);
+    ck_assert_msg(tn->n != NULL, "%s", err);
+    tn->t = noc_traffic_new(&tn->cfg, rate, seed);
+    noc_network_set_traffic(tn->n, tn->t);
+}
+
+static void traffic_net_close(traffic_net *tn)
+{
+    noc_network_free(tn->n);
+    noc_traffic_free(tn->t);
+    ws_engine_free(tn->e);
+    ws_config_free(&tn->cfg);
+}
+
+/* The measured packets ejected so far, with the sums of their latencies
+ * and hops. */
+static size_t measured_sums(const noc_network *n, double *latency_sum, double *hops_sum)
+{
+    noc_measured m;
+    noc_network_measured(n, &m);
+    *latency_sum = *hops_sum = 0;
+    for (size_t i = 0; i < m.n; i++) {
+        *latency_sum += m.packet_latency[i];
+        *hops_sum += m.hops[i];
+    }
+    return m.n;
+}
+
 static double accepted_at(const char *pattern, int k, double rate)
 {
     char grid[64], pat[64];
     snprintf(grid, sizeof grid, "hw.grid={x: %d, y: %d}", k, k);
     snprintf(pat, sizeof pat, "traffic.pattern=%s", pattern);
     const char *sets[] = { grid, pat };
-    ws_config cfg;
-    load(&cfg, FIXTURE("mesh.yaml"), sets, 2);
-    ws_engine *e = ws_engine_new(1);
-    char err[128];
-    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
-    noc_traffic *t = noc_traffic_new(&cfg, rate, 5);
-    noc_network_set_traffic(n, t);
-    ws_engine_run(e, 1999);
+    traffic_net tn;
+    traffic_net_open(&tn, sets, 2, rate, 5);
+    ws_engine_run(tn.e, 1999);
     noc_counts c0, c1;
-    noc_network_counts(n, &c0);
-    ws_engine_run(e, 4999);
-    noc_network_counts(n, &c1);
-    noc_network_free(n);
-    noc_traffic_free(t);
-    ws_engine_free(e);
-    ws_config_free(&cfg);
+    noc_network_counts(tn.n, &c0);
+    ws_engine_run(tn.e, 4999);
+    noc_network_counts(tn.n, &c1);
+    traffic_net_close(&tn);
     return (double)(c1.flits_ejected - c0.flits_ejected) / (3000.0 * k * k);
 }
 
@@ -390,15 +424,11 @@ END_TEST
 
 static void conservation_on(const char *const *sets, size_t n_sets, double rate)
 {
-    ws_config cfg;
-    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
-    ws_engine *e = ws_engine_new(1);
-    char err[128];
-    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
-    noc_traffic *t = noc_traffic_new(&cfg, rate, 2);
-    noc_network_set_traffic(n, t);
+    traffic_net tn;
+    traffic_net_open(&tn, sets, n_sets, rate, 2);
+    noc_network *n = tn.n;
     for (ws_tick at = 99; at < 5000; at += 100) {
-        ws_engine_run(e, at);
+        ws_engine_run(tn.e, at);
         noc_counts c;
         noc_network_counts(n, &c);
         ck_assert_uint_eq(c.flits_injected, c.flits_ejected + c.flits_in_network);
@@ -407,16 +437,13 @@ static void conservation_on(const char *const *sets, size_t n_sets, double rate)
         ck_assert_uint_gt(c.flits_in_network, 0);
     }
     noc_network_set_traffic(n, NULL);
-    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    ck_assert_int_eq(ws_engine_run(tn.e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     noc_counts c;
     noc_network_counts(n, &c);
     ck_assert_uint_eq(c.packets_alive, 0);
     ck_assert_uint_eq(c.flits_created, c.flits_ejected);
     ck_assert_uint_eq(c.packets_created, c.packets_ejected);
-    noc_network_free(n);
-    noc_traffic_free(t);
-    ws_engine_free(e);
-    ws_config_free(&cfg);
+    traffic_net_close(&tn);
 }
 
 START_TEST(conservation_every_sample)
@@ -635,29 +662,18 @@ typedef struct traffic_run {
 
 static traffic_run run_traffic_with_hints(const char *const *sets, size_t n_sets, double rate, bool cold)
 {
-    ws_config cfg;
-    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
-    ws_engine *e = ws_engine_new(1);
-    char err[128];
-    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
-    noc_traffic *t = noc_traffic_new(&cfg, rate, 7);
-    traffic_run out = { .net_was_cold = noc_network_set_cold(n, cold), .traffic_was_cold = noc_traffic_set_cold(t, cold) };
-    noc_network_set_traffic(n, t);
-    noc_network_set_measuring(n, true);
-    ws_engine_run(e, 599);
-    noc_network_counts(n, &out.c);
+    traffic_net tn;
+    traffic_net_open(&tn, sets, n_sets, rate, 7);
+    traffic_run out = { .net_was_cold = noc_network_set_cold(tn.n, cold),
+                        .traffic_was_cold = noc_traffic_set_cold(tn.t, cold) };
+    noc_network_set_measuring(tn.n, true);
+    ws_engine_run(tn.e, 599);
+    noc_network_counts(tn.n, &out.c);
+    out.measured = measured_sums(tn.n, &out.latency_sum, &out.hops_sum);
     noc_measured m;
-    noc_network_measured(n, &m);
-    out.measured = m.n;
-    for (size_t i = 0; i < m.n; i++) {
-        out.latency_sum += m.packet_latency[i];
-        out.hops_sum += m.hops[i];
-    }
+    noc_network_measured(tn.n, &m);
     out.flit_latency_sum = m.flit_latency_sum;
-    noc_network_free(n);
-    noc_traffic_free(t);
-    ws_engine_free(e);
-    ws_config_free(&cfg);
+    traffic_net_close(&tn);
     return out;
 }
 
@@ -1049,26 +1065,18 @@ END_TEST
 
 static void drain_all(const char *const *sets, size_t n_sets, double rate)
 {
-    ws_config cfg;
-    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
-    ws_engine *e = ws_engine_new(1);
-    ws_engine_set_watchdog(e, 20000);
-    char err[128];
-    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
-    noc_traffic *t = noc_traffic_new(&cfg, rate, 4);
-    noc_network_set_measuring(n, true);
-    noc_network_set_traffic(n, t);
-    ck_assert_int_eq(ws_engine_run(e, 3000), WS_RUN_UNTIL);
-    noc_network_set_traffic(n, NULL);
-    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    traffic_net tn;
+    traffic_net_open(&tn, sets, n_sets, rate, 4);
+    ws_engine_set_watchdog(tn.e, 20000);
+    noc_network_set_measuring(tn.n, true);
+    ck_assert_int_eq(ws_engine_run(tn.e, 3000), WS_RUN_UNTIL);
+    noc_network_set_traffic(tn.n, NULL);
+    ck_assert_int_eq(ws_engine_run(tn.e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     noc_counts c;
-    noc_network_counts(n, &c);
+    noc_network_counts(tn.n, &c);
     ck_assert_uint_eq(c.packets_alive, 0);
     ck_assert_uint_gt(c.packets_ejected, 1000);
-    noc_network_free(n);
-    noc_traffic_free(t);
-    ws_engine_free(e);
-    ws_config_free(&cfg);
+    traffic_net_close(&tn);
 }
 
 START_TEST(adaptive_and_variants_deliver_everything)
@@ -1208,37 +1216,21 @@ typedef struct wake_run {
  * stepped anyway (aborting unless that step changes nothing). */
 static void run_wakes(const char *const *sets, size_t n_sets, double rate, bool check, wake_run *out)
 {
-    ws_config cfg;
-    load(&cfg, FIXTURE("mesh.yaml"), sets, n_sets);
-    ws_engine *e = ws_engine_new(1);
-    ws_engine_set_skipping(e, !check);
-    char err[128];
-    noc_network *n = noc_network_new(e, &cfg, NULL, err, sizeof err);
-    ck_assert_msg(n != NULL, "%s", err);
-    noc_network_check_wakes(n, check);
-    noc_network_set_measuring(n, true);
-    noc_traffic *t = noc_traffic_new(&cfg, rate, 5);
-    noc_network_set_traffic(n, t);
-    ck_assert_int_eq(ws_engine_run(e, 1999), WS_RUN_UNTIL);
-    noc_network_set_traffic(n, NULL);
-    ck_assert_int_eq(ws_engine_run(e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
-    noc_network_counts(n, &out->c);
-    noc_measured m;
-    noc_network_measured(n, &m);
-    out->measured = m.n;
-    out->lat_sum = out->hops_sum = 0;
-    for (size_t i = 0; i < m.n; i++) {
-        out->lat_sum += m.packet_latency[i];
-        out->hops_sum += m.hops[i];
-    }
+    traffic_net tn;
+    traffic_net_open(&tn, sets, n_sets, rate, 5);
+    ws_engine_set_skipping(tn.e, !check);
+    noc_network_check_wakes(tn.n, check);
+    noc_network_set_measuring(tn.n, true);
+    ck_assert_int_eq(ws_engine_run(tn.e, 1999), WS_RUN_UNTIL);
+    noc_network_set_traffic(tn.n, NULL);
+    ck_assert_int_eq(ws_engine_run(tn.e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
+    noc_network_counts(tn.n, &out->c);
+    out->measured = measured_sums(tn.n, &out->lat_sum, &out->hops_sum);
     ws_engine_stats st;
-    ws_engine_stats_get(e, &st);
+    ws_engine_stats_get(tn.e, &st);
     out->end = st.now;
     out->ticks_processed = st.ticks_processed;
-    noc_network_free(n);
-    noc_traffic_free(t);
-    ws_engine_free(e);
-    ws_config_free(&cfg);
+    traffic_net_close(&tn);
 }
 
 START_TEST(wakes_are_exact)
