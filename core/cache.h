@@ -4,11 +4,11 @@
  *   WS_CACHE_BYTES: state larger than this does not stay in cache from
  *   one simulated tick to the next, so loops that sweep it every tick ask
  *   for its lines ahead (__builtin_prefetch) of their use. It is about
- *   what one core of this project's reference machine keeps, whose caches
- *   other tenants share: `bench/bench_memory` measured 17-24 ns per
- *   dependent load over 2 MiB, 29-97 ns over 4 MiB (readings of different
- *   hours) and 150-180 ns from 8 MiB up (doc/performance.md). Only cache
- *   hints depend on it, never a result.
+ *   what one core of this project's reference machine surely keeps, whose
+ *   caches other tenants share: five runs of `bench/bench_memory` within
+ *   two hours measured 17-19 ns per dependent load over 2 MiB, 20-60 ns
+ *   over 4 MiB and 117-184 ns from 8 MiB up (doc/performance.md). Only
+ *   cache hints depend on it, never a result.
  */
 #ifndef WS_CACHE_H
 #define WS_CACHE_H
