@@ -196,7 +196,6 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
         node_src *s = &t->nodes[i];
         s->rng = ws_rng_stream(seed, name);
         s->rng_state = gsl_rng_state(s->rng);
-        t->cold = (size_t)t->n * gsl_rng_size(s->rng) > WS_CACHE_BYTES;
         /* gaps count from tick -1, so that tick 0 can carry a packet */
         if (!t->on_off) {
             ws_tick g = gap(s->rng, t->p);
@@ -211,6 +210,7 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
         }
         schedule(t, i);
     }
+    t->cold = t->n > 0 && (size_t)t->n * gsl_rng_size(t->nodes[0].rng) > WS_CACHE_BYTES;
     return t;
 }
 
@@ -251,7 +251,9 @@ bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits
             t->scan++;
         int node = (int)(t->scan * 64 + (size_t)__builtin_ctzll(bucket[t->scan]));
         bucket[t->scan] &= bucket[t->scan] - 1;
-        /* the next two nodes due now (in this word) draw soon */
+        /* the next nodes due now (in this word) draw soon: for the next
+         * one, the state word its draw reads (its index line was asked for
+         * at the pop before); for the one after it, its generator and index */
         uint64_t later = t->cold ? bucket[t->scan] : 0;
         if (later) {
             ws_rng_prefetch_draw(t->nodes[t->scan * 64 + (size_t)__builtin_ctzll(later)].rng_state);
