@@ -32,7 +32,17 @@ static volatile size_t sink;
 
 int main(int argc, char **argv)
 {
-    size_t max_mib = argc > 1 ? (size_t)atol(argv[1]) : 64;
+    size_t max_mib = 64;
+    if (argc > 1) {
+        char *end;
+        unsigned long v = strtoul(argv[1], &end, 10);
+        if (*argv[1] == '-' || *end || v < 1 || v > 65536) {
+            fprintf(stderr, "bench_memory: MAX_MIB must be a whole number of MiB from 1 to 65536, not '%s'\n",
+                    argv[1]);
+            return 2;
+        }
+        max_mib = (size_t)v;
+    }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     for (size_t mib = 1; mib <= max_mib; mib *= 2) {
         size_t n = mib * ((size_t)1 << 20) / sizeof(line);

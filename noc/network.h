@@ -100,10 +100,12 @@ void noc_network_check_wakes(noc_network *n, bool on);
  * compiled for it. Results are identical either way. */
 void noc_network_general_step(noc_network *n);
 
-/* Test aid: sets whether the router step asks ahead for the state of the
- * routers it will step next (noc_network.cold, on by itself when that
- * state exceeds WS_CACHE_BYTES); returns the previous setting. Results
- * are identical either way. */
+/* Test aid: sets whether the router step uses the cache hints of large
+ * networks, which ask well ahead for the state of the routers it will
+ * step next, instead of those of small ones, which ask one router ahead
+ * (noc_network.cold, on by itself when the routers' state exceeds
+ * WS_CACHE_BYTES); returns the previous setting. Results are identical
+ * either way. */
 bool noc_network_set_cold(noc_network *n, bool cold);
 
 int noc_network_nodes(const noc_network *n);

@@ -1026,12 +1026,14 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
 /* noc_network.cold: while router r is stepped, asks for the state of the
  * routers stepped after it (the later bits of `rest`, in active word w):
  * the lines the fourth one's step reads first (its router, input VCs and
- * credits); and for each VC of the next one that may cross its switch
- * (active, with a credit), its head flit, the flit behind it (a head
- * queued behind a tail takes its route when the tail leaves) and the
- * downstream VC it would be written into (send_flit: the VC's state and
- * its first buffer line, where an empty VC restarts its ring). The lines
- * of the fourth have arrived by the time the next one's are read. */
+ * the first line of its credits); and for each VC of the next one that
+ * may cross its switch (active, with a credit), its head flit, the flit
+ * behind it (a head queued behind a tail takes its route when the tail
+ * leaves) and the downstream VC it would be written into (send_flit: the
+ * VC's state and its first buffer line, where an empty VC restarts its
+ * ring). The lines of the fourth have arrived by the time the next one's
+ * are read, except for the first routers of a word, whose lookahead
+ * (which stays in the word) came short. */
 static inline __attribute__((always_inline)) void prefetch_ahead(const noc_network *n, size_t w, uint64_t rest,
                                                                  const int V)
 {

@@ -41,6 +41,7 @@ void noc_traffic_free(noc_traffic *t);
 ws_tick noc_traffic_next(const noc_traffic *t);
 bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits);
 
+/* Test aid: see the contract above; returns the previous setting. */
 bool noc_traffic_set_cold(noc_traffic *t, bool cold);
 double noc_traffic_packet_rate(const noc_traffic *t);   /* packets per node per cycle */
 double noc_traffic_mean_flits(const noc_traffic *t);
