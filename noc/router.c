@@ -155,6 +155,18 @@ static inline void wake_by(noc_network *n, int r, ws_tick at, ws_tick now)
     wake_file(n, r, at, now);
 }
 
+/* Input VC (p, v) of router rt, iv, holds a head whose route is known
+ * (iv->ncand): it waits for VC allocation, from tick `ready` (the end of
+ * its routing delay). */
+static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, ws_tick ready)
+{
+    iv->state = NOC_IVC_VA;
+    iv->ready = ready;
+    rt->m_va[p] |= 1u << v;
+    rt->va_ports |= (uint8_t)(1u << p);
+    rt->va_idle = 0;
+}
+
 /* ------------------------------------------------------------ arrivals */
 
 static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
@@ -255,11 +267,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
              * allocation and the wake computation treat as a timer */
             if (!iv->ncand)
                 route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
-            iv->state = NOC_IVC_VA;
-            iv->ready = now + n->rc_delay;
-            rt->m_va[p] |= 1u << v;
-            rt->va_ports |= (uint8_t)(1u << p);
-            rt->va_idle = 0;
+            head_waits_for_va(rt, iv, p, v, now + n->rc_delay);
             wake_by(n, r, iv->ready, now);
         } else {
             if (opt_by_output(n, plain) && iv->state == NOC_IVC_ACTIVE && !((rt->m_blk[p] >> v) & 1u))
@@ -684,10 +692,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
              * into an idle VC (noc_arrivals), it takes its route now and
              * waits out the routing delay, from the next tick, in m_va */
             route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
-            iv->state = NOC_IVC_VA;
-            iv->ready = now + 1 + n->rc_delay;
-            rt->m_va[p] |= 1u << v;
-            rt->va_ports |= (uint8_t)(1u << p);
+            head_waits_for_va(rt, iv, p, v, now + 1 + n->rc_delay);
         } else {
             iv->state = NOC_IVC_IDLE;
         }
@@ -1083,7 +1088,7 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
                                                                      const bool plain)
 {
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
-    const bool check = n->check_wakes;
+    const bool check = n->check_wakes, cold = n->cold;
     bool hot = false;
     for (size_t w = 0; w < n->active_words; w++) {
         uint64_t due = n->active[w];
@@ -1091,7 +1096,7 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
         for (; m; m &= m - 1) {
             int r = (int)(w * 64 + (size_t)__builtin_ctzll(m));
             uint64_t rest = m & (m - 1);
-            if (n->cold) {
+            if (cold) {
                 prefetch_ahead(n, w, rest, V);
             } else if (rest) {   /* the next router's state, while this one works */
                 int r2 = (int)(w * 64 + (size_t)__builtin_ctzll(rest));

@@ -14,7 +14,7 @@
  *   mesh. Every VC of an allowed port may be used. When a function returns
  *   several ports (adaptive), the router picks the one whose downstream
  *   VCs offer the most credits (ties: the earlier in out[]), at VC
- *   allocation time (noc/router.h). A function flagged dest_only promises
+ *   allocation time (noc/router.c). A function flagged dest_only promises
  *   that its result depends on the current router and the destination
  *   alone; a small network then computes each route once, into a table
  *   (tests/unit/test_noc.c checks the promise of every flagged function).
