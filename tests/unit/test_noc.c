@@ -365,18 +365,23 @@ static void traffic_net_close(traffic_net *tn)
     ws_config_free(&tn->cfg);
 }
 
-/* The measured packets ejected so far, with the sums of their latencies
- * and hops. */
-static size_t measured_sums(const noc_network *n, double *latency_sum, double *hops_sum)
+/* The measured packets ejected so far: how many, the sums of their
+ * latencies and hops, and the sum of their flits' latencies. */
+typedef struct measured_totals {
+    size_t n;
+    double latency, hops, flit_latency;
+} measured_totals;
+
+static measured_totals measured_sums(const noc_network *n)
 {
     noc_measured m;
     noc_network_measured(n, &m);
-    *latency_sum = *hops_sum = 0;
+    measured_totals t = { .n = m.n, .flit_latency = m.flit_latency_sum };
     for (size_t i = 0; i < m.n; i++) {
-        *latency_sum += m.packet_latency[i];
-        *hops_sum += m.hops[i];
+        t.latency += m.packet_latency[i];
+        t.hops += m.hops[i];
     }
-    return m.n;
+    return t;
 }
 
 static double accepted_at(const char *pattern, int k, double rate)
@@ -655,8 +660,7 @@ END_TEST
  * measured packets. */
 typedef struct traffic_run {
     noc_counts c;
-    size_t measured;
-    double latency_sum, hops_sum, flit_latency_sum;
+    measured_totals m;
     bool net_was_cold, traffic_was_cold;
 } traffic_run;
 
@@ -669,10 +673,7 @@ static traffic_run run_traffic_with_hints(const char *const *sets, size_t n_sets
     noc_network_set_measuring(tn.n, true);
     ws_engine_run(tn.e, 599);
     noc_network_counts(tn.n, &out.c);
-    out.measured = measured_sums(tn.n, &out.latency_sum, &out.hops_sum);
-    noc_measured m;
-    noc_network_measured(tn.n, &m);
-    out.flit_latency_sum = m.flit_latency_sum;
+    out.m = measured_sums(tn.n);
     traffic_net_close(&tn);
     return out;
 }
@@ -701,12 +702,11 @@ START_TEST(cache_hints_change_nothing)
                     b = run_traffic_with_hints(sets[i], n_sets[i], rates[i], false);
         /* the 26 x 26 mesh is cold by itself, the others are not */
         ck_assert(a.net_was_cold == (i == 0) && a.traffic_was_cold == (i == 0));
-        ck_assert_uint_gt(a.measured, 500);
+        ck_assert_uint_gt(a.m.n, 500);
         ck_assert_msg(a.c.packets_queued > 0, "case %zu: not past saturation", i);
         ck_assert_mem_eq(&a.c, &b.c, sizeof a.c);
-        ck_assert_uint_eq(a.measured, b.measured);
-        ck_assert(a.latency_sum == b.latency_sum && a.hops_sum == b.hops_sum &&
-                  a.flit_latency_sum == b.flit_latency_sum);
+        ck_assert_uint_eq(a.m.n, b.m.n);
+        ck_assert(a.m.latency == b.m.latency && a.m.hops == b.m.hops && a.m.flit_latency == b.m.flit_latency);
     }
 }
 END_TEST
@@ -1209,8 +1209,7 @@ END_TEST
 
 typedef struct wake_run {
     noc_counts c;
-    double lat_sum, hops_sum;
-    size_t measured;
+    measured_totals m;
     ws_tick end;
     uint64_t ticks_processed;
 } wake_run;
@@ -1229,7 +1228,7 @@ static void run_wakes(const char *const *sets, size_t n_sets, double rate, bool 
     noc_network_set_traffic(tn.n, NULL);
     ck_assert_int_eq(ws_engine_run(tn.e, WS_TICK_NEVER), WS_RUN_QUIESCENT);
     noc_network_counts(tn.n, &out->c);
-    out->measured = measured_sums(tn.n, &out->lat_sum, &out->hops_sum);
+    out->m = measured_sums(tn.n);
     ws_engine_stats st;
     ws_engine_stats_get(tn.e, &st);
     out->end = st.now;
@@ -1274,9 +1273,9 @@ START_TEST(wakes_are_exact)
         ck_assert_uint_eq(a.c.packets_alive, 0);
         ck_assert_uint_eq(a.c.packets_ejected, b.c.packets_ejected);
         ck_assert_uint_eq(a.c.flits_ejected, b.c.flits_ejected);
-        ck_assert_uint_eq(a.measured, b.measured);
-        ck_assert_msg(a.lat_sum == b.lat_sum && a.hops_sum == b.hops_sum, "variant %zu: latency sums %g %g", i,
-                      a.lat_sum, b.lat_sum);
+        ck_assert_uint_eq(a.m.n, b.m.n);
+        ck_assert_msg(a.m.latency == b.m.latency && a.m.hops == b.m.hops, "variant %zu: latency sums %g %g", i,
+                      a.m.latency, b.m.latency);
         ck_assert_uint_eq(a.end, b.end);
     }
 }
