@@ -35,8 +35,8 @@ gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name);
  * state each, cold when their node draws again); they never change a
  * draw. ws_rng_prefetch_index() asks for the lines of r and of the word
  * index in its state (gsl_rng_state(r)); ws_rng_prefetch_draw(), issued
- * later (when the index is in cache), for the word the next draw reads. */
-/* r: a stream from ws_rng_stream(); state: its gsl_rng_state() (the
+ * later (when the index is in cache), for the word the next draw reads.
+ * r: a stream from ws_rng_stream(); state: its gsl_rng_state() (the
  * mt19937 layout ws_rng_stream() checks). */
 void ws_rng_prefetch_index(const gsl_rng *r, const void *state);
 void ws_rng_prefetch_draw(const void *state);

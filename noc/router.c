@@ -708,9 +708,10 @@ static __attribute__((noinline)) bool traverse_streaming(noc_network *n, int r, 
     return traverse_as(n, r, p, v, o, now, true, n->V, false);
 }
 
-/* Returns whether a tail left (freeing an output VC). */
-/* fresh: per input port, VCs that VC allocation granted at `now` and
- * that may not bid before a later tick (skipped without reading them). */
+/* Separable switch allocation of router r at `now`, and the traversals it
+ * grants; returns whether a tail left (freeing an output VC). fresh: per
+ * input port, VCs that VC allocation granted at `now` and that may not
+ * bid before a later tick (skipped without reading them). */
 static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n, int r, ws_tick now,
                                                                   const uint32_t *fresh, const int V, const bool plain)
 {
@@ -906,11 +907,6 @@ static inline bool router_sleep(noc_network *n, int r, ws_tick wake, ws_tick now
     return false;
 }
 
-/* noc_network_check_wakes: steps router r, which has work but is not
- * due, and aborts unless that step changes nothing, i.e. unless skipping
- * it was exact. Only half-duplex refusal marks (noc_link.want) may
- * change, and not on the channel's last busy tick nor on a free channel;
- * they are put back, so results equal those of an unchecked run. */
 /* noc_network_check_wakes: before and after the step of a router that
  * has work but is not due, i.e. that would not have been stepped; aborts
  * unless that step changed nothing (skipping it was exact). Only
