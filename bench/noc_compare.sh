@@ -47,7 +47,7 @@ k=0
 for b in "$@"; do
     k=$((k + 1))
     # column k: times; k over column 1: ratios; each sorted, the middle taken
-    stats=$(awk -v k="$k" '{ print $k, $k / $1 }' "$table" | sort -g -k1,1 | awk '{ t[NR] = $1 } END {
+    stats=$(awk -v k="$k" '{ print $k }' "$table" | sort -g | awk '{ t[NR] = $1 } END {
                 n = NR; m = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2; printf "%.3f %.3f", m, t[1] }')
     ratio=$(awk -v k="$k" '{ print $k / $1 }' "$table" | sort -g | awk '{ r[NR] = $1 } END {
                 n = NR; printf "%.3f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2 }')
