@@ -22,6 +22,12 @@ void noc_slot_grow(noc_slot *s)
     s->ev = ws_xrealloc(s->ev, s->cap * sizeof *s->ev);
 }
 
+void noc_slot_grow_fl(noc_slot *s)
+{
+    s->cap_fl = s->cap_fl ? 2 * s->cap_fl : 16;
+    s->fl = ws_xrealloc(s->fl, s->cap_fl * sizeof *s->fl);
+}
+
 void noc_slot_grow_ej(noc_slot *s)
 {
     s->cap_ej = s->cap_ej ? 2 * s->cap_ej : 8;
@@ -382,6 +388,7 @@ void noc_network_free(noc_network *n)
         return;
     for (size_t i = 0; n->wheel && i <= n->wmask; i++) {
         free(n->wheel[i].ev);
+        free(n->wheel[i].fl);
         free(n->wheel[i].ej);
         free(n->wheel[i].wk);
     }

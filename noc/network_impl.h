@@ -71,24 +71,36 @@ _Static_assert(sizeof(noc_flit) == 16, "noc_flit is 16 bytes");
  * send bytes it has not received), and its tail reaches the next hop sa +
  * st + lat after that; the NI ejects it at its tail tick. */
 
-/* Arrival events. Every link has a constant delay, and a flit is sent
- * only with a credit, i.e. when its slot in the downstream VC buffer is
- * already free: so the sender writes the flit straight into that slot
- * (after the flits still on their way, `pend`) and files an event for
- * the arrival tick in a timing wheel of wmask + 1 slots (more than the
- * longest delay). The event makes the flit visible to the receiving
- * router; a credit event adds the credit. Flits to the NI (ejection)
- * travel in the event itself. Events of one tick touch disjoint state,
- * except ejections, which keep their send order (= router order). */
+/* Arrival events. Every link has a constant delay, so a sender files
+ * what it puts on a link as an event for its arrival tick in a timing
+ * wheel of wmask + 1 slots (more than the longest delay). A flit travels
+ * in its event (noc_flit_ev), and its arrival writes it into the
+ * receiving VC's buffer (there is room: it was sent with a credit) and
+ * makes it visible; so a send touches only the wheel, and the receiving
+ * router's state is touched once, at the arrival. A credit event adds the
+ * credit. Flits to the NI (ejection) travel in events of their own. Events
+ * of one tick touch disjoint state, except ejections, which keep their
+ * send order (= router order); flit arrivals and credits commute (see
+ * noc_arrivals in noc/router.c). */
 #define NOC_MAX_DELAY ((ws_tick)1 << 20)   /* longest link or credit delay + 1, ticks */
 #define NOC_EV(r, p, v, credit) (((uint32_t)(r) << 9) | ((uint32_t)(p) << 6) | ((uint32_t)(v) << 1) | (credit))
 #define NOC_EV_R(e) ((e) >> 9)
 #define NOC_EV_P(e) (((e) >> 6) & 7u)
 #define NOC_EV_V(e) (((e) >> 1) & 31u)
 
+/* A flit on a link (see above); with flit streaming, its tail arrives
+ * tail_off ticks after the event's tick (noc_network.tail_at). */
+typedef struct noc_flit_ev {
+    noc_flit f;
+    uint32_t ev;                  /* NOC_EV(receiving router, its input port, vc, 0) */
+    uint32_t tail_off;
+} noc_flit_ev;
+
 typedef struct noc_slot {
-    uint32_t *ev;
+    uint32_t *ev;                 /* credits */
     uint32_t n, cap;
+    noc_flit_ev *fl;              /* flits to routers */
+    uint32_t n_fl, cap_fl;
     uint32_t n_ej, cap_ej;
     noc_flit *ej;
     uint32_t *wk;                 /* routers to wake (see wake_at) */
@@ -113,14 +125,14 @@ typedef struct noc_chan {
 enum { NOC_IVC_IDLE, NOC_IVC_VA, NOC_IVC_ACTIVE };
 
 /* An input VC. The route of a head flit is a pure function of the router,
- * the input port and the packet: when a head is sent into an idle, empty
- * VC, the sender computes its route (cand, ncand) and packet size (hsize)
- * right away, so that neither the arrival nor VC allocation need read the
- * buffer; the state changes still happen at their ticks. ncand != 0
- * means the head's route is known; the VC grant clears it. */
+ * the input port and the packet: it is computed (cand, ncand, and under
+ * VCT the packet size hsize) when the head becomes the VC's first flit,
+ * i.e. when it arrives into an idle VC (from its event, without reading
+ * the buffer) or when the tail before it leaves, so that VC allocation
+ * need not read the buffer. ncand != 0 means the head's route is known;
+ * the VC grant clears it. */
 typedef struct noc_ivc {
     uint16_t head, count;         /* arrived flits */
-    uint16_t pend;                /* flits written behind them, still on the link */
     uint8_t state, out_port, out_vc, ncand;
     uint8_t cand[4];
     uint16_t hsize;               /* size of the head's packet, valid while ncand != 0 (VCT only; 0 in wormhole) */
@@ -307,6 +319,7 @@ void noc_inbox_push(noc_network *n, const noc_inbox_item *it);
 bool noc_routers_step(noc_network *n, ws_tick now);
 void noc_arrivals(noc_network *n, ws_tick now);
 void noc_slot_grow(noc_slot *s);
+void noc_slot_grow_fl(noc_slot *s);
 void noc_slot_grow_ej(noc_slot *s);
 void noc_slot_grow_wk(noc_slot *s);
 void noc_describe_stall(const noc_network *n, FILE *out);

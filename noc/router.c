@@ -86,34 +86,26 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
     iv->hsize = n->vct ? n->pkts[f->pkt].size : 0;   /* read only under VCT (free_vcs) */
 }
 
-/* Writes flit f into input VC (ev's router, port, vc) behind the flits
- * already there or on their way, and files its arrival at tick `at`. The
- * sender holds a credit for that VC, so the slot is free. */
+/* Puts flit f on the link to input VC (ev's router, port, vc): files its
+ * arrival at tick `at` (noc_arrivals writes it into the VC). The sender
+ * holds a credit for that VC, so there will be room. */
 static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_tick at)
 {
-    int r = (int)NOC_EV_R(ev), p = (int)NOC_EV_P(ev);
-    size_t idx = (size_t)r * n->PV + (size_t)p * n->V + NOC_EV_V(ev);
-    noc_ivc *iv = &n->ivc[idx];
-    if (!iv->count && !iv->pend)
-        iv->head = 0;   /* an empty VC restarts its ring: fewer cache lines in use */
-    unsigned slot = (unsigned)iv->head + iv->count + iv->pend;
-    if (slot >= (unsigned)n->D)
-        slot -= (unsigned)n->D;
-    n->buf[idx * n->D + slot] = *f;
-    if (!iv->count && !iv->pend && iv->state == NOC_IVC_IDLE)
-        route_into(n, iv, r, p, f);   /* it will be the head of an idle VC */
-    iv->pend++;
-    wheel_push(n, at, ev);
+    noc_slot *s = &n->wheel[at & n->wmask];
+    if (s->n_fl == s->cap_fl)
+        noc_slot_grow_fl(s);
+    if (!s->n_fl)
+        wocc_set(n, at);
+    s->fl[s->n_fl++] = (noc_flit_ev){ .f = *f, .ev = ev, .tail_off = 0 };
+    n->in_flight++;
 }
 
-/* Flit streaming: the tick the tail of the flit send_flit() just wrote
- * into ev's VC (its last slot) arrives. */
-static void set_tail(noc_network *n, uint32_t ev, ws_tick tail)
+/* Flit streaming: the tail of the flit send_flit() just filed for tick
+ * `at` arrives at tick `tail` (>= at). */
+static void set_tail(noc_network *n, ws_tick at, ws_tick tail)
 {
-    size_t idx = (size_t)NOC_EV_R(ev) * n->PV + (size_t)NOC_EV_P(ev) * n->V + NOC_EV_V(ev);
-    const noc_ivc *iv = &n->ivc[idx];
-    unsigned slot = (unsigned)iv->head + iv->count + iv->pend - 1;
-    n->tail_at[idx * n->D + slot % (unsigned)n->D] = tail;
+    noc_slot *s = &n->wheel[at & n->wmask];
+    s->fl[s->n_fl - 1].tail_off = (uint32_t)(tail - at);
 }
 
 static inline void send_eject(noc_network *n, const noc_flit *f, ws_tick at)
@@ -194,8 +186,11 @@ static void ni_eject(noc_network *n, const noc_flit *f, ws_tick now)
 }
 
 /* The events of tick `now`: ejections in the order they were sent (router
- * order), then flit and credit arrivals (each touches its own VC or
- * credit counter, so their order does not matter), then wake-ups.
+ * order), then credits, then flit arrivals (each touches its own VC or
+ * credit counter; a credit and a flit for the same router commute: the
+ * flags they set are ORed, and under noc_network.by_output the VC that a
+ * credit unblocks and whose flit arrives becomes eligible once in either
+ * order), then wake-ups.
  * An arrival marks its router to be stepped (or to wake) only if it can
  * let something move that could not before: a flit entering an empty VC
  * (a head, whose route is ready after the routing delay, or a body flit
@@ -226,35 +221,52 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
         uint32_t e = ev[i];
         int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
         size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
-        if (e & 1u) {
-            if (!n->credits[idx]++) {
-                noc_router *rt = &n->routers[r];
-                if (p != NOC_PORT_LOCAL) {
-                    if ((rt->ovc_busy[p] >> v) & 1u) {
-                        unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
-                        uint32_t bit = 1u << (ow & 31);
-                        if (opt_by_output(n, plain) && (rt->m_blk[ow >> 5] & bit) &&
-                            n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
-                            elig_add(rt, p, (int)(ow >> 5));
-                        rt->m_blk[ow >> 5] &= ~bit;
-                    }
-                } else {
-                    n->ni[r].can_send = true;
+        if (!n->credits[idx]++) {
+            noc_router *rt = &n->routers[r];
+            if (p != NOC_PORT_LOCAL) {
+                if ((rt->ovc_busy[p] >> v) & 1u) {
+                    unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
+                    uint32_t bit = 1u << (ow & 31);
+                    if (opt_by_output(n, plain) && (rt->m_blk[ow >> 5] & bit) &&
+                        n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
+                        elig_add(rt, p, (int)(ow >> 5));
+                    rt->m_blk[ow >> 5] &= ~bit;
                 }
-                if (opt_vct(n, plain))
-                    rt->va_idle = 0;
-                active_set(n, r);
-            } else if (opt_vct(n, plain)) {
-                n->routers[r].va_idle = 0;
-                if (p == NOC_PORT_LOCAL)
-                    n->ni[r].can_send = true;
-                active_set(n, r);
+            } else {
+                n->ni[r].can_send = true;
             }
-            continue;
+            if (opt_vct(n, plain))
+                rt->va_idle = 0;
+            active_set(n, r);
+        } else if (opt_vct(n, plain)) {
+            n->routers[r].va_idle = 0;
+            if (p == NOC_PORT_LOCAL)
+                n->ni[r].can_send = true;
+            active_set(n, r);
         }
+    }
+    s->n = 0;
+    const noc_flit_ev *fl = s->fl;
+    cnt = s->n_fl;
+    n->in_flight -= cnt;
+    const unsigned D = (unsigned)n->D;
+    for (uint32_t i = 0; i < cnt; i++) {
+        uint32_t e = fl[i].ev;
+        int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
+        size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
         noc_router *rt = &n->routers[r];
         noc_ivc *iv = &n->ivc[idx];
-        iv->pend--;
+        unsigned slot = 0;
+        if (iv->count) {
+            slot = (unsigned)iv->head + iv->count;
+            if (slot >= D)
+                slot -= D;
+        } else {
+            iv->head = 0;   /* an empty VC restarts its ring: fewer cache lines in use */
+        }
+        n->buf[idx * D + slot] = fl[i].f;
+        if (!plain && n->tail_at)
+            n->tail_at[idx * D + slot] = now + fl[i].tail_off;
         rt->nbuf++;
         n->buffered++;
         if (++rt->occ[p] > rt->w_peak[p])
@@ -265,8 +277,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             /* a head into an idle VC: its route is known now (routing is
              * pure), so it waits out the routing delay in m_va, which VC
              * allocation and the wake computation treat as a timer */
-            if (!iv->ncand)
-                route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
+            route_into(n, iv, r, p, &fl[i].f);
             head_waits_for_va(rt, iv, p, v, now + n->rc_delay);
             wake_by(n, r, iv->ready, now);
         } else {
@@ -275,7 +286,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             active_set(n, r);
         }
     }
-    s->n = 0;
+    s->n_fl = 0;
     for (uint32_t i = 0; i < s->n_wk; i++) {
         uint32_t r = s->wk[i];
         if (n->wake_at[r] == now) {
@@ -328,9 +339,8 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
         noc_flit f = { .pkt = ni->cur, .tail = tail, .partial = tail && p->tail_bytes < n->flit_bytes,
                        .inj = (uint32_t)now, .seq = ni->cur_seq, .src = (uint16_t)p->src, .dst = (uint16_t)p->dst,
                        .hops = 0 };
+        /* the NI holds the whole flit: its tail arrives with its head */
         send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
-        if (n->tail_at)   /* the NI holds the whole flit */
-            set_tail(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), now + 1);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
         n->c.flits_in_network++;
@@ -354,9 +364,19 @@ static inline ws_tick ni_wake(const noc_network *n, int r, ws_tick now)
         return cr[ni->cur_vc] > 0 ? now + 1 : WS_TICK_NEVER;
     if (ni->q_head == NOC_NONE)
         return WS_TICK_NEVER;
-    int size = n->pkts[ni->q_head].size;
+    const noc_packet *head = &n->pkts[ni->q_head];
+    if (!n->vct) {
+        /* its size matters only under VCT; ni_inject() reads the packet
+         * at the next tick, and on a large network past saturation it
+         * was created long ago (a miss to memory): ask for it now */
+        __builtin_prefetch(head, 1);
+        for (int v = 0; v < n->V; v++)
+            if (!((ni->vc_busy >> v) & 1u) && cr[v] > 0)
+                return now + 1;
+        return WS_TICK_NEVER;
+    }
     for (int v = 0; v < n->V; v++)
-        if (!((ni->vc_busy >> v) & 1u) && (n->vct ? cr[v] >= size : cr[v] > 0))
+        if (!((ni->vc_busy >> v) & 1u) && cr[v] >= head->size)
             return now + 1;
     return WS_TICK_NEVER;
 }
@@ -667,7 +687,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         f.hops++;
         send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + head);
         if (streaming)
-            set_tail(n, rt->out_ev[o] | ((uint32_t)w << 1), now + delay);
+            set_tail(n, now + head, now + delay);
     } else {
         send_eject(n, &f, now + delay);
     }
@@ -1028,11 +1048,9 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
  * routers stepped after it (the later bits of `rest`, in active word w):
  * the lines the fourth one's step reads first (its router, input VCs and
  * the first line of its credits); and for each VC of the next one that
- * may cross its switch (active, with a credit), its head flit, the flit
- * behind it (a head queued behind a tail takes its route when the tail
- * leaves) and the downstream VC it would be written into (send_flit: the
- * VC's state and its first buffer line, where an empty VC restarts its
- * ring). The lines of the fourth have arrived by the time the next one's
+ * may cross its switch (active, with a credit), its head flit and the
+ * flit behind it (a head queued behind a tail takes its route when the
+ * tail leaves). The lines of the fourth have arrived by the time the next one's
  * are read, except for the first routers of a word, whose lookahead
  * (which stays in the word) came short. */
 static inline __attribute__((always_inline)) void prefetch_ahead(const noc_network *n, size_t w, uint64_t rest,
@@ -1066,13 +1084,6 @@ static inline __attribute__((always_inline)) void prefetch_ahead(const noc_netwo
             unsigned h = ivb2[i].head, h1 = h + 1 == (unsigned)n->D ? 0 : h + 1;
             __builtin_prefetch(&ring[h]);
             __builtin_prefetch(&ring[h1]);
-            int o = ivb2[i].out_port;
-            if (o != NOC_PORT_LOCAL) {
-                uint32_t ev = rt2->out_ev[o];
-                size_t di = ((size_t)NOC_EV_R(ev) * NOC_PORTS + NOC_EV_P(ev)) * (size_t)V + ivb2[i].out_vc;
-                __builtin_prefetch(&n->ivc[di], 1);
-                __builtin_prefetch(&n->buf[di * (size_t)n->D], 1);
-            }
         }
     }
 }
