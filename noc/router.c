@@ -87,17 +87,22 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
 }
 
 /* Puts flit f on the link to input VC (ev's router, port, vc): files its
- * arrival at tick `at` (noc_arrivals writes it into the VC). The sender
- * holds a credit for that VC, so there will be room. */
-static inline void send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_tick at)
+ * arrival at tick `at` (noc_arrivals writes it into the VC); returns the
+ * copy that travels. The sender holds a credit for that VC, so there will
+ * be room. */
+static inline noc_flit *send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_tick at)
 {
     noc_slot *s = &n->wheel[at & n->wmask];
     if (s->n_fl == s->cap_fl)
         noc_slot_grow_fl(s);
     if (!s->n_fl)
         wocc_set(n, at);
-    s->fl[s->n_fl++] = (noc_flit_ev){ .f = *f, .ev = ev, .tail_off = 0 };
+    noc_flit_ev *e = &s->fl[s->n_fl++];
+    memcpy(&e->f, f, sizeof *f);   /* one 16-byte copy, not field by field */
+    e->ev = ev;
+    e->tail_off = 0;
     n->in_flight++;
+    return &e->f;
 }
 
 /* Flit streaming: the tail of the flit send_flit() just filed for tick
@@ -147,16 +152,37 @@ static inline void wake_by(noc_network *n, int r, ws_tick at, ws_tick now)
     wake_file(n, r, at, now);
 }
 
+/* log2 of the stride S of an input port in VC allocation's bitmasks
+ * (noc_router.va_wait) */
+#define VA_LG(V) ((V) <= 4 ? 2 : (V) <= 8 ? 3 : 4)
+
+/* Whether router rt has VCs waiting for VC allocation. */
+static inline bool va_any(const noc_router *rt)
+{
+    return (rt->va_wait[0] | rt->va_wait[1]) != 0;
+}
+
 /* Input VC (p, v) of router rt, iv, holds a head whose route is known
  * (iv->ncand): it waits for VC allocation, from tick `ready` (the end of
- * its routing delay). */
-static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, ws_tick ready)
+ * its routing delay). `first`: the tick of the first VC allocation that
+ * will see it; if it cannot be ready by then, that one skips it without
+ * reading it (noc_router.va_young). */
+static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, ws_tick ready, ws_tick first,
+                                     const int V)
 {
+    const unsigned b = ((unsigned)p << VA_LG(V)) + (unsigned)v;
+    const uint64_t bit = 1ull << (b & 63);
     iv->state = NOC_IVC_VA;
     iv->ready = ready;
-    rt->m_va[p] |= 1u << v;
-    rt->va_ports |= (uint8_t)(1u << p);
+    rt->va_wait[b >> 6] |= bit;
     rt->va_idle = 0;
+    if (ready > first) {
+        if (rt->va_young_at != first) {
+            rt->va_young[0] = rt->va_young[1] = 0;
+            rt->va_young_at = first;
+        }
+        rt->va_young[b >> 6] |= bit;
+    }
 }
 
 /* ------------------------------------------------------------ arrivals */
@@ -264,7 +290,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
         } else {
             iv->head = 0;   /* an empty VC restarts its ring: fewer cache lines in use */
         }
-        n->buf[idx * D + slot] = fl[i].f;
+        memcpy(&n->buf[idx * D + slot], &fl[i].f, sizeof fl[i].f);
         if (!plain && n->tail_at)
             n->tail_at[idx * D + slot] = now + fl[i].tail_off;
         rt->nbuf++;
@@ -275,10 +301,10 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             continue;
         if (iv->state == NOC_IVC_IDLE) {
             /* a head into an idle VC: its route is known now (routing is
-             * pure), so it waits out the routing delay in m_va, which VC
+             * pure), so it waits out the routing delay in va_wait, which VC
              * allocation and the wake computation treat as a timer */
             route_into(n, iv, r, p, &fl[i].f);
-            head_waits_for_va(rt, iv, p, v, now + n->rc_delay);
+            head_waits_for_va(rt, iv, p, v, now + n->rc_delay, now, V);
             wake_by(n, r, iv->ready, now);
         } else {
             if (opt_by_output(n, plain) && iv->state == NOC_IVC_ACTIVE && !((rt->m_blk[p] >> v) & 1u))
@@ -433,9 +459,6 @@ static inline int va_pick(const noc_network *n, const noc_router *rt, const uint
     return best;
 }
 
-/* log2 of the stride S of an input port in VC allocation's bitmasks */
-#define VA_LG(V) ((V) <= 4 ? 2 : (V) <= 8 ? 3 : 4)
-
 /* One VC allocation of router r at `now`: what its grants touch. */
 typedef struct va_ctx {
     noc_router *rt;
@@ -448,10 +471,10 @@ typedef struct va_ctx {
     uint32_t fresh_mask;          /* ~0 when va_delay > 0 (a VC granted now bids later), else 0 */
 } va_ctx;
 
-/* Grants output VC w of port o to input VC (p, v), iv; ow, cr: the
- * holders and credits of port o's VCs, mesh: o is not LOCAL. */
-static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_ivc *iv, int p, int v, int o, int w,
-                                                           uint8_t *ow, const uint16_t *cr, uint32_t mesh)
+/* Grants output VC w of port o to input VC (p, v), iv, bit b of va_wait;
+ * ow, cr: the holders and credits of port o's VCs, mesh: o is not LOCAL. */
+static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_ivc *iv, int b, int p, int v, int o,
+                                                           int w, uint8_t *ow, const uint16_t *cr, uint32_t mesh)
 {
     noc_router *rt = c->rt;
     const uint32_t vbit = 1u << v, pbit = 1u << p;
@@ -468,8 +491,7 @@ static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_
         rt->m_blk[p] |= vbit;
     if (!blk && __builtin_expect(c->by_output, 0))
         elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
-    rt->m_va[p] &= ~vbit;
-    rt->va_ports &= (uint8_t)~((unsigned)!rt->m_va[p] << p);   /* branch-free: hard to predict */
+    rt->va_wait[b >> 6] &= ~(1ull << (b & 63));
     rt->m_act[p] |= vbit;
     rt->act_ports |= (uint8_t)pbit;
 }
@@ -500,15 +522,19 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0u : 0u };
     const uint32_t all = (1u << V) - 1;
     const int LG = VA_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
-    /* the VCs waiting for VC allocation (GCC -O2 keeps the loop otherwise) */
-    uint64_t wait[2] = { 0, 0 };
-#pragma GCC unroll 5
-    for (int p = 0; p < NOC_PORTS; p++)
-        wait[(p << LG) >> 6] |= (uint64_t)rt->m_va[p] << ((p << LG) & 63);
+    /* the VCs waiting for VC allocation, but for those whose routing delay
+     * certainly runs (they wait on a timer) */
+    const bool young = rt->va_young_at == now;
+    uint64_t wait[2];
+    bool waiting = false;
+    for (int wi = 0; wi < NW; wi++) {
+        uint64_t y = young ? rt->va_young[wi] & rt->va_wait[wi] : 0;
+        wait[wi] = rt->va_wait[wi] & ~y;
+        waiting |= y != 0;
+    }
     uint64_t reqs[2][NOC_PORTS];
     memset(reqs, 0, (size_t)NW * sizeof reqs[0]);
     uint32_t outs = 0;
-    bool waiting = false;
     for (int wi = 0; wi < NW; wi++) {
         uint64_t ready_bits = 0;
         for (uint64_t m = wait[wi]; m; m &= m - 1) {
@@ -534,7 +560,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
         waiting |= ready_bits != wait[wi];
     }
     /* no request to an output with a free VC (cleared below): none until a
-     * VC enters m_va or its timer expires, an output VC is freed or (VCT,
+     * VC enters va_wait or its timer expires, an output VC is freed or (VCT,
      * where requests count credits) a credit arrives; adaptive routes only
      * choose among outputs with a free VC */
     rt->va_idle = !waiting;
@@ -567,7 +593,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
                     continue;
                 int w = __builtin_ctz(g);
                 f &= ~(1u << w);
-                va_grant(&c, iv, p, v, o, w, ow, cr, mesh);
+                va_grant(&c, iv, b, p, v, o, w, ow, cr, mesh);
                 last = b;
             }
         }
@@ -577,13 +603,13 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
             granted = true;
         }
     }
-    return granted && rt->va_ports;
+    return granted && va_any(rt);
 }
 
 /* Separable VC allocation. Input VC (p, v) is bit b = p * S + v of the
  * bitmasks above, S = 4, 8 or 16 (the least power of two >= V, at least
  * 4), so they take NW = 1 or 2 64-bit words; b orders VCs like p * V + v.
- * Each ready VC in m_va requests one output (reqs[word][output]); each
+ * Each ready VC in va_wait requests one output (reqs[word][output]); each
  * output grants its free VCs, lowest first, to its requests in cyclic
  * order from bit rr_va[o] (the bit after its last grant; 5 * S wraps to
  * 0). A single-candidate request under wormhole (or to LOCAL) is filed
@@ -657,7 +683,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
     noc_ivc *iv = &n->ivc[idx];
     size_t at = idx * n->D + iv->head;
-    noc_flit f = n->buf[at];
+    const noc_flit *f = &n->buf[at];   /* stays in place until this router's next arrivals */
     iv->head = (uint16_t)(iv->head + 1 == n->D ? 0 : iv->head + 1);
     iv->count--;
     rt->nbuf--;
@@ -667,8 +693,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
 
     int w = iv->out_vc;
     ws_tick ser = rt->out_ser[o], delay = rt->out_delay[o];
-    if (f.partial) {
-        ws_tick s = partial_ser(n, rt->out_link[o], f.pkt);
+    if (f->partial) {
+        ws_tick s = partial_ser(n, rt->out_link[o], f->pkt);
         delay -= ser - s;
         ser = s;
     }
@@ -684,12 +710,11 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     if (o != NOC_PORT_LOCAL) {
         if (!--n->credits[((size_t)r * NOC_PORTS + (size_t)o) * (size_t)V + (size_t)w])
             rt->m_blk[p] |= 1u << v;
-        f.hops++;
-        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), &f, now + head);
+        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), f, now + head)->hops++;
         if (streaming)
             set_tail(n, now + head, now + delay);
     } else {
-        send_eject(n, &f, now + delay);
+        send_eject(n, f, now + delay);
     }
     if (!opt_half_duplex(n, plain)) {
         rt->out_free[o] = busy;
@@ -700,7 +725,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     }
     rt->w_out[o].flits++;
     rt->w_out[o].busy += busy - now;
-    bool tail = f.tail;
+    bool tail = f->tail;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
         rt->va_idle = 0;
@@ -710,9 +735,9 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         if (iv->count) {
             /* the next packet's head has arrived (at <= now): as a head
              * into an idle VC (noc_arrivals), it takes its route now and
-             * waits out the routing delay, from the next tick, in m_va */
+             * waits out the routing delay, from the next tick, in va_wait */
             route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
-            head_waits_for_va(rt, iv, p, v, now + 1 + n->rc_delay);
+            head_waits_for_va(rt, iv, p, v, now + 1 + n->rc_delay, now + 1, V);
         } else {
             iv->state = NOC_IVC_IDLE;
         }
@@ -803,7 +828,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
 /* The wake tick of router r's buffered flits after its step at `now`
  * (router_step handles the NI, and a step that granted an output VC or
  * let a tail leave while VCs wait for one). Timers: the routing delay of
- * heads, which wait it out in m_va (noc_arrivals, traverse_as), and the
+ * heads, which wait it out in va_wait (noc_arrivals, traverse_as), and the
  * delay before switch allocation of VCs that got an output VC. A VC that
  * asked and was refused waits for an output VC, which only a tail leaving
  * this router frees, or (VCT) for
@@ -869,16 +894,16 @@ static inline __attribute__((always_inline)) ws_tick router_wake(const noc_netwo
                 w = t;
         }
     }
-    /* va_idle: every VC in m_va had its timer expired at the last VC
+    /* va_idle: every VC in va_wait had its timer expired at the last VC
      * allocation, and none has entered since */
-    for (unsigned ports = rt->va_idle ? 0u : rt->va_ports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        for (uint32_t m = rt->m_va[p]; m; m &= m - 1) {
-            const noc_ivc *iv = &ivb[p * V + __builtin_ctz(m)];
+    const int LG = VA_LG(V), S = 1 << LG;
+    for (int wi = 0; wi < 2 && !rt->va_idle; wi++)
+        for (uint64_t m = rt->va_wait[wi]; m; m &= m - 1) {
+            int b = wi << 6 | __builtin_ctzll(m);
+            const noc_ivc *iv = &ivb[(b >> LG) * V + (b & (S - 1))];
             if (iv->ready > now && iv->ready < w)
                 w = iv->ready;
         }
-    }
     return w > now ? w : next;
 }
 
@@ -898,9 +923,9 @@ static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n,
     if (!rt->nbuf)
         return w;
     uint32_t fresh[NOC_PORTS] = { 0 };   /* VCs granted an output VC now, not bidding before a later tick */
-    bool again = rt->va_ports && !rt->va_idle &&
+    bool again = va_any(rt) && !rt->va_idle &&
                  (V == 4 ? vc_allocate_v4(n, r, now, fresh) : vc_allocate_any(n, r, now, fresh));
-    if (rt->act_ports && switch_allocate(n, r, now, fresh, V, plain) && rt->va_ports)
+    if (rt->act_ports && switch_allocate(n, r, now, fresh, V, plain) && va_any(rt))
         again = true;
     if (again)
         return now + 1;
