@@ -331,7 +331,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         for (int p = 0; p < NOC_PORTS; p++) {
             const noc_link *out = &n->links[rt->out_link[p] >= 0 ? rt->out_link[p] : 0];
             if (rt->out_link[p] >= 0) {
-                rt->out_ev[p] = p == NOC_PORT_LOCAL ? 0 : NOC_EV(out->to_r, out->to_p, 0, 0);
+                rt->out_ev[p] = p == NOC_PORT_LOCAL ? 0 : NOC_EV(out->to_r, out->to_p, 0);
                 ws_tick d = n->sa_delay + n->st_delay + out->ser + out->lat;
                 if (d > longest)
                     longest = d;   /* >= NOC_MAX_DELAY: refused below, before any use */
@@ -341,8 +341,9 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
             }
             if (rt->in_link[p] >= 0) {
                 const noc_link *in = &n->links[rt->in_link[p]];
-                rt->cr_ev[p] = p == NOC_PORT_LOCAL ? NOC_EV(r, NOC_PORT_LOCAL, 0, 1)
-                                                   : NOC_EV(in->from_r, in->from_p, 0, 1);
+                rt->cr_ev[p] = p == NOC_PORT_LOCAL
+                                   ? (uint32_t)r * (uint32_t)n->PV + (uint32_t)NOC_PORT_LOCAL * (uint32_t)n->V
+                                   : (uint32_t)in->from_r * (uint32_t)n->PV + (uint32_t)in->from_p * (uint32_t)n->V;
                 ws_tick d = n->credit_delay + in->lat;
                 if (d < 1)
                     d = 1;

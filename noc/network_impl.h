@@ -83,21 +83,24 @@ _Static_assert(sizeof(noc_flit) == 16, "noc_flit is 16 bytes");
  * send order (= router order); flit arrivals and credits commute (see
  * noc_arrivals in noc/router.c). */
 #define NOC_MAX_DELAY ((ws_tick)1 << 20)   /* longest link or credit delay + 1, ticks */
-#define NOC_EV(r, p, v, credit) (((uint32_t)(r) << 9) | ((uint32_t)(p) << 6) | ((uint32_t)(v) << 1) | (credit))
-#define NOC_EV_R(e) ((e) >> 9)
-#define NOC_EV_P(e) (((e) >> 6) & 7u)
-#define NOC_EV_V(e) (((e) >> 1) & 31u)
+/* A flit event names the receiving input VC (router, port, vc); a credit
+ * event is the index of the credit counter it adds to (noc_network.credits),
+ * so that most credits need no decoding. */
+#define NOC_EV(r, p, v) (((uint32_t)(r) << 8) | ((uint32_t)(p) << 5) | (uint32_t)(v))
+#define NOC_EV_R(e) ((e) >> 8)
+#define NOC_EV_P(e) (((e) >> 5) & 7u)
+#define NOC_EV_V(e) ((e) & 31u)
 
 /* A flit on a link (see above); with flit streaming, its tail arrives
  * tail_off ticks after the event's tick (noc_network.tail_at). */
 typedef struct noc_flit_ev {
     noc_flit f;
-    uint32_t ev;                  /* NOC_EV(receiving router, its input port, vc, 0) */
+    uint32_t ev;                  /* NOC_EV(receiving router, its input port, vc) */
     uint32_t tail_off;
 } noc_flit_ev;
 
 typedef struct noc_slot {
-    uint32_t *ev;                 /* credits */
+    uint32_t *ev;                 /* credits: the index of their counter */
     uint32_t n, cap;
     noc_flit_ev *fl;              /* flits to routers */
     uint32_t n_fl, cap_fl;
@@ -166,10 +169,11 @@ typedef struct noc_router {
      * whose routing delay certainly runs at that tick, skipped unread */
     uint64_t va_young[2];
     ws_tick va_young_at;
-    _Alignas(64) uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0, 0); LOCAL: unused */
+    _Alignas(64) uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0); LOCAL: unused */
     uint32_t out_delay[NOC_PORTS];/* switch grant -> arrival: sa + st + ser + lat (< NOC_MAX_DELAY) */
     uint32_t out_ser[NOC_PORTS];  /* serialisation of the output link (of a full flit) */
-    _Alignas(64) uint32_t cr_ev[NOC_PORTS];    /* NOC_EV(upstream router or own NI, its output port, 0, 1) */
+    _Alignas(64) uint32_t cr_ev[NOC_PORTS];    /* the index of the credits for VC 0 of the upstream router's output
+                                                  port (LOCAL: of the own NI); VC v: + v */
     uint32_t cr_delay[NOC_PORTS]; /* buffer exit -> credit at the upstream side */
     uint32_t w_peak[NOC_PORTS];   /* window peak occupancy of the input ports */
     _Alignas(64) struct {

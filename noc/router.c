@@ -243,11 +243,11 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
     const uint32_t *ev = s->ev;
     uint32_t cnt = s->n;
     n->in_flight -= cnt;
+    const size_t PV = (size_t)NOC_PORTS * (size_t)V;
     for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t e = ev[i];
-        int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
-        size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
+        size_t idx = ev[i];
         if (!n->credits[idx]++) {
+            int r = (int)(idx / PV), p = (int)(idx % PV / (size_t)V), v = (int)(idx % (size_t)V);
             noc_router *rt = &n->routers[r];
             if (p != NOC_PORT_LOCAL) {
                 if ((rt->ovc_busy[p] >> v) & 1u) {
@@ -265,8 +265,9 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
                 rt->va_idle = 0;
             active_set(n, r);
         } else if (opt_vct(n, plain)) {
+            int r = (int)(idx / PV);
             n->routers[r].va_idle = 0;
-            if (p == NOC_PORT_LOCAL)
+            if (idx % PV / (size_t)V == NOC_PORT_LOCAL)
                 n->ni[r].can_send = true;
             active_set(n, r);
         }
@@ -366,7 +367,7 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
                        .inj = (uint32_t)now, .seq = ni->cur_seq, .src = (uint16_t)p->src, .dst = (uint16_t)p->dst,
                        .hops = 0 };
         /* the NI holds the whole flit: its tail arrives with its head */
-        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc, 0), &f, now + 1);
+        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc), &f, now + 1);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
         n->c.flits_in_network++;
@@ -701,7 +702,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     rt->nbuf--;
     rt->occ[p]--;
     n->buffered--;
-    wheel_push(n, now + rt->cr_delay[p], rt->cr_ev[p] | ((uint32_t)v << 1));
+    wheel_push(n, now + rt->cr_delay[p], rt->cr_ev[p] + (uint32_t)v);
 
     int w = iv->out_vc;
     ws_tick ser = rt->out_ser[o], delay = rt->out_delay[o];
@@ -722,7 +723,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     if (o != NOC_PORT_LOCAL) {
         if (!--n->credits[((size_t)r * NOC_PORTS + (size_t)o) * (size_t)V + (size_t)w])
             rt->m_blk[p] |= 1u << v;
-        send_flit(n, rt->out_ev[o] | ((uint32_t)w << 1), f, now + head)->hops++;
+        send_flit(n, rt->out_ev[o] | (uint32_t)w, f, now + head)->hops++;
         if (streaming)
             set_tail(n, now + head, now + delay);
     } else {
