@@ -781,7 +781,16 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
     const int speedup = plain ? 1 : n->speedup;
-    unsigned ports = rt->act_ports;
+    /* the ports with a VC that may bid: active, with a credit, not granted
+     * now; computed for all ports without a branch per port (whether a
+     * port has one is hard to predict) */
+    uint32_t bids[NOC_PORTS];
+    unsigned ports = 0;
+#pragma GCC unroll 5
+    for (int p = 0; p < NOC_PORTS; p++) {
+        bids[p] = rt->m_act[p] & ~rt->m_blk[p] & ~fresh[p];   /* without a credit, a VC cannot bid */
+        ports |= (unsigned)(bids[p] != 0) << p;
+    }
     if (opt_by_output(n, plain)) {
         /* full duplex, where channel_free() is pure: only ports with an
          * eligible VC for an output whose link is free can nominate */
@@ -795,9 +804,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     }
     for (; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
-        uint32_t act = rt->m_act[p] & ~rt->m_blk[p] & ~fresh[p];   /* without a credit, a VC cannot bid */
-        if (!rt->occ[p] || !act)
-            continue;
+        uint32_t act = bids[p];
         int count = 0;
         uint32_t used = 0;
         /* the VCs in round-robin order: bit k of rot is VC (rr + k) mod V */
