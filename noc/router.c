@@ -177,10 +177,12 @@ static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, 
     rt->va_wait[b >> 6] |= bit;
     rt->va_idle = 0;
     if (ready > first) {
-        if (rt->va_young_at != first) {
-            rt->va_young[0] = rt->va_young[1] = 0;
-            rt->va_young_at = first;
-        }
+        /* the marks of an earlier tick are dropped, without a branch (it
+         * would be hard to predict) */
+        const uint64_t keep = rt->va_young_at == first ? ~0ull : 0;
+        rt->va_young[0] &= keep;
+        rt->va_young[1] &= keep;
+        rt->va_young_at = first;
         rt->va_young[b >> 6] |= bit;
     }
 }
