@@ -338,23 +338,26 @@ void noc_arrivals(noc_network *n, ws_tick now)
 
 /* ------------------------------------------------------------ NI */
 
-static void ni_inject(noc_network *n, int r, ws_tick now)
+/* One tick of router r's NI, for V VCs per port and `plain` (constants in
+ * the step's instances, see routers_step_shape). */
+static inline __attribute__((always_inline)) void ni_inject(noc_network *n, int r, ws_tick now, const int V,
+                                                            const bool plain)
 {
     noc_ni *ni = &n->ni[r];
-    uint16_t *cr = &n->credits[(size_t)r * n->PV + (size_t)NOC_PORT_LOCAL * n->V];
+    uint16_t *cr = &n->credits[((size_t)r * NOC_PORTS + (size_t)NOC_PORT_LOCAL) * (size_t)V];
     if (ni->cur == NOC_NONE && ni->q_head != NOC_NONE) {
         uint32_t id = ni->q_head;
         noc_packet *p = &n->pkts[id];
-        for (int k = 0, v = ni->rr; k < n->V; k++, v = v + 1 == n->V ? 0 : v + 1) {
+        for (int k = 0, v = ni->rr; k < V; k++, v = v + 1 == V ? 0 : v + 1) {
             if ((ni->vc_busy >> v) & 1u)
                 continue;
-            if (n->vct ? cr[v] < p->size : cr[v] == 0)
+            if (opt_vct(n, plain) ? cr[v] < p->size : cr[v] == 0)
                 continue;
             ni->cur = id;
             ni->cur_seq = 0;
             ni->cur_vc = (uint16_t)v;
             ni->vc_busy |= 1u << v;
-            ni->rr = (uint16_t)(v + 1 == n->V ? 0 : v + 1);
+            ni->rr = (uint16_t)(v + 1 == V ? 0 : v + 1);
             ni->q_head = p->qnext;
             if (ni->q_head == NOC_NONE)
                 ni->q_tail = NOC_NONE;
@@ -385,26 +388,27 @@ static void ni_inject(noc_network *n, int r, ws_tick now)
 /* The NI's wake tick after its step at `now`: the next tick if it can
  * send (a flit of its packet, or the head of the next one), else never
  * (it waits for a credit). */
-static inline ws_tick ni_wake(const noc_network *n, int r, ws_tick now)
+static inline __attribute__((always_inline)) ws_tick ni_wake(const noc_network *n, int r, ws_tick now, const int V,
+                                                            const bool plain)
 {
     const noc_ni *ni = &n->ni[r];
-    const uint16_t *cr = &n->credits[(size_t)r * n->PV + (size_t)NOC_PORT_LOCAL * n->V];
+    const uint16_t *cr = &n->credits[((size_t)r * NOC_PORTS + (size_t)NOC_PORT_LOCAL) * (size_t)V];
     if (ni->cur != NOC_NONE)
         return cr[ni->cur_vc] > 0 ? now + 1 : WS_TICK_NEVER;
     if (ni->q_head == NOC_NONE)
         return WS_TICK_NEVER;
     const noc_packet *head = &n->pkts[ni->q_head];
-    if (!n->vct) {
+    if (!opt_vct(n, plain)) {
         /* its size matters only under VCT; ni_inject() reads the packet
          * at the next tick, and on a large network past saturation it
          * was created long ago (a miss to memory): ask for it now */
         __builtin_prefetch(head, 1);
-        for (int v = 0; v < n->V; v++)
+        for (int v = 0; v < V; v++)
             if (!((ni->vc_busy >> v) & 1u) && cr[v] > 0)
                 return now + 1;
         return WS_TICK_NEVER;
     }
-    for (int v = 0; v < n->V; v++)
+    for (int v = 0; v < V; v++)
         if (!((ni->vc_busy >> v) & 1u) && cr[v] >= head->size)
             return now + 1;
     return WS_TICK_NEVER;
@@ -937,8 +941,8 @@ static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n,
     noc_ni *ni = &n->ni[r];
     ws_tick w = WS_TICK_NEVER;
     if (ni->can_send) {
-        ni_inject(n, r, now);
-        w = ni_wake(n, r, now);
+        ni_inject(n, r, now, V, plain);
+        w = ni_wake(n, r, now, V, plain);
         ni->can_send = w != WS_TICK_NEVER;
     }
     const noc_router *rt = &n->routers[r];
@@ -1059,7 +1063,8 @@ __attribute__((noinline)) static void check_after(noc_network *n, int r, ws_tick
 __attribute__((noinline)) static void check_ni(const noc_network *n, int r, ws_tick now)
 {
     const noc_ni *ni = &n->ni[r];
-    if (ni->can_send || (ni->cur == NOC_NONE && ni->q_head == NOC_NONE) || ni_wake(n, r, now) == WS_TICK_NEVER)
+    if (ni->can_send || (ni->cur == NOC_NONE && ni->q_head == NOC_NONE) ||
+        ni_wake(n, r, now, n->V, false) == WS_TICK_NEVER)
         return;
     fprintf(stderr, "noc: internal error: the NI of router %d could send at tick %llu but was not flagged\n", r,
             (unsigned long long)now);
