@@ -248,31 +248,24 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
     for (uint32_t i = 0; i < cnt; i++) {
         size_t idx = ev[i];
-        if (!n->credits[idx]++) {
-            int r = (int)(idx / PV), p = (int)(idx % PV / (size_t)V), v = (int)(idx % (size_t)V);
-            noc_router *rt = &n->routers[r];
-            if (p != NOC_PORT_LOCAL) {
-                if ((rt->ovc_busy[p] >> v) & 1u) {
-                    unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
-                    uint32_t bit = 1u << (ow & 31);
-                    if (opt_by_output(n, plain) && (rt->m_blk[ow >> 5] & bit) &&
-                        n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
-                        elig_add(rt, p, (int)(ow >> 5));
-                    rt->m_blk[ow >> 5] &= ~bit;
-                }
-            } else {
-                n->ni[r].can_send = true;
-            }
-            if (opt_vct(n, plain))
-                rt->va_idle = 0;
-            active_set(n, r);
-        } else if (opt_vct(n, plain)) {
-            int r = (int)(idx / PV);
-            n->routers[r].va_idle = 0;
-            if (idx % PV / (size_t)V == NOC_PORT_LOCAL)
-                n->ni[r].can_send = true;
-            active_set(n, r);
+        const bool first = !n->credits[idx]++;   /* the counter was 0 */
+        if (!first && !opt_vct(n, plain))
+            continue;   /* the common credit: nothing else to do */
+        int r = (int)(idx / PV), p = (int)(idx % PV / (size_t)V), v = (int)(idx % (size_t)V);
+        noc_router *rt = &n->routers[r];
+        if (p == NOC_PORT_LOCAL) {
+            n->ni[r].can_send = true;
+        } else if (first && ((rt->ovc_busy[p] >> v) & 1u)) {
+            unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
+            uint32_t bit = 1u << (ow & 31);
+            if (opt_by_output(n, plain) && (rt->m_blk[ow >> 5] & bit) &&
+                n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
+                elig_add(rt, p, (int)(ow >> 5));
+            rt->m_blk[ow >> 5] &= ~bit;
         }
+        if (opt_vct(n, plain))
+            rt->va_idle = 0;
+        active_set(n, r);
     }
     s->n = 0;
     const noc_flit_ev *fl = s->fl;
@@ -1101,9 +1094,9 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
  * the first line of its credits); and for each VC of the next one that
  * may cross its switch (active, with a credit), its head flit and the
  * flit behind it (a head queued behind a tail takes its route when the
- * tail leaves). The lines of the fourth have arrived by the time the next one's
- * are read, except for the first routers of a word, whose lookahead
- * (which stays in the word) came short. */
+ * tail leaves). The lines of the fourth have arrived by the time the next
+ * one's are read, except for the first routers of a word, whose
+ * lookahead (which stays in the word) came short. */
 static inline __attribute__((always_inline)) void prefetch_ahead(const noc_network *n, size_t w, uint64_t rest,
                                                                  const int V)
 {
