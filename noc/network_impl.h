@@ -151,18 +151,20 @@ typedef struct noc_ivc {
  * rarely. */
 typedef struct noc_router {
     uint32_t nbuf;
-    uint8_t act_ports;            /* ports whose m_act is not 0 */
     uint8_t va_idle;              /* VC allocation would grant nothing until a VC enters va_wait, an output VC
                                      is freed or (VCT) a credit arrives */
     uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
     uint16_t occ[NOC_PORTS];
     uint16_t rr_va[NOC_PORTS];
-    /* the input VCs waiting for VC allocation (state NOC_IVC_VA): VC (p, v)
-     * is bit b = p * S + v of the two words (b >> 6, b & 63), S = 4, 8 or 16
-     * (the least power of two >= V, at least 4: VA_LG in noc/router.c) */
+    /* Masks of input VCs, packed: VC (p, v) is bit b = p * S + v of the two
+     * words (b >> 6, b & 63), S = 4, 8 or 16 (the least power of two >= V,
+     * at least 4: VC_LG in noc/router.c); with S = 4 or 8 the second word is
+     * 0. va_wait: waiting for VC allocation (state NOC_IVC_VA); m_act:
+     * holding an output VC (state NOC_IVC_ACTIVE); m_blk, of m_act: whose
+     * downstream VC has no credit (a mesh output). */
     uint64_t va_wait[2];
-    uint32_t m_act[NOC_PORTS];    /* input VCs holding an output VC (state NOC_IVC_ACTIVE), per port */
-    uint32_t m_blk[NOC_PORTS];    /* of m_act: VCs whose downstream VC has no credit (a mesh output) */
+    uint64_t m_act[2];
+    uint64_t m_blk[2];
     uint32_t ovc_busy[NOC_PORTS];
     ws_tick out_free[NOC_PORTS];  /* full duplex: the output link is free from this tick (half duplex: chans[]) */
     /* of va_wait (when va_young_at is the tick of a VC allocation): VCs

@@ -152,9 +152,25 @@ static inline void wake_by(noc_network *n, int r, ws_tick at, ws_tick now)
     wake_file(n, r, at, now);
 }
 
-/* log2 of the stride S of an input port in VC allocation's bitmasks
- * (noc_router.va_wait) */
-#define VA_LG(V) ((V) <= 4 ? 2 : (V) <= 8 ? 3 : 4)
+/* log2 of the stride S of an input port in the router's packed masks of
+ * input VCs (noc_router.va_wait, m_act, m_blk), and the bit of VC (p, v)
+ * in them: word b >> 6, bit b & 63 (vcm_bit) */
+#define VC_LG(V) ((V) <= 4 ? 2 : (V) <= 8 ? 3 : 4)
+static inline unsigned vc_bit(int p, int v, const int V)
+{
+    return ((unsigned)p << VC_LG(V)) + (unsigned)v;
+}
+static inline uint64_t vcm_bit(unsigned b)
+{
+    return 1ull << (b & 63);
+}
+
+/* Whether router rt has input VCs holding an output VC (the second word
+ * is 0 with V <= 8). */
+static inline bool act_any(const noc_router *rt, const int V)
+{
+    return (V <= 8 ? rt->m_act[0] : rt->m_act[0] | rt->m_act[1]) != 0;
+}
 
 /* Whether router rt has VCs waiting for VC allocation. */
 static inline bool va_any(const noc_router *rt)
@@ -170,8 +186,8 @@ static inline bool va_any(const noc_router *rt)
 static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, ws_tick ready, ws_tick first,
                                      const int V)
 {
-    const unsigned b = ((unsigned)p << VA_LG(V)) + (unsigned)v;
-    const uint64_t bit = 1ull << (b & 63);
+    const unsigned b = vc_bit(p, v, V);
+    const uint64_t bit = vcm_bit(b);
     iv->state = NOC_IVC_VA;
     iv->ready = ready;
     rt->va_wait[b >> 6] |= bit;
@@ -257,11 +273,11 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             n->ni[r].can_send = true;
         } else if (first && ((rt->ovc_busy[p] >> v) & 1u)) {
             unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
-            uint32_t bit = 1u << (ow & 31);
-            if (opt_by_output(n, plain) && (rt->m_blk[ow >> 5] & bit) &&
+            unsigned b = vc_bit((int)(ow >> 5), (int)(ow & 31), V);
+            if (opt_by_output(n, plain) && (rt->m_blk[b >> 6] & vcm_bit(b)) &&
                 n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
                 elig_add(rt, p, (int)(ow >> 5));
-            rt->m_blk[ow >> 5] &= ~bit;
+            rt->m_blk[b >> 6] &= ~vcm_bit(b);
         }
         if (opt_vct(n, plain))
             rt->va_idle = 0;
@@ -303,7 +319,8 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             head_waits_for_va(rt, iv, p, v, now + n->rc_delay, now, V);
             wake_by(n, r, iv->ready, now);
         } else {
-            if (opt_by_output(n, plain) && iv->state == NOC_IVC_ACTIVE && !((rt->m_blk[p] >> v) & 1u))
+            if (opt_by_output(n, plain) && iv->state == NOC_IVC_ACTIVE &&
+                !(rt->m_blk[vc_bit(p, v, V) >> 6] & vcm_bit(vc_bit(p, v, V))))
                 elig_add(rt, iv->out_port, p);
             active_set(n, r);
         }
@@ -467,33 +484,34 @@ typedef struct va_ctx {
     uint8_t *owb;                 /* its output VCs' holders */
     ws_tick ready;                /* now + va_delay */
     bool by_output;
-    uint32_t *fresh;              /* per input port: VCs granted now that may not bid before a later tick */
-    uint32_t fresh_mask;          /* ~0 when va_delay > 0 (a VC granted now bids later), else 0 */
+    uint64_t *fresh;              /* VCs granted now that may not bid before a later tick (packed, as m_act) */
+    uint64_t fresh_mask;          /* ~0 when va_delay > 0 (a VC granted now bids later), else 0 */
 } va_ctx;
 
-/* Grants output VC w of port o to input VC (p, v), iv, bit b of va_wait;
- * ow, cr: the holders and credits of port o's VCs, mesh: o is not LOCAL. */
+/* Grants output VC w of port o to input VC (p, v), iv, bit b of the
+ * packed masks; ow, cr: the holders and credits of port o's VCs, mesh: o
+ * is not LOCAL. */
 static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_ivc *iv, int b, int p, int v, int o,
                                                            int w, uint8_t *ow, const uint16_t *cr, uint32_t mesh)
 {
     noc_router *rt = c->rt;
-    const uint32_t vbit = 1u << v, pbit = 1u << p;
+    const uint64_t bit = vcm_bit((unsigned)b);
+    const int wi = b >> 6;
     iv->state = NOC_IVC_ACTIVE;
     iv->out_port = (uint8_t)o;
     iv->out_vc = (uint8_t)w;
     iv->ncand = 0;
-    c->fresh[p] |= vbit & c->fresh_mask;
+    c->fresh[wi] |= bit & c->fresh_mask;
     iv->ready = c->ready;
     ow[w] = (uint8_t)(p << 5 | v);
     /* LOCAL: reads the NI's credits, unused */
     uint32_t blk = mesh & !cr[w];
     if (__builtin_expect(blk, 0))
-        rt->m_blk[p] |= vbit;
+        rt->m_blk[wi] |= bit;
     if (!blk && __builtin_expect(c->by_output, 0))
         elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
-    rt->va_wait[b >> 6] &= ~(1ull << (b & 63));
-    rt->m_act[p] |= vbit;
-    rt->act_ports |= (uint8_t)pbit;
+    rt->va_wait[wi] &= ~bit;
+    rt->m_act[wi] |= bit;
 }
 
 /* Word j of the ring of NW words m[0][o], m[1][o], ... rotated right by
@@ -507,7 +525,7 @@ static inline uint64_t va_rotr(const uint64_t m[][NOC_PORTS], int o, int b0, int
 }
 
 /* vc_allocate_shape with n->vct a constant. */
-static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, ws_tick now, uint32_t *fresh,
+static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, ws_tick now, uint64_t *fresh,
                                                          const int V,
                                                          const bool vct)
 {
@@ -519,9 +537,9 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
     const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
     uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
-    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0u : 0u };
+    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0ull : 0 };
     const uint32_t all = (1u << V) - 1;
-    const int LG = VA_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
+    const int LG = VC_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
     /* the VCs waiting for VC allocation, but for those whose routing delay
      * certainly runs (they wait on a timer) */
     const bool young = rt->va_young_at == now;
@@ -618,19 +636,19 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
  * one (a VC that lost may win another VC or, with adaptive routing, pick
  * another output at the next tick). */
 static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network *n, int r, ws_tick now,
-                                                                    uint32_t *fresh, const int V)
+                                                                    uint64_t *fresh, const int V)
 {
     return n->vct ? va_run(n, r, now, fresh, V, true) : va_run(n, r, now, fresh, V, false);
 }
 
 /* vc_allocate_shape out of line, for 4 VCs per port (the default) and
  * for any number. */
-static __attribute__((noinline)) bool vc_allocate_v4(noc_network *n, int r, ws_tick now, uint32_t *fresh)
+static __attribute__((noinline)) bool vc_allocate_v4(noc_network *n, int r, ws_tick now, uint64_t *fresh)
 {
     return vc_allocate_shape(n, r, now, fresh, 4);
 }
 
-static __attribute__((noinline)) bool vc_allocate_any(noc_network *n, int r, ws_tick now, uint32_t *fresh)
+static __attribute__((noinline)) bool vc_allocate_any(noc_network *n, int r, ws_tick now, uint64_t *fresh)
 {
     return vc_allocate_shape(n, r, now, fresh, n->V);
 }
@@ -639,7 +657,7 @@ static __attribute__((noinline)) bool vc_allocate_any(noc_network *n, int r, ws_
  * in the plain instance (4 VCs, wormhole), out of line in the others
  * (bench_noc 8 0.3 4000: 12.5 M fewer instructions inline, the call's
  * spills and the option dispatch). */
-static inline __attribute__((always_inline)) bool vc_allocate(noc_network *n, int r, ws_tick now, uint32_t *fresh,
+static inline __attribute__((always_inline)) bool vc_allocate(noc_network *n, int r, ws_tick now, uint64_t *fresh,
                                                               const int V, const bool plain)
 {
     if (V == 4 && plain)
@@ -719,9 +737,10 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         head = delay - ser + 1;
         delay = busy - now + delay - ser;
     }
+    const unsigned b = vc_bit(p, v, V);
     if (o != NOC_PORT_LOCAL) {
         if (!--n->credits[((size_t)r * NOC_PORTS + (size_t)o) * (size_t)V + (size_t)w])
-            rt->m_blk[p] |= 1u << v;
+            rt->m_blk[b >> 6] |= vcm_bit(b);
         send_flit(n, rt->out_ev[o] | (uint32_t)w, f, now + head)->hops++;
         if (streaming)
             set_tail(n, now + head, now + delay);
@@ -741,9 +760,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
         rt->va_idle = 0;
-        rt->m_blk[p] &= ~(1u << v);
-        rt->m_act[p] &= ~(1u << v);
-        rt->act_ports &= (uint8_t)~((unsigned)!rt->m_act[p] << p);   /* branch-free: hard to predict */
+        rt->m_blk[b >> 6] &= ~vcm_bit(b);
+        rt->m_act[b >> 6] &= ~vcm_bit(b);
         if (iv->count) {
             /* the next packet's head has arrived (at <= now): as a head
              * into an idle VC (noc_arrivals), it takes its route now and
@@ -754,7 +772,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
             iv->state = NOC_IVC_IDLE;
         }
     }
-    if (opt_by_output(n, plain) && (tail || !iv->count || ((rt->m_blk[p] >> v) & 1u)))
+    if (opt_by_output(n, plain) && (tail || !iv->count || (rt->m_blk[b >> 6] & vcm_bit(b))))
         elig_del(rt, o, p);   /* it was eligible */
     n->moved = true;
     return tail;
@@ -766,11 +784,12 @@ static __attribute__((noinline)) bool traverse_streaming(noc_network *n, int r, 
 }
 
 /* Separable switch allocation of router r at `now`, and the traversals it
- * grants; returns whether a tail left (freeing an output VC). fresh: per
- * input port, VCs that VC allocation granted at `now` and that may not
- * bid before a later tick (skipped without reading them). */
+ * grants; returns whether a tail left (freeing an output VC). fresh
+ * (packed, as noc_router.m_act): VCs that VC allocation granted at `now`
+ * and that may not bid before a later tick (skipped without reading
+ * them). */
 static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n, int r, ws_tick now,
-                                                                  const uint32_t *fresh, const int V, const bool plain)
+                                                                  const uint64_t *fresh, const int V, const bool plain)
 {
     noc_router *rt = &n->routers[r];
     const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
@@ -780,53 +799,54 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
     const int speedup = plain ? 1 : n->speedup;
-    /* the ports with a VC that may bid: active, with a credit, not granted
-     * now; computed for all ports without a branch per port (whether a
-     * port has one is hard to predict) */
-    uint32_t bids[NOC_PORTS];
-    unsigned ports = 0;
-#pragma GCC unroll 5
-    for (int p = 0; p < NOC_PORTS; p++) {
-        bids[p] = rt->m_act[p] & ~rt->m_blk[p] & ~fresh[p];   /* without a credit, a VC cannot bid */
-        ports |= (unsigned)(bids[p] != 0) << p;
-    }
+    unsigned can = ~0u;   /* the ports that may nominate */
     if (opt_by_output(n, plain)) {
         /* full duplex, where channel_free() is pure: only ports with an
          * eligible VC for an output whose link is free can nominate */
-        unsigned can = 0;
+        can = 0;
         for (unsigned outs_e = rt->elig_outs; outs_e; outs_e &= outs_e - 1) {
             int o = __builtin_ctz(outs_e);
             if (rt->out_free[o] <= now)
                 can |= rt->elig_ports[o];
         }
-        ports &= can;
     }
-    for (; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        uint32_t act = bids[p];
-        int count = 0;
-        uint32_t used = 0;
-        /* the VCs in round-robin order: bit k of rot is VC (rr + k) mod V */
-        int rr = rt->rr_sa_in[p];
-        uint32_t rot = ((act >> rr) | (act << (V - rr))) & ((1u << V) - 1);
-        for (; rot; rot &= rot - 1) {
-            int v = rr + __builtin_ctz(rot);
-            if (v >= V)
-                v -= V;
-            const noc_ivc *iv = &ivb[p * V + v];
-            if ((iv->count == 0) | (iv->ready > now))   /* one branch, not two */
+    const int LG = VC_LG(V), NW = V <= 8 ? 1 : 2;
+    const uint64_t group = (1ull << (1 << LG)) - 1;   /* a port's bits, at its first */
+    for (int wi = 0; wi < NW; wi++) {
+        /* the VCs that may bid: active, with a credit, not granted now;
+         * taken a port at a time */
+        uint64_t bid = rt->m_act[wi] & ~rt->m_blk[wi] & ~fresh[wi];
+        while (bid) {
+            const int sh = __builtin_ctzll(bid) & ~((1 << LG) - 1);   /* the port's first bit */
+            const int p = (wi << 6 | sh) >> LG;
+            const uint32_t act = (uint32_t)(bid >> sh) & ((1u << V) - 1);
+            bid &= ~(group << sh);
+            if (opt_by_output(n, plain) && !((can >> p) & 1u))
                 continue;
-            int o = iv->out_port;
-            if ((used >> o) & 1u)
-                continue;
-            if (!channel_free(n, rt, o, now, plain))
-                continue;
-            nom_vc[o][p] = (uint8_t)v;
-            nom_mask[o] |= 1u << p;
-            used |= 1u << o;
-            outs |= 1u << o;
-            if (++count == speedup)
-                break;
+            int count = 0;
+            uint32_t used = 0;
+            /* the VCs in round-robin order: bit k of rot is VC (rr + k) mod V */
+            int rr = rt->rr_sa_in[p];
+            uint32_t rot = ((act >> rr) | (act << (V - rr))) & ((1u << V) - 1);
+            for (; rot; rot &= rot - 1) {
+                int v = rr + __builtin_ctz(rot);
+                if (v >= V)
+                    v -= V;
+                const noc_ivc *iv = &ivb[p * V + v];
+                if ((iv->count == 0) | (iv->ready > now))   /* one branch, not two */
+                    continue;
+                int o = iv->out_port;
+                if ((used >> o) & 1u)
+                    continue;
+                if (!channel_free(n, rt, o, now, plain))
+                    continue;
+                nom_vc[o][p] = (uint8_t)v;
+                nom_mask[o] |= 1u << p;
+                used |= 1u << o;
+                outs |= 1u << o;
+                if (++count == speedup)
+                    break;
+            }
         }
     }
     /* stage 2: each output grants one nominating input, round-robin */
@@ -879,13 +899,12 @@ static inline __attribute__((always_inline)) ws_tick router_wake(const noc_netwo
                 w = t;
         }
     }
-    for (unsigned ports = opt_by_output(n, plain) ? 0u : rt->act_ports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        if (!rt->occ[p])
-            continue;
-        /* a VC without a credit waits for one, an arrival, whatever its timer */
-        for (uint32_t m = rt->m_act[p] & ~rt->m_blk[p]; m; m &= m - 1) {
-            const noc_ivc *iv = &ivb[p * V + __builtin_ctz(m)];
+    const int LG = VC_LG(V), S = 1 << LG;
+    /* a VC without a credit waits for one, an arrival, whatever its timer */
+    for (int wi = 0; wi < 2 && !opt_by_output(n, plain); wi++)
+        for (uint64_t m = rt->m_act[wi] & ~rt->m_blk[wi]; m; m &= m - 1) {
+            int b = wi << 6 | __builtin_ctzll(m);
+            const noc_ivc *iv = &ivb[(b >> LG) * V + (b & (S - 1))];
             if (!iv->count)
                 continue;
             if (iv->ready > now) {
@@ -912,10 +931,8 @@ static inline __attribute__((always_inline)) ws_tick router_wake(const noc_netwo
             if (t < w)
                 w = t;
         }
-    }
     /* va_idle: every VC in va_wait had its timer expired at the last VC
      * allocation, and none has entered since */
-    const int LG = VA_LG(V), S = 1 << LG;
     for (int wi = 0; wi < 2 && !rt->va_idle; wi++)
         for (uint64_t m = rt->va_wait[wi]; m; m &= m - 1) {
             int b = wi << 6 | __builtin_ctzll(m);
@@ -941,9 +958,9 @@ static inline __attribute__((always_inline)) ws_tick router_step(noc_network *n,
     const noc_router *rt = &n->routers[r];
     if (!rt->nbuf)
         return w;
-    uint32_t fresh[NOC_PORTS] = { 0 };   /* VCs granted an output VC now, not bidding before a later tick */
+    uint64_t fresh[2] = { 0 };   /* VCs granted an output VC now, not bidding before a later tick (packed) */
     bool again = va_any(rt) && !rt->va_idle && vc_allocate(n, r, now, fresh, V, plain);
-    if (rt->act_ports && switch_allocate(n, r, now, fresh, V, plain) && va_any(rt))
+    if (act_any(rt, V) && switch_allocate(n, r, now, fresh, V, plain) && va_any(rt))
         again = true;
     if (again)
         return now + 1;
@@ -1073,7 +1090,8 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
     for (int p = 0; p < NOC_PORTS; p++)
         for (int v = 0; v < n->V; v++) {
             const noc_ivc *iv = &n->ivc[(size_t)r * n->PV + (size_t)p * n->V + v];
-            if (((rt->m_act[p] & ~rt->m_blk[p]) >> v) & 1u && iv->count)
+            unsigned b = vc_bit(p, v, n->V);
+            if ((rt->m_act[b >> 6] & ~rt->m_blk[b >> 6] & vcm_bit(b)) && iv->count)
                 cnt[iv->out_port][p]++;
         }
     bool bad = memcmp(cnt, rt->n_elig, sizeof cnt) != 0;
@@ -1120,16 +1138,16 @@ static inline __attribute__((always_inline)) void prefetch_ahead(const noc_netwo
     const noc_router *rt2 = &n->routers[r2];
     const noc_ivc *ivb2 = &n->ivc[r2 * PV];
     const noc_flit *bb2 = &n->buf[r2 * PV * (size_t)n->D];
-    for (unsigned ports = rt2->act_ports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        for (uint32_t mm = rt2->m_act[p] & ~rt2->m_blk[p]; mm; mm &= mm - 1) {
-            size_t i = (size_t)p * V + (size_t)__builtin_ctz(mm);
+    const int LG = VC_LG(V), S = 1 << LG;
+    for (int wi = 0; wi < 2; wi++)
+        for (uint64_t mm = rt2->m_act[wi] & ~rt2->m_blk[wi]; mm; mm &= mm - 1) {
+            int b = wi << 6 | __builtin_ctzll(mm);
+            size_t i = (size_t)(b >> LG) * V + (size_t)(b & (S - 1));
             const noc_flit *ring = &bb2[i * (size_t)n->D];
             unsigned h = ivb2[i].head, h1 = h + 1 == (unsigned)n->D ? 0 : h + 1;
             __builtin_prefetch(&ring[h]);
             __builtin_prefetch(&ring[h1]);
         }
-    }
 }
 
 /* noc_routers_step for V VCs per port (the network's V, or a constant for
