@@ -54,6 +54,7 @@ variant --no-skip --set 'hw.grid={x: 5, y: 3}' --set noc.half_duplex=true
 variant --set noc.flit_streaming=true --set hw.link.bandwidth=6B/cycle --set noc.packet_flits=3 --set 'traffic.packet_flits=[1,3]' --rates 0.02,0.05
 variant --set noc.flit_streaming=true --set noc.half_duplex=true --set hw.routing=odd_even --set noc.switching=vct --set noc.packet_flits=4 --set 'traffic.packet_flits=[4]' --rates 0.01,0.03
 variant --set noc.vcs=16 --set noc.vc_buffer_flits=2 --set hw.routing=odd_even --set noc.packet_flits=2 --set 'traffic.packet_flits=[1,2]' --rates 0.05,0.2,0.4
+variant --set noc.routing_delay=2cycles --set noc.vc_alloc_delay=2cycles --set noc.packet_flits=2 --set 'traffic.packet_flits=[1,2]'
 variant --set noc.vcs=6 --set noc.switching=vct --set noc.packet_flits=3 --set 'traffic.packet_flits=[3]' --set noc.input_speedup=2 --rates 0.05,0.2,0.4
 echo "$i variants, outputs in $out"
 exit $fail

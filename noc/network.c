@@ -368,7 +368,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     for (size_t i = 0; i < n->n_mesh_links; i++)
         if (n->links[i].ser > 1 && !n->half_duplex)
             n->by_output = true;
-    n->plain = !n->vct && !n->half_duplex && !n->by_output && !n->tail_at && n->speedup == 1;
+    n->plain = !n->vct && !n->half_duplex && !n->by_output && !n->tail_at && n->speedup == 1 && n->rc_delay <= 1;
     size_t per_router = sizeof(noc_router) + (size_t)n->PV * (sizeof(noc_ivc) + (size_t)n->D * sizeof(noc_flit) +
                                                               sizeof *n->credits);
     n->cold = (size_t)n->nodes * per_router > WS_CACHE_BYTES;

@@ -153,7 +153,9 @@ typedef struct noc_router {
     uint32_t nbuf;
     uint8_t va_idle;              /* VC allocation would grant nothing until a VC enters va_wait, an output VC
                                      is freed or (VCT) a credit arrives */
-    uint8_t rr_sa_in[NOC_PORTS], rr_sa_out[NOC_PORTS];
+    uint8_t rr_sa_in[NOC_PORTS];
+    uint8_t sa_out_after[NOC_PORTS];   /* switch allocation's output arbiters: the input ports after the last
+                                          grant, a mask (0 after port 4: none, the search restarts at port 0) */
     uint16_t occ[NOC_PORTS];
     uint16_t rr_va[NOC_PORTS];
     /* Masks of input VCs, packed: VC (p, v) is bit b = p * S + v of the two
@@ -268,8 +270,10 @@ struct noc_network {
     bool by_output;               /* routers keep their eligible VCs per output (noc_router.n_elig): full duplex
                                      with flits that hold a mesh link for more than a tick (no result depends on it) */
     bool plain;                   /* wormhole, full duplex, one-tick flits (not by_output), no streaming, input
-                                     speedup 1: with 4 VCs, the hot paths run an instance with these options
-                                     constant (noc_network_general_step() clears it, for tests) */
+                                     speedup 1, a routing delay of at most 1 tick (so a head in va_wait is ready
+                                     unless it is young: VC allocation does not read its timer): with 4 VCs, the
+                                     hot paths run an instance with these options constant
+                                     (noc_network_general_step() clears it, for tests) */
     bool cold;                    /* the routers' state (routers, input VCs with their buffers, credits) is larger
                                      than WS_CACHE_BYTES: the step asks for the state of the routers it will step
                                      next well ahead (prefetch_ahead in noc/router.c) */

@@ -172,6 +172,12 @@ static inline bool act_any(const noc_router *rt, const int V)
     return (V <= 8 ? rt->m_act[0] : rt->m_act[0] | rt->m_act[1]) != 0;
 }
 
+/* The VC after v of V in round-robin order (V a power of two: a mask). */
+static inline int vc_next(int v, const int V)
+{
+    return (V & (V - 1)) == 0 ? (v + 1) & (V - 1) : v + 1 == V ? 0 : v + 1;
+}
+
 /* Whether router rt has VCs waiting for VC allocation. */
 static inline bool va_any(const noc_router *rt)
 {
@@ -358,7 +364,7 @@ static inline __attribute__((always_inline)) void ni_inject(noc_network *n, int 
     if (ni->cur == NOC_NONE && ni->q_head != NOC_NONE) {
         uint32_t id = ni->q_head;
         noc_packet *p = &n->pkts[id];
-        for (int k = 0, v = ni->rr; k < V; k++, v = v + 1 == V ? 0 : v + 1) {
+        for (int k = 0, v = ni->rr; k < V; k++, v = vc_next(v, V)) {
             if ((ni->vc_busy >> v) & 1u)
                 continue;
             if (opt_vct(n, plain) ? cr[v] < p->size : cr[v] == 0)
@@ -367,7 +373,7 @@ static inline __attribute__((always_inline)) void ni_inject(noc_network *n, int 
             ni->cur_seq = 0;
             ni->cur_vc = (uint16_t)v;
             ni->vc_busy |= 1u << v;
-            ni->rr = (uint16_t)(v + 1 == V ? 0 : v + 1);
+            ni->rr = (uint16_t)vc_next(v, V);
             ni->q_head = p->qnext;
             if (ni->q_head == NOC_NONE)
                 ni->q_tail = NOC_NONE;
@@ -524,10 +530,10 @@ static inline uint64_t va_rotr(const uint64_t m[][NOC_PORTS], int o, int b0, int
     return NW == 1 ? lo >> s | lo << (-s & 63) : lo >> s | hi << (63 - s) << 1;
 }
 
-/* vc_allocate_shape with n->vct a constant. */
+/* vc_allocate_shape with n->vct a constant; `plain`: the plain instance
+ * (noc_network.plain). */
 static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, ws_tick now, uint64_t *fresh,
-                                                         const int V,
-                                                         const bool vct)
+                                                         const int V, const bool vct, const bool plain)
 {
     noc_router *rt = &n->routers[r];
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
@@ -559,8 +565,10 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
             int b = wi << 6 | __builtin_ctzll(m);
             const noc_ivc *iv = &c.ivb[S == V ? b : (b >> LG) * V + (b & (S - 1))];
             /* a VC whose timer runs files an empty request: no branch on
-             * the timer, whose outcome is hard to predict */
-            uint64_t ready = iv->ready <= now;
+             * the timer, whose outcome is hard to predict; in the plain
+             * instance (routing delay <= 1) every VC that is not young is
+             * ready */
+            uint64_t ready = plain || iv->ready <= now;
             ready_bits |= ready << (b & 63);
             int o;
             if (__builtin_expect(iv->ncand == 1 && (!vct || iv->cand[0] == NOC_PORT_LOCAL), 1)) {
@@ -638,7 +646,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
 static inline __attribute__((always_inline)) bool vc_allocate_shape(noc_network *n, int r, ws_tick now,
                                                                     uint64_t *fresh, const int V)
 {
-    return n->vct ? va_run(n, r, now, fresh, V, true) : va_run(n, r, now, fresh, V, false);
+    return n->vct ? va_run(n, r, now, fresh, V, true, false) : va_run(n, r, now, fresh, V, false, false);
 }
 
 /* vc_allocate_shape out of line, for 4 VCs per port (the default) and
@@ -661,7 +669,7 @@ static inline __attribute__((always_inline)) bool vc_allocate(noc_network *n, in
                                                               const int V, const bool plain)
 {
     if (V == 4 && plain)
-        return va_run(n, r, now, fresh, 4, false);
+        return va_run(n, r, now, fresh, 4, false, true);
     return V == 4 ? vc_allocate_v4(n, r, now, fresh) : vc_allocate_any(n, r, now, fresh);
 }
 
@@ -853,13 +861,13 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     bool freed = false;
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs);
-        uint32_t m = nom_mask[o], hi = m & (~0u << rt->rr_sa_out[o]);
+        uint32_t m = nom_mask[o], hi = m & rt->sa_out_after[o];
         int p = __builtin_ctz(hi ? hi : m);
         int v = nom_vc[o][p];
         freed |= !plain && n->tail_at ? traverse_streaming(n, r, p, v, o, now)
                                       : traverse_as(n, r, p, v, o, now, false, V, plain);
-        rt->rr_sa_in[p] = (uint8_t)(v + 1 == V ? 0 : v + 1);
-        rt->rr_sa_out[o] = (uint8_t)(p + 1 == NOC_PORTS ? 0 : p + 1);
+        rt->rr_sa_in[p] = (uint8_t)vc_next(v, V);
+        rt->sa_out_after[o] = (uint8_t)(0xffu << (p + 1));
     }
     return freed;
 }
