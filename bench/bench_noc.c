@@ -10,6 +10,7 @@
  * process's CPU time (which other jobs on a shared machine disturb less).
  * Run with `make bench`; doc/performance.md records the figures. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -71,11 +72,38 @@ static int bench(int k, double rate, ws_tick warm, ws_tick cycles)
     return 0;
 }
 
+/* Parses argument `s` (named `what`) as a number within [lo, hi];
+ * prints why not and returns false otherwise. */
+static bool parse_arg(const char *s, const char *what, double lo, double hi, double *out)
+{
+    char *end;
+    double x = strtod(s, &end);
+    if (end == s || *end || !(x >= lo && x <= hi)) {
+        fprintf(stderr, "bench_noc: %s must be a number in [%g, %g], not '%s'\n", what, lo, hi, s);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 4 || argc == 5)   /* bench_noc K RATE CYCLES [WARM]: one custom run (profiling) */
-        return bench(atoi(argv[1]), atof(argv[2]), argc == 5 ? (ws_tick)atoll(argv[4]) : 2000,
-                     (ws_tick)atoll(argv[3]));
+    if (argc == 4 || argc == 5) {   /* bench_noc K RATE CYCLES [WARM]: one custom run (profiling) */
+        double k, rate, cycles, warm = 2000;
+        if (!parse_arg(argv[1], "K (mesh side)", 2, 256, &k) || !parse_arg(argv[2], "RATE", 0, 1, &rate) ||
+            !parse_arg(argv[3], "CYCLES", 1, 1e12, &cycles) ||
+            (argc == 5 && !parse_arg(argv[4], "WARM (warm-up cycles)", 1, 1e12, &warm)))
+            return 2;
+        if (k != (int)k) {
+            fprintf(stderr, "bench_noc: K (mesh side) must be a whole number, not '%s'\n", argv[1]);
+            return 2;
+        }
+        return bench((int)k, rate, (ws_tick)warm, (ws_tick)cycles);
+    }
+    if (argc != 1) {
+        fprintf(stderr, "usage: bench_noc [K RATE CYCLES [WARM]]\n");
+        return 2;
+    }
     int rc = bench(8, 0.3, 2000, 200000);
     rc |= bench(64, 0.1, 2000, 3000);
     rc |= bench(64, 0.03, 2000, 3000);
