@@ -258,7 +258,8 @@ struct noc_network {
     noc_ivc *ivc;
     noc_flit *buf;
     uint16_t *credits;            /* [r * PV + p * V + v]; p = LOCAL: the NI's credits for the router's LOCAL input */
-    uint8_t *ovc_owner;           /* [r * PV + o * V + w]: input VC (p << 5 | v) holding output VC w of port o, valid while ovc_busy has it */
+    uint8_t *ovc_owner;           /* [r * PV + o * V + w]: the input VC holding output VC w of port o, as its bit
+                                     in noc_router's packed masks (p * S + v < 80), valid while ovc_busy has it */
     noc_ni *ni;
     noc_link *links;
     size_t n_links, cap_links, n_mesh_links;

@@ -203,7 +203,8 @@ static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, 
          * would be hard to predict) */
         const uint64_t keep = rt->va_young_at == first ? ~0ull : 0;
         rt->va_young[0] &= keep;
-        rt->va_young[1] &= keep;
+        if (V > 8)   /* else the second word is 0 */
+            rt->va_young[1] &= keep;
         rt->va_young_at = first;
         rt->va_young[b >> 6] |= bit;
     }
@@ -278,11 +279,12 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
         if (p == NOC_PORT_LOCAL) {
             n->ni[r].can_send = true;
         } else if (first && ((rt->ovc_busy[p] >> v) & 1u)) {
-            unsigned ow = n->ovc_owner[idx];   /* its holder may bid again */
-            unsigned b = vc_bit((int)(ow >> 5), (int)(ow & 31), V);
-            if (opt_by_output(n, plain) && (rt->m_blk[b >> 6] & vcm_bit(b)) &&
-                n->ivc[((size_t)r * NOC_PORTS + (ow >> 5)) * (size_t)V + (ow & 31)].count)
-                elig_add(rt, p, (int)(ow >> 5));
+            unsigned b = n->ovc_owner[idx];   /* its holder may bid again */
+            if (opt_by_output(n, plain) && (rt->m_blk[b >> 6] & vcm_bit(b))) {
+                int hp = (int)(b >> VC_LG(V)), hv = (int)(b & ((1u << VC_LG(V)) - 1));
+                if (n->ivc[((size_t)r * NOC_PORTS + (size_t)hp) * (size_t)V + (size_t)hv].count)
+                    elig_add(rt, p, hp);
+            }
             rt->m_blk[b >> 6] &= ~vcm_bit(b);
         }
         if (opt_vct(n, plain))
@@ -509,7 +511,7 @@ static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_
     iv->ncand = 0;
     c->fresh[wi] |= bit & c->fresh_mask;
     iv->ready = c->ready;
-    ow[w] = (uint8_t)(p << 5 | v);
+    ow[w] = (uint8_t)b;
     /* LOCAL: reads the NI's credits, unused */
     uint32_t blk = mesh & !cr[w];
     if (__builtin_expect(blk, 0))
