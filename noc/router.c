@@ -542,10 +542,6 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     /* the router's bases, read back through volatile: GCC otherwise keeps
      * each as the array and the router's offset, two more registers (or
      * spills) in the grant loop (bench_noc: 6 M instructions) */
-    noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
-    const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
-    uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
-    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0ull : 0 };
     const uint32_t all = (1u << V) - 1;
     const int LG = VC_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
     /* the VCs waiting for VC allocation, but for those whose routing delay
@@ -558,6 +554,12 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
         wait[wi] = rt->va_wait[wi] & ~y;
         waiting |= y != 0;
     }
+    if (!(wait[0] | (NW > 1 ? wait[1] : 0)))
+        return false;   /* all young: not idle (va_idle was cleared when they entered) */
+    noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
+    const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
+    uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
+    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0ull : 0 };
     uint64_t reqs[2][NOC_PORTS];
     memset(reqs, 0, (size_t)NW * sizeof reqs[0]);
     uint32_t outs = 0;
