@@ -164,6 +164,10 @@ static inline uint64_t vcm_bit(unsigned b)
 {
     return 1ull << (b & 63);
 }
+static inline unsigned vcm_word(unsigned b, const int V)
+{
+    return V <= 8 ? 0 : b >> 6;   /* V <= 8: b < 5 * 8 */
+}
 
 /* Whether router rt has input VCs holding an output VC (the second word
  * is 0 with V <= 8). */
@@ -196,7 +200,7 @@ static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, 
     const uint64_t bit = vcm_bit(b);
     iv->state = NOC_IVC_VA;
     iv->ready = ready;
-    rt->va_wait[b >> 6] |= bit;
+    rt->va_wait[vcm_word(b, V)] |= bit;
     rt->va_idle = 0;
     if (ready > first) {
         /* the marks of an earlier tick are dropped, without a branch (it
@@ -206,7 +210,7 @@ static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, 
         if (V > 8)   /* else the second word is 0 */
             rt->va_young[1] &= keep;
         rt->va_young_at = first;
-        rt->va_young[b >> 6] |= bit;
+        rt->va_young[vcm_word(b, V)] |= bit;
     }
 }
 
@@ -280,12 +284,12 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             n->ni[r].can_send = true;
         } else if (first && ((rt->ovc_busy[p] >> v) & 1u)) {
             unsigned b = n->ovc_owner[idx];   /* its holder may bid again */
-            if (opt_by_output(n, plain) && (rt->m_blk[b >> 6] & vcm_bit(b))) {
+            if (opt_by_output(n, plain) && (rt->m_blk[vcm_word(b, V)] & vcm_bit(b))) {
                 int hp = (int)(b >> VC_LG(V)), hv = (int)(b & ((1u << VC_LG(V)) - 1));
                 if (n->ivc[((size_t)r * NOC_PORTS + (size_t)hp) * (size_t)V + (size_t)hv].count)
                     elig_add(rt, p, hp);
             }
-            rt->m_blk[b >> 6] &= ~vcm_bit(b);
+            rt->m_blk[vcm_word(b, V)] &= ~vcm_bit(b);
         }
         if (opt_vct(n, plain))
             rt->va_idle = 0;
@@ -752,7 +756,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     const unsigned b = vc_bit(p, v, V);
     if (o != NOC_PORT_LOCAL) {
         if (!--n->credits[((size_t)r * NOC_PORTS + (size_t)o) * (size_t)V + (size_t)w])
-            rt->m_blk[b >> 6] |= vcm_bit(b);
+            rt->m_blk[vcm_word(b, V)] |= vcm_bit(b);
         send_flit(n, rt->out_ev[o] | (uint32_t)w, f, now + head)->hops++;
         if (streaming)
             set_tail(n, now + head, now + delay);
@@ -772,8 +776,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
         rt->va_idle = 0;
-        rt->m_blk[b >> 6] &= ~vcm_bit(b);
-        rt->m_act[b >> 6] &= ~vcm_bit(b);
+        rt->m_blk[vcm_word(b, V)] &= ~vcm_bit(b);
+        rt->m_act[vcm_word(b, V)] &= ~vcm_bit(b);
         if (iv->count) {
             /* the next packet's head has arrived (at <= now): as a head
              * into an idle VC (noc_arrivals), it takes its route now and
@@ -784,7 +788,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
             iv->state = NOC_IVC_IDLE;
         }
     }
-    if (opt_by_output(n, plain) && (tail || !iv->count || (rt->m_blk[b >> 6] & vcm_bit(b))))
+    if (opt_by_output(n, plain) && (tail || !iv->count || (rt->m_blk[vcm_word(b, V)] & vcm_bit(b))))
         elig_del(rt, o, p);   /* it was eligible */
     n->moved = true;
     return tail;
