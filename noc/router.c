@@ -811,7 +811,9 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
     /* stage 1: each input port nominates up to `speedup` VCs (distinct
      * outputs), round-robin from its pointer */
-    uint8_t nom_vc[NOC_PORTS][NOC_PORTS];   /* [output][input] = vc, valid where nom_mask has the bit */
+    /* [output][input] = vc, valid where nom_mask has the bit; with speedup
+     * 1 a port nominates one VC: [0][input] */
+    uint8_t nom_vc[NOC_PORTS][NOC_PORTS];
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
     const int speedup = plain ? 1 : n->speedup;
@@ -856,7 +858,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
                     continue;
                 if (!channel_free(n, rt, o, now, plain))
                     continue;
-                nom_vc[o][p] = (uint8_t)v;
+                nom_vc[speedup == 1 ? 0 : o][p] = (uint8_t)v;
                 nom_mask[o] |= 1u << p;
                 used |= 1u << o;
                 outs |= 1u << o;
@@ -871,7 +873,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
         int o = __builtin_ctz(outs);
         uint32_t m = nom_mask[o], hi = m & rt->sa_out_after[o];
         int p = __builtin_ctz(hi ? hi : m);
-        int v = nom_vc[o][p];
+        int v = nom_vc[speedup == 1 ? 0 : o][p];
         freed |= !plain && n->tail_at ? traverse_streaming(n, r, p, v, o, now)
                                       : traverse_as(n, r, p, v, o, now, false, V, plain);
         rt->rr_sa_in[p] = (uint8_t)vc_next(v, V);
