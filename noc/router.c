@@ -153,9 +153,11 @@ static inline void wake_by(noc_network *n, int r, ws_tick at, ws_tick now)
 }
 
 /* log2 of the stride S of an input port in the router's packed masks of
- * input VCs (noc_router.va_wait, m_act, m_blk), and the bit of VC (p, v)
- * in them: word b >> 6, bit b & 63 (vcm_bit) */
+ * input VCs (noc_router.va_wait, m_act, m_blk), their number of words,
+ * and the bit b of VC (p, v) in them: word vcm_word(b), bit vcm_bit(b);
+ * vc_index(b) = p * V + v, its index among the router's input VCs */
 #define VC_LG(V) ((V) <= 4 ? 2 : (V) <= 8 ? 3 : 4)
+#define VC_NW(V) ((V) <= 8 ? 1 : 2)   /* (5 << VC_LG(V)) bits, in 64-bit words */
 static inline unsigned vc_bit(int p, int v, const int V)
 {
     return ((unsigned)p << VC_LG(V)) + (unsigned)v;
@@ -166,14 +168,19 @@ static inline uint64_t vcm_bit(unsigned b)
 }
 static inline unsigned vcm_word(unsigned b, const int V)
 {
-    return V <= 8 ? 0 : b >> 6;   /* V <= 8: b < 5 * 8 */
+    return VC_NW(V) == 1 ? 0 : b >> 6;   /* one word: b < 5 * 8 */
+}
+static inline unsigned vc_index(unsigned b, const int V)
+{
+    const unsigned S = 1u << VC_LG(V);
+    return S == (unsigned)V ? b : (b >> VC_LG(V)) * (unsigned)V + (b & (S - 1));
 }
 
 /* Whether router rt has input VCs holding an output VC (the second word
  * is 0 with V <= 8). */
 static inline bool act_any(const noc_router *rt, const int V)
 {
-    return (V <= 8 ? rt->m_act[0] : rt->m_act[0] | rt->m_act[1]) != 0;
+    return (VC_NW(V) == 1 ? rt->m_act[0] : rt->m_act[0] | rt->m_act[1]) != 0;
 }
 
 /* The VC after v of V in round-robin order (V a power of two: a mask). */
@@ -207,7 +214,7 @@ static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, 
          * would be hard to predict) */
         const uint64_t keep = rt->va_young_at == first ? ~0ull : 0;
         rt->va_young[0] &= keep;
-        if (V > 8)   /* else the second word is 0 */
+        if (VC_NW(V) > 1)
             rt->va_young[1] &= keep;
         rt->va_young_at = first;
         rt->va_young[vcm_word(b, V)] |= bit;
@@ -284,11 +291,9 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             n->ni[r].can_send = true;
         } else if (first && ((rt->ovc_busy[p] >> v) & 1u)) {
             unsigned b = n->ovc_owner[idx];   /* its holder may bid again */
-            if (opt_by_output(n, plain) && (rt->m_blk[vcm_word(b, V)] & vcm_bit(b))) {
-                int hp = (int)(b >> VC_LG(V)), hv = (int)(b & ((1u << VC_LG(V)) - 1));
-                if (n->ivc[((size_t)r * NOC_PORTS + (size_t)hp) * (size_t)V + (size_t)hv].count)
-                    elig_add(rt, p, hp);
-            }
+            if (opt_by_output(n, plain) && (rt->m_blk[vcm_word(b, V)] & vcm_bit(b)) &&
+                n->ivc[(size_t)r * NOC_PORTS * (size_t)V + vc_index(b, V)].count)
+                elig_add(rt, p, (int)(b >> VC_LG(V)));
             rt->m_blk[vcm_word(b, V)] &= ~vcm_bit(b);
         }
         if (opt_vct(n, plain))
@@ -331,8 +336,8 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             head_waits_for_va(rt, iv, p, v, now + n->rc_delay, now, V);
             wake_by(n, r, iv->ready, now);
         } else {
-            if (opt_by_output(n, plain) && iv->state == NOC_IVC_ACTIVE &&
-                !(rt->m_blk[vc_bit(p, v, V) >> 6] & vcm_bit(vc_bit(p, v, V))))
+            const unsigned b = vc_bit(p, v, V);
+            if (opt_by_output(n, plain) && iv->state == NOC_IVC_ACTIVE && !(rt->m_blk[vcm_word(b, V)] & vcm_bit(b)))
                 elig_add(rt, iv->out_port, p);
             active_set(n, r);
         }
@@ -547,7 +552,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
      * each as the array and the router's offset, two more registers (or
      * spills) in the grant loop (bench_noc: 6 M instructions) */
     const uint32_t all = (1u << V) - 1;
-    const int LG = VC_LG(V), S = 1 << LG, NW = ((NOC_PORTS << LG) + 63) >> 6;
+    const int LG = VC_LG(V), S = 1 << LG, NW = VC_NW(V);
     /* the VCs waiting for VC allocation, but for those whose routing delay
      * certainly runs (they wait on a timer) */
     const bool young = rt->va_young_at == now;
@@ -571,7 +576,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
         uint64_t ready_bits = 0;
         for (uint64_t m = wait[wi]; m; m &= m - 1) {
             int b = wi << 6 | __builtin_ctzll(m);
-            const noc_ivc *iv = &c.ivb[S == V ? b : (b >> LG) * V + (b & (S - 1))];
+            const noc_ivc *iv = &c.ivb[vc_index((unsigned)b, V)];
             /* a VC whose timer runs files an empty request: no branch on
              * the timer, whose outcome is hard to predict; in the plain
              * instance (routing delay <= 1) every VC that is not young is
@@ -810,9 +815,9 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     noc_router *rt = &n->routers[r];
     const noc_ivc *ivb = &n->ivc[(size_t)r * NOC_PORTS * V];
     /* stage 1: each input port nominates up to `speedup` VCs (distinct
-     * outputs), round-robin from its pointer */
-    /* [output][input] = vc, valid where nom_mask has the bit; with speedup
-     * 1 a port nominates one VC: [0][input] */
+     * outputs), round-robin from its pointer: nom_vc[output][input] = vc,
+     * valid where nom_mask has the bit ([0][input] with speedup 1, where a
+     * port nominates one VC) */
     uint8_t nom_vc[NOC_PORTS][NOC_PORTS];
     uint32_t nom_mask[NOC_PORTS] = { 0 };
     uint32_t outs = 0;
@@ -828,7 +833,7 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
                 can |= rt->elig_ports[o];
         }
     }
-    const int LG = VC_LG(V), NW = V <= 8 ? 1 : 2;
+    const int LG = VC_LG(V), NW = VC_NW(V);
     const uint64_t group = (1ull << (1 << LG)) - 1;   /* a port's bits, at its first */
     for (int wi = 0; wi < NW; wi++) {
         /* the VCs that may bid: active, with a credit, not granted now;
@@ -917,12 +922,10 @@ static inline __attribute__((always_inline)) ws_tick router_wake(const noc_netwo
                 w = t;
         }
     }
-    const int LG = VC_LG(V), S = 1 << LG;
     /* a VC without a credit waits for one, an arrival, whatever its timer */
-    for (int wi = 0; wi < 2 && !opt_by_output(n, plain); wi++)
+    for (int wi = 0; wi < VC_NW(V) && !opt_by_output(n, plain); wi++)
         for (uint64_t m = rt->m_act[wi] & ~rt->m_blk[wi]; m; m &= m - 1) {
-            int b = wi << 6 | __builtin_ctzll(m);
-            const noc_ivc *iv = &ivb[(b >> LG) * V + (b & (S - 1))];
+            const noc_ivc *iv = &ivb[vc_index((unsigned)(wi << 6 | __builtin_ctzll(m)), V)];
             if (!iv->count)
                 continue;
             if (iv->ready > now) {
@@ -951,10 +954,9 @@ static inline __attribute__((always_inline)) ws_tick router_wake(const noc_netwo
         }
     /* va_idle: every VC in va_wait had its timer expired at the last VC
      * allocation, and none has entered since */
-    for (int wi = 0; wi < 2 && !rt->va_idle; wi++)
+    for (int wi = 0; wi < VC_NW(V) && !rt->va_idle; wi++)
         for (uint64_t m = rt->va_wait[wi]; m; m &= m - 1) {
-            int b = wi << 6 | __builtin_ctzll(m);
-            const noc_ivc *iv = &ivb[(b >> LG) * V + (b & (S - 1))];
+            const noc_ivc *iv = &ivb[vc_index((unsigned)(wi << 6 | __builtin_ctzll(m)), V)];
             if (iv->ready > now && iv->ready < w)
                 w = iv->ready;
         }
@@ -1108,8 +1110,8 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
     for (int p = 0; p < NOC_PORTS; p++)
         for (int v = 0; v < n->V; v++) {
             const noc_ivc *iv = &n->ivc[(size_t)r * n->PV + (size_t)p * n->V + v];
-            unsigned b = vc_bit(p, v, n->V);
-            if ((rt->m_act[b >> 6] & ~rt->m_blk[b >> 6] & vcm_bit(b)) && iv->count)
+            unsigned b = vc_bit(p, v, n->V), wi = vcm_word(b, n->V);
+            if ((rt->m_act[wi] & ~rt->m_blk[wi] & vcm_bit(b)) && iv->count)
                 cnt[iv->out_port][p]++;
         }
     bool bad = memcmp(cnt, rt->n_elig, sizeof cnt) != 0;
@@ -1156,11 +1158,9 @@ static inline __attribute__((always_inline)) void prefetch_ahead(const noc_netwo
     const noc_router *rt2 = &n->routers[r2];
     const noc_ivc *ivb2 = &n->ivc[r2 * PV];
     const noc_flit *bb2 = &n->buf[r2 * PV * (size_t)n->D];
-    const int LG = VC_LG(V), S = 1 << LG;
-    for (int wi = 0; wi < 2; wi++)
+    for (int wi = 0; wi < VC_NW(V); wi++)
         for (uint64_t mm = rt2->m_act[wi] & ~rt2->m_blk[wi]; mm; mm &= mm - 1) {
-            int b = wi << 6 | __builtin_ctzll(mm);
-            size_t i = (size_t)(b >> LG) * V + (size_t)(b & (S - 1));
+            size_t i = vc_index((unsigned)(wi << 6 | __builtin_ctzll(mm)), V);
             const noc_flit *ring = &bb2[i * (size_t)n->D];
             unsigned h = ivb2[i].head, h1 = h + 1 == (unsigned)n->D ? 0 : h + 1;
             __builtin_prefetch(&ring[h]);
