@@ -154,8 +154,9 @@ typedef struct noc_router {
     uint8_t va_idle;              /* VC allocation would grant nothing until a VC enters va_wait, an output VC
                                      is freed or (VCT) a credit arrives */
     uint8_t rr_sa_in[NOC_PORTS];
-    uint8_t sa_out_after[NOC_PORTS];   /* switch allocation's output arbiters: the input ports after the last
-                                          grant, a mask (0 after port 4: none, the search restarts at port 0) */
+    uint8_t sa_out_after[NOC_PORTS];   /* switch allocation's output arbiters: the mask of the input ports after
+                                          the last grant (none after port 4, or before any grant: the search
+                                          starts at port 0) */
     uint16_t occ[NOC_PORTS];
     uint16_t rr_va[NOC_PORTS];
     /* Masks of input VCs, packed: VC (p, v) is bit b = p * S + v of the two
