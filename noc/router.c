@@ -319,9 +319,10 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
         } else {
             iv->head = 0;   /* an empty VC restarts its ring: fewer cache lines in use */
         }
-        memcpy(&n->buf[idx * D + slot], &fl[i].f, sizeof fl[i].f);
+        const size_t at = idx * D + slot;   /* its place in buf, and in tail_at */
+        memcpy(&n->buf[at], &fl[i].f, sizeof fl[i].f);
         if (!plain && n->tail_at)
-            n->tail_at[idx * D + slot] = now + fl[i].tail_off;
+            n->tail_at[at] = now + fl[i].tail_off;
         rt->nbuf++;
         n->buffered++;
         if (++rt->occ[p] > rt->w_peak[p])
@@ -548,9 +549,6 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
 {
     noc_router *rt = &n->routers[r];
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
-    /* the router's bases, read back through volatile: GCC otherwise keeps
-     * each as the array and the router's offset, two more registers (or
-     * spills) in the grant loop (bench_noc: 6 M instructions) */
     const uint32_t all = (1u << V) - 1;
     const int LG = VC_LG(V), S = 1 << LG, NW = VC_NW(V);
     /* the VCs waiting for VC allocation, but for those whose routing delay
@@ -565,6 +563,9 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     }
     if (!(wait[0] | (NW > 1 ? wait[1] : 0)))
         return false;   /* all young: not idle (va_idle was cleared when they entered) */
+    /* the router's bases, read back through volatile: GCC otherwise keeps
+     * each as the array and the router's offset, two more registers (or
+     * spills) in the grant loop (bench_noc: 6 M instructions) */
     noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
     const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
     uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
