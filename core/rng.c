@@ -55,14 +55,33 @@ gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name)
     return r;
 }
 
-void ws_rng_prefetch_index(const gsl_rng *r, const void *state)
-{
-    __builtin_prefetch(r);
-    __builtin_prefetch(&((const ws_mt_state *)state)->mti);
-}
+/* The state of GSL's gsl_rng_taus2 (gsl/rng/taus.c): three 32-bit
+ * components held in unsigned longs; checked like ws_mt_state. */
+typedef struct ws_taus_state {
+    unsigned long s1, s2, s3;
+} ws_taus_state;
 
-void ws_rng_prefetch_draw(const void *state)
+gsl_rng *ws_rng_stream_small(uint64_t master_seed, const char *stream_name)
 {
-    const ws_mt_state *st = state;
-    __builtin_prefetch(&st->mt[st->mti < WS_MT_N ? st->mti : 0]);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    if (!r)
+        die("out of memory allocating a random stream", stream_name);
+    if (gsl_rng_size(r) != sizeof(ws_taus_state) || strcmp(gsl_rng_name(r), "taus2") != 0)
+        die("internal error: unexpected GSL taus2 state layout", stream_name);
+    uint64_t seed = ws_rng_seed_for(master_seed, stream_name);
+    uint64_t x = ws_mix64(seed), y = ws_mix64(seed + 0x9e3779b97f4a7c15ULL);
+    ws_taus_state *st = gsl_rng_state(r);
+    /* each component's state bits (above its 1, 3 and 4 unused low bits)
+     * take the next bits of x, the last one also 24 bits of y */
+    st->s1 = (unsigned long)(x & 0x7fffffffULL) << 1;
+    st->s2 = (unsigned long)((x >> 31) & 0x1fffffffULL) << 3;
+    st->s3 = (unsigned long)(((x >> 60) | (y << 4)) & 0x0fffffffULL) << 4;
+    /* an all-zero component would stay zero */
+    if (!st->s1)
+        st->s1 = 2;
+    if (!st->s2)
+        st->s2 = 8;
+    if (!st->s3)
+        st->s3 = 16;
+    return r;
 }

@@ -2,7 +2,7 @@
  *
  * Contract
  *   Every component that needs randomness asks for its own stream by a
- *   stable name ("noc.traffic.node17", "workload.gen"). The stream is a GSL
+ *   stable name ("workload.gen", "noc.traffic.17"). The stream is a GSL
  *   generator (gsl_rng_mt19937) whose derived 64-bit seed
  *       s = ws_mix64(master_seed ^ ws_hash64_str(name))
  *   fills its whole state: mt[2k] and mt[2k+1] are the low and high 32 bits
@@ -30,15 +30,20 @@
 uint64_t ws_rng_seed_for(uint64_t master_seed, const char *stream_name);
 gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name);
 
-/* Cache hints for a caller that draws from many streams in an order it
- * knows ahead (noc/traffic.c: thousands of per-node streams, 5 KB of
- * state each, cold when their node draws again); they never change a
- * draw. ws_rng_prefetch_index() asks for the lines of r and of the word
- * index in its state (gsl_rng_state(r)); ws_rng_prefetch_draw(), issued
- * later (when the index is in cache), for the word the next draw reads.
- * r: a stream from ws_rng_stream(); state: its gsl_rng_state() (the
- * mt19937 layout ws_rng_stream() checks). */
-void ws_rng_prefetch_index(const gsl_rng *r, const void *state);
-void ws_rng_prefetch_draw(const void *state);
+/* ws_rng_stream_small: the same naming and seeding rule for components
+ * that keep one stream per node (noc/traffic.c: up to thousands), where
+ * mt19937's 5 KB of state per stream would not stay in cache. The stream
+ * is GSL's gsl_rng_taus2 (L'Ecuyer's maximally equidistributed combined
+ * Tausworthe generator, period 2^88), whose state is three 32-bit words
+ * s1, s2, s3 of which bits 1-31, 3-31 and 4-31 are state. With
+ * x = ws_mix64(s) and y = ws_mix64(s + 0x9e3779b97f4a7c15) for the derived
+ * seed s: s1 = (x mod 2^31) << 1, s2 = (floor(x / 2^31) mod 2^29) << 3,
+ * s3 = ((floor(x / 2^60) + 16 y) mod 2^28) << 4; a component that came
+ * out 0 (its bits all zero: probability 2^-31, 2^-29, 2^-28) is set to
+ * its least valid value (2, 8 or 16; a zero component would stay zero).
+ * So distinct seeds give distinct states but for that case, and all 64
+ * bits of the seed reach the state (gsl_rng_set() would keep 32). The same ownership rules as
+ * ws_rng_stream(). */
+gsl_rng *ws_rng_stream_small(uint64_t master_seed, const char *stream_name);
 
 #endif

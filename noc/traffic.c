@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/cache.h"
 #include "core/rng.h"
 #include "core/xalloc.h"
 #include "noc/pattern.h"
@@ -17,7 +16,6 @@ typedef struct heap_item {
 
 typedef struct node_src {
     gsl_rng *rng;
-    const void *rng_state;  /* gsl_rng_state(rng), for ws_rng_prefetch_*() */
     ws_tick next_inj;       /* WS_TICK_NEVER while off */
     ws_tick next_switch;    /* on_off only */
     bool on;
@@ -26,7 +24,6 @@ typedef struct node_src {
 struct noc_traffic {
     int n;
     node_src *nodes;
-    bool cold;                        /* the streams' states exceed WS_CACHE_BYTES: pops ask for them ahead */
     const noc_pattern *pattern;
     noc_pattern_ctx ctx;
     bool on_off;
@@ -194,8 +191,7 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
         char name[64];
         snprintf(name, sizeof name, "noc.traffic.%d", i);
         node_src *s = &t->nodes[i];
-        s->rng = ws_rng_stream(seed, name);
-        s->rng_state = gsl_rng_state(s->rng);
+        s->rng = ws_rng_stream_small(seed, name);
         /* gaps count from tick -1, so that tick 0 can carry a packet */
         if (!t->on_off) {
             ws_tick g = gap(s->rng, t->p);
@@ -210,7 +206,6 @@ noc_traffic *noc_traffic_new(const ws_config *cfg, double rate, uint64_t seed)
         }
         schedule(t, i);
     }
-    t->cold = t->n > 0 && (size_t)t->n * gsl_rng_size(t->nodes[0].rng) > WS_CACHE_BYTES;
     return t;
 }
 
@@ -251,18 +246,6 @@ bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits
             t->scan++;
         int node = (int)(t->scan * 64 + (size_t)__builtin_ctzll(bucket[t->scan]));
         bucket[t->scan] &= bucket[t->scan] - 1;
-        /* the next nodes due now (in this word) draw soon: for the next
-         * one, the state word its draw reads (its index line was asked for
-         * at the pop before); for the one after it, its generator and index */
-        uint64_t later = t->cold ? bucket[t->scan] : 0;
-        if (later) {
-            ws_rng_prefetch_draw(t->nodes[t->scan * 64 + (size_t)__builtin_ctzll(later)].rng_state);
-            later &= later - 1;
-            if (later) {
-                const node_src *s2 = &t->nodes[t->scan * 64 + (size_t)__builtin_ctzll(later)];
-                ws_rng_prefetch_index(s2->rng, s2->rng_state);
-            }
-        }
         while (t->scan < t->words && !bucket[t->scan])
             t->scan++;
         if (t->scan == t->words)
@@ -286,13 +269,6 @@ bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits
         if (have)
             return true;
     }
-}
-
-bool noc_traffic_set_cold(noc_traffic *t, bool cold)
-{
-    bool was = t->cold;
-    t->cold = cold;
-    return was;
 }
 
 double noc_traffic_packet_rate(const noc_traffic *t) { return t->p; }

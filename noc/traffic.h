@@ -19,10 +19,6 @@
  *   packet (or a state change) due; noc_traffic_pop() returns the packets
  *   due at `now` in increasing node order, and must be called until it
  *   returns false before time advances. Same seed => same packets.
- *   When the nodes' streams hold more than WS_CACHE_BYTES of state
- *   (core/cache.h), a pop asks ahead for the state of the next nodes due
- *   (ws_rng_prefetch_*); noc_traffic_set_cold() (a test aid) overrides
- *   that and returns the previous setting; the packets are the same.
  */
 #ifndef NOC_TRAFFIC_H
 #define NOC_TRAFFIC_H
@@ -41,8 +37,6 @@ void noc_traffic_free(noc_traffic *t);
 ws_tick noc_traffic_next(const noc_traffic *t);
 bool noc_traffic_pop(noc_traffic *t, ws_tick now, int *src, int *dst, int *flits);
 
-/* Test aid: see the contract above; returns the previous setting. */
-bool noc_traffic_set_cold(noc_traffic *t, bool cold);
 double noc_traffic_packet_rate(const noc_traffic *t);   /* packets per node per cycle */
 double noc_traffic_mean_flits(const noc_traffic *t);
 
