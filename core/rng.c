@@ -27,13 +27,21 @@ static void die(const char *what, const char *stream_name)
     abort();
 }
 
-gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name)
+/* A new generator of GSL type `type`, which must be the generator `name`
+ * with a state of `size` bytes (the layout this file writes). */
+static gsl_rng *alloc_checked(const gsl_rng_type *type, const char *name, size_t size, const char *stream_name)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc(type);
     if (!r)
         die("out of memory allocating a random stream", stream_name);
-    if (gsl_rng_size(r) != sizeof(ws_mt_state) || strcmp(gsl_rng_name(r), "mt19937") != 0)
-        die("internal error: unexpected GSL mt19937 state layout", stream_name);
+    if (gsl_rng_size(r) != size || strcmp(gsl_rng_name(r), name) != 0)
+        die("internal error: unexpected GSL generator state layout", stream_name);
+    return r;
+}
+
+gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name)
+{
+    gsl_rng *r = alloc_checked(gsl_rng_mt19937, "mt19937", sizeof(ws_mt_state), stream_name);
     /* gsl_rng_set() takes only 32 bits of seed, so distinct names could
      * share a stream (with master seed 1, "noc.traffic.node84218" and
      * "noc.traffic.node125142" did). Instead the whole state comes from the
@@ -63,11 +71,7 @@ typedef struct ws_taus_state {
 
 gsl_rng *ws_rng_stream_small(uint64_t master_seed, const char *stream_name)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    if (!r)
-        die("out of memory allocating a random stream", stream_name);
-    if (gsl_rng_size(r) != sizeof(ws_taus_state) || strcmp(gsl_rng_name(r), "taus2") != 0)
-        die("internal error: unexpected GSL taus2 state layout", stream_name);
+    gsl_rng *r = alloc_checked(gsl_rng_taus2, "taus2", sizeof(ws_taus_state), stream_name);
     uint64_t seed = ws_rng_seed_for(master_seed, stream_name);
     uint64_t x = ws_mix64(seed), y = ws_mix64(seed + 0x9e3779b97f4a7c15ULL);
     ws_taus_state *st = gsl_rng_state(r);
