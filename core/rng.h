@@ -42,8 +42,8 @@ gsl_rng *ws_rng_stream(uint64_t master_seed, const char *stream_name);
  * out 0 (its bits all zero: probability 2^-31, 2^-29, 2^-28) is set to
  * its least valid value (2, 8 or 16; a zero component would stay zero).
  * So distinct seeds give distinct states but for that case, and all 64
- * bits of the seed reach the state (gsl_rng_set() would keep 32). The same ownership rules as
- * ws_rng_stream(). */
+ * bits of the seed reach the state (gsl_rng_set() would keep 32). The
+ * same ownership rules as ws_rng_stream(). */
 gsl_rng *ws_rng_stream_small(uint64_t master_seed, const char *stream_name);
 
 #endif
