@@ -343,7 +343,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
                 const noc_link *in = &n->links[rt->in_link[p]];
                 /* the credits for this port's VC 0: the NI's (LOCAL) or the upstream router's */
                 int cr_r = p == NOC_PORT_LOCAL ? r : in->from_r, cr_p = p == NOC_PORT_LOCAL ? p : in->from_p;
-                rt->cr_ev[p] = (uint32_t)cr_r * (uint32_t)n->PV + (uint32_t)cr_p * (uint32_t)n->V;
+                rt->cr_ev[p] = (uint32_t)NOC_VC_AT(cr_r, cr_p, 0, n->V);
                 ws_tick d = n->credit_delay + in->lat;
                 if (d < 1)
                     d = 1;

@@ -308,7 +308,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
     for (uint32_t i = 0; i < cnt; i++) {
         uint32_t e = fl[i].ev;
         int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
-        size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
+        size_t idx = NOC_VC_AT(r, p, v, V);
         noc_router *rt = &n->routers[r];
         noc_ivc *iv = &n->ivc[idx];
         unsigned slot = 0;
@@ -372,7 +372,7 @@ static inline __attribute__((always_inline)) void ni_inject(noc_network *n, int 
                                                             const bool plain)
 {
     noc_ni *ni = &n->ni[r];
-    uint16_t *cr = &n->credits[((size_t)r * NOC_PORTS + (size_t)NOC_PORT_LOCAL) * (size_t)V];
+    uint16_t *cr = &n->credits[NOC_VC_AT(r, NOC_PORT_LOCAL, 0, V)];
     if (ni->cur == NOC_NONE && ni->q_head != NOC_NONE) {
         uint32_t id = ni->q_head;
         noc_packet *p = &n->pkts[id];
@@ -420,7 +420,7 @@ static inline __attribute__((always_inline)) ws_tick ni_wake(const noc_network *
                                                             const bool plain)
 {
     const noc_ni *ni = &n->ni[r];
-    const uint16_t *cr = &n->credits[((size_t)r * NOC_PORTS + (size_t)NOC_PORT_LOCAL) * (size_t)V];
+    const uint16_t *cr = &n->credits[NOC_VC_AT(r, NOC_PORT_LOCAL, 0, V)];
     if (ni->cur != NOC_NONE)
         return cr[ni->cur_vc] > 0 ? now + 1 : WS_TICK_NEVER;
     if (ni->q_head == NOC_NONE)
@@ -732,7 +732,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
                                                               bool streaming, const int V, const bool plain)
 {
     noc_router *rt = &n->routers[r];
-    size_t idx = ((size_t)r * NOC_PORTS + (size_t)p) * (size_t)V + (size_t)v;
+    size_t idx = NOC_VC_AT(r, p, v, V);
     noc_ivc *iv = &n->ivc[idx];
     size_t at = idx * n->D + iv->head;
     const noc_flit *f = &n->buf[at];   /* stays in place until this router's next arrivals */
@@ -761,7 +761,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     }
     const unsigned b = vc_bit(p, v, V);
     if (o != NOC_PORT_LOCAL) {
-        if (!--n->credits[((size_t)r * NOC_PORTS + (size_t)o) * (size_t)V + (size_t)w])
+        if (!--n->credits[NOC_VC_AT(r, o, w, V)])
             rt->m_blk[vcm_word(b, V)] |= vcm_bit(b);
         send_flit(n, rt->out_ev[o] | (uint32_t)w, f, now + head)->hops++;
         if (streaming)
@@ -1110,7 +1110,7 @@ __attribute__((noinline)) static void check_elig(const noc_network *n, int r)
     uint8_t cnt[NOC_PORTS][NOC_PORTS] = { { 0 } };
     for (int p = 0; p < NOC_PORTS; p++)
         for (int v = 0; v < n->V; v++) {
-            const noc_ivc *iv = &n->ivc[(size_t)r * n->PV + (size_t)p * n->V + v];
+            const noc_ivc *iv = &n->ivc[NOC_VC_AT(r, p, v, n->V)];
             unsigned b = vc_bit(p, v, n->V), wi = vcm_word(b, n->V);
             if ((rt->m_act[wi] & ~rt->m_blk[wi] & vcm_bit(b)) && iv->count)
                 cnt[iv->out_port][p]++;
@@ -1236,7 +1236,7 @@ void noc_describe_stall(const noc_network *n, FILE *out)
             continue;
         for (int p = 0; p < NOC_PORTS; p++)
             for (int v = 0; v < n->V; v++) {
-                size_t idx = (size_t)r * n->PV + (size_t)p * n->V + v;
+                size_t idx = NOC_VC_AT(r, p, v, n->V);
                 const noc_ivc *iv = &n->ivc[idx];
                 if (!iv->count)
                     continue;
@@ -1258,7 +1258,7 @@ void noc_describe_stall(const noc_network *n, FILE *out)
                 } else {
                     const noc_link *l = &n->links[rt->out_link[iv->out_port]];
                     const noc_router *d = &n->routers[l->to_r];
-                    unsigned cr = n->credits[(size_t)r * n->PV + (size_t)iv->out_port * n->V + iv->out_vc];
+                    unsigned cr = n->credits[NOC_VC_AT(r, iv->out_port, iv->out_vc, n->V)];
                     fprintf(out, "holds output %s vc %d, waits on router (%d,%d) in %s vc %d (%u credits)",
                             noc_port_name(iv->out_port), iv->out_vc, d->x, d->y, noc_port_name(l->to_p),
                             iv->out_vc, cr);
