@@ -368,7 +368,11 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     for (size_t i = 0; i < n->n_mesh_links; i++)
         if (n->links[i].ser > 1 && !n->half_duplex)
             n->by_output = true;
-    n->plain = !n->vct && !n->half_duplex && !n->by_output && !n->tail_at && n->speedup == 1 && n->rc_delay <= 1;
+    bool one_tick = true;
+    for (size_t i = 0; i < n->n_links; i++)
+        one_tick &= n->links[i].ser == 1;
+    n->plain = n->routing->dest_only && !n->vct && !n->half_duplex && !n->tail_at && n->speedup == 1 && n->rc_delay <= 1 &&
+               n->va_delay <= 1 && one_tick;
     size_t per_router = sizeof(noc_router) + (size_t)n->PV * (sizeof(noc_ivc) + (size_t)n->D * sizeof(noc_flit) +
                                                               sizeof *n->credits);
     n->cold = (size_t)n->nodes * per_router > WS_CACHE_BYTES;
@@ -421,7 +425,14 @@ void noc_network_free(noc_network *n)
 }
 
 void noc_network_check_wakes(noc_network *n, bool on) { n->check_wakes = on; }
-void noc_network_general_step(noc_network *n) { n->plain = false; }
+void noc_network_general_step(noc_network *n)
+{
+    if (n->c.flits_injected) {
+        fprintf(stderr, "noc: internal error: noc_network_general_step() after the first flit\n");
+        abort();
+    }
+    n->plain = false;
+}
 
 bool noc_network_set_cold(noc_network *n, bool cold)
 {

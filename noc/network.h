@@ -95,9 +95,11 @@ void noc_network_free(noc_network *n);
 void noc_network_check_wakes(noc_network *n, bool on);
 
 /* Test aid: a plain network (noc_network.plain in noc/network_impl.h:
- * wormhole, full duplex, one-cycle flits, no streaming, input speedup 1)
+ * oblivious routing, wormhole, full duplex, one-cycle flits, no streaming,
+ * input speedup 1, routing and VC-allocation delays of at most one cycle)
  * runs the general instance of the router step instead of the one
- * compiled for it. Results are identical either way. */
+ * compiled for it. Results are identical either way. Call it before the
+ * first tick (the two instances keep different router state). */
 void noc_network_general_step(noc_network *n);
 
 /* Test aid: sets whether the router step uses the cache hints of large

@@ -169,11 +169,21 @@ typedef struct noc_router {
     uint64_t m_act[2];
     uint64_t m_blk[2];
     uint32_t ovc_busy[NOC_PORTS];
-    ws_tick out_free[NOC_PORTS];  /* full duplex: the output link is free from this tick (half duplex: chans[]) */
     /* of va_wait (when va_young_at is the tick of a VC allocation): VCs
      * whose routing delay certainly runs at that tick, skipped unread */
-    uint64_t va_young[2];
+    _Alignas(64) uint64_t va_young[2];   /* the third line: what a head entering va_wait writes */
     ws_tick va_young_at;
+    union {
+        /* full duplex: the output link is free from this tick (half
+         * duplex: chans[]); not kept in the plain instance, whose links
+         * are free at every tick (noc_network.plain), and which keeps in
+         * its place, packed as va_wait: */
+        ws_tick out_free[NOC_PORTS];
+        struct {
+            uint32_t va_req[NOC_PORTS];   /* the VCs of va_wait whose head's route is output o */
+            uint32_t m_ne;                /* the input VCs holding a flit (count > 0) */
+        };
+    };
     _Alignas(64) uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0); LOCAL: unused */
     uint32_t out_delay[NOC_PORTS];/* switch grant -> arrival: sa + st + ser + lat (< NOC_MAX_DELAY) */
     uint32_t out_ser[NOC_PORTS];  /* serialisation of the output link (of a full flit) */
@@ -271,11 +281,16 @@ struct noc_network {
     bool check_wakes;             /* noc_network_check_wakes */
     bool by_output;               /* routers keep their eligible VCs per output (noc_router.n_elig): full duplex
                                      with flits that hold a mesh link for more than a tick (no result depends on it) */
-    bool plain;                   /* wormhole, full duplex, one-tick flits (not by_output), no streaming, input
-                                     speedup 1, a routing delay of at most 1 tick (so a head in va_wait is ready
-                                     unless it is young: VC allocation does not read its timer): with 4 VCs, the
-                                     hot paths run an instance with these options constant
-                                     (noc_network_general_step() clears it, for tests) */
+    bool plain;                   /* oblivious routing (dest_only: one output per head), wormhole, full duplex,
+                                     one-tick flits on every link, ejection included (so an output link is free
+                                     at every tick; and not by_output), no streaming, input speedup 1, a routing
+                                     delay of at most 1 tick (so a head in va_wait is ready unless it is young:
+                                     VC allocation does not read its timer) and a VC-allocation delay of at most
+                                     1 tick (so a VC holding an output VC may bid unless it got it now: switch
+                                     allocation does not read its timer): with 4 VCs, the hot paths run an
+                                     instance with these options constant, which keeps va_req and m_ne in place
+                                     of out_free (noc_router) (noc_network_general_step() clears it, for tests,
+                                     before the first tick) */
     bool cold;                    /* the routers' state (routers, input VCs with their buffers, credits) is larger
                                      than WS_CACHE_BYTES: the step asks for the state of the routers it will step
                                      next well ahead (prefetch_ahead in noc/router.c) */

@@ -201,13 +201,15 @@ static inline bool va_any(const noc_router *rt)
  * will see it; if it cannot be ready by then, that one skips it without
  * reading it (noc_router.va_young). */
 static inline void head_waits_for_va(noc_router *rt, noc_ivc *iv, int p, int v, ws_tick ready, ws_tick first,
-                                     const int V)
+                                     const int V, const bool plain)
 {
     const unsigned b = vc_bit(p, v, V);
     const uint64_t bit = vcm_bit(b);
     iv->state = NOC_IVC_VA;
     iv->ready = ready;
     rt->va_wait[vcm_word(b, V)] |= bit;
+    if (plain)
+        rt->va_req[iv->cand[0]] |= (uint32_t)bit;
     rt->va_idle = 0;
     if (ready > first) {
         /* the marks of an earlier tick are dropped, without a branch (it
@@ -329,12 +331,14 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             rt->w_peak[p] = rt->occ[p];
         if (iv->count++)
             continue;
+        if (plain)
+            rt->m_ne |= 1u << vc_bit(p, v, V);
         if (iv->state == NOC_IVC_IDLE) {
             /* a head into an idle VC: its route is known now (routing is
              * pure), so it waits out the routing delay in va_wait, which VC
              * allocation and the wake computation treat as a timer */
             route_into(n, iv, r, p, &fl[i].f);
-            head_waits_for_va(rt, iv, p, v, now + n->rc_delay, now, V);
+            head_waits_for_va(rt, iv, p, v, now + n->rc_delay, now, V, plain);
             wake_by(n, r, iv->ready, now);
         } else {
             const unsigned b = vc_bit(p, v, V);
@@ -510,7 +514,8 @@ typedef struct va_ctx {
  * packed masks; ow, cr: the holders and credits of port o's VCs, mesh: o
  * is not LOCAL. */
 static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_ivc *iv, int b, int p, int v, int o,
-                                                           int w, uint8_t *ow, const uint16_t *cr, uint32_t mesh)
+                                                           int w, uint8_t *ow, const uint16_t *cr, uint32_t mesh,
+                                                           const bool plain)
 {
     noc_router *rt = c->rt;
     const uint64_t bit = vcm_bit((unsigned)b);
@@ -529,15 +534,17 @@ static inline __attribute__((always_inline)) void va_grant(const va_ctx *c, noc_
     if (!blk && __builtin_expect(c->by_output, 0))
         elig_add(rt, o, p);   /* a VC waiting for VC allocation holds a flit */
     rt->va_wait[wi] &= ~bit;
+    if (plain)
+        rt->va_req[o] &= ~(uint32_t)bit;
     rt->m_act[wi] |= bit;
 }
 
-/* Word j of the ring of NW words m[0][o], m[1][o], ... rotated right by
- * b0 bits: its bit k is bit (64 j + k + b0) mod 64 NW of the ring. */
-static inline uint64_t va_rotr(const uint64_t m[][NOC_PORTS], int o, int b0, int j, const int NW)
+/* Word j of the ring of NW words m[0], m[1], ... rotated right by b0
+ * bits: its bit k is bit (64 j + k + b0) mod 64 NW of the ring. */
+static inline uint64_t va_rotr(const uint64_t m[2], int b0, int j, const int NW)
 {
     const int q = b0 >> 6, s = b0 & 63;
-    const uint64_t lo = m[(j + q) % NW][o], hi = m[(j + q + 1) % NW][o];
+    const uint64_t lo = m[(j + q) % NW], hi = m[(j + q + 1) % NW];
     /* one word (hi == lo): the same, in a form compiled to a rotation */
     return NW == 1 ? lo >> s | lo << (-s & 63) : lo >> s | hi << (63 - s) << 1;
 }
@@ -571,9 +578,17 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
     const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0ull : 0 };
     uint64_t reqs[2][NOC_PORTS];
-    memset(reqs, 0, (size_t)NW * sizeof reqs[0]);
     uint32_t outs = 0;
-    for (int wi = 0; wi < NW; wi++) {
+    if (plain) {
+        /* every VC that is not young is ready, and its request is filed;
+         * the outputs asked for, without a loop or branch (GCC does not
+         * unroll it unasked) */
+#pragma GCC unroll 5
+        for (int o = 0; o < NOC_PORTS; o++)
+            outs |= (uint32_t)((rt->va_req[o] & wait[0]) != 0) << o;
+    } else
+        memset(reqs, 0, (size_t)NW * sizeof reqs[0]);
+    for (int wi = 0; wi < NW && !plain; wi++) {
         uint64_t ready_bits = 0;
         for (uint64_t m = wait[wi]; m; m &= m - 1) {
             int b = wi << 6 | __builtin_ctzll(m);
@@ -607,6 +622,9 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     bool granted = false;
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs);
+        uint64_t rq[2];
+        for (int j = 0; j < NW; j++)
+            rq[j] = plain ? rt->va_req[o] & wait[0] : reqs[j][o];
         const uint32_t f0 = ~rt->ovc_busy[o] & all;
         if (!f0)
             continue;
@@ -616,7 +634,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
         const int b0 = rt->rr_va[o];
         uint64_t rot[2];
         for (int j = 0; j < NW; j++)
-            rot[j] = va_rotr(reqs, o, b0, j, NW);
+            rot[j] = va_rotr(rq, b0, j, NW);
         uint8_t *ow = &c.owb[o * V];
         const uint16_t *cr = &c.crb[o * V];
         const uint32_t mesh = o != NOC_PORT_LOCAL;
@@ -633,7 +651,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
                     continue;
                 int w = __builtin_ctz(g);
                 f &= ~(1u << w);
-                va_grant(&c, iv, b, p, v, o, w, ow, cr, mesh);
+                va_grant(&c, iv, b, p, v, o, w, ow, cr, mesh, plain);
                 last = b;
             }
         }
@@ -692,6 +710,8 @@ static inline __attribute__((always_inline)) bool vc_allocate(noc_network *n, in
 static inline __attribute__((always_inline)) bool channel_free(noc_network *n, const noc_router *rt, int o, ws_tick now,
                                                               const bool plain)
 {
+    if (plain)
+        return true;   /* one-tick flits: free at every tick */
     if (!opt_half_duplex(n, plain))   /* the router's own link: `want` is never read */
         return rt->out_free[o] <= now;
     noc_chan *c = &n->chans[rt->out_chan[o]];
@@ -744,7 +764,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     wheel_push(n, now + rt->cr_delay[p], rt->cr_ev[p] + (uint32_t)v);
 
     int w = iv->out_vc;
-    ws_tick ser = rt->out_ser[o], delay = rt->out_delay[o];
+    ws_tick ser = plain ? 1 : rt->out_ser[o], delay = rt->out_delay[o];
     if (f->partial) {
         ws_tick s = partial_ser(n, rt->out_link[o], f->pkt);
         delay -= ser - s;
@@ -769,7 +789,9 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     } else {
         send_eject(n, f, now + delay);
     }
-    if (!opt_half_duplex(n, plain)) {
+    if (plain) {
+        /* the link is free at the next tick (one-tick flits) */
+    } else if (!opt_half_duplex(n, plain)) {
         rt->out_free[o] = busy;
     } else {
         noc_chan *c = &n->chans[rt->out_chan[o]];
@@ -789,10 +811,16 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
              * into an idle VC (noc_arrivals), it takes its route now and
              * waits out the routing delay, from the next tick, in va_wait */
             route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
-            head_waits_for_va(rt, iv, p, v, now + 1 + n->rc_delay, now + 1, V);
+            head_waits_for_va(rt, iv, p, v, now + 1 + n->rc_delay, now + 1, V, plain);
         } else {
             iv->state = NOC_IVC_IDLE;
+            if (plain)
+                rt->m_ne &= ~(uint32_t)vcm_bit(b);
         }
+    } else if (plain) {
+        /* without a branch: whether a body flit's VC empties is hard to
+         * predict */
+        rt->m_ne &= ~((uint32_t)(iv->count == 0) << b);
     }
     if (opt_by_output(n, plain) && (tail || !iv->count || (rt->m_blk[vcm_word(b, V)] & vcm_bit(b))))
         elig_del(rt, o, p);   /* it was eligible */
@@ -836,7 +864,27 @@ static inline __attribute__((always_inline)) bool switch_allocate(noc_network *n
     }
     const int LG = VC_LG(V), NW = VC_NW(V);
     const uint64_t group = (1ull << (1 << LG)) - 1;   /* a port's bits, at its first */
-    for (int wi = 0; wi < NW; wi++) {
+    if (plain) {
+        /* every output link is free, and every VC that holds an output VC
+         * (but for those granted now) has its timer expired (see
+         * noc_network.plain): a port nominates the first of its VCs with a
+         * flit, in round-robin order */
+        uint32_t bid = (uint32_t)(rt->m_act[0] & ~rt->m_blk[0] & ~fresh[0]) & rt->m_ne;
+        while (bid) {
+            const int sh = __builtin_ctz(bid) & ~((1 << LG) - 1);
+            const int p = sh >> LG;
+            const uint32_t act = (bid >> sh) & ((1u << V) - 1);
+            bid &= ~((uint32_t)group << sh);
+            const int rr = rt->rr_sa_in[p];
+            /* the first VC from rr on: a search in the mask written twice */
+            const int v = (rr + __builtin_ctz((act | act << V) >> rr)) & (V - 1);
+            const int o = ivb[p * V + v].out_port;
+            nom_vc[0][p] = (uint8_t)v;
+            nom_mask[o] |= 1u << p;
+            outs |= 1u << o;
+        }
+    }
+    for (int wi = 0; wi < NW && !plain; wi++) {
         /* the VCs that may bid: active, with a credit, not granted now;
          * taken a port at a time */
         uint64_t bid = rt->m_act[wi] & ~rt->m_blk[wi] & ~fresh[wi];
@@ -939,7 +987,9 @@ static inline __attribute__((always_inline)) ws_tick router_wake(const noc_netwo
             int o = iv->out_port;
             ws_tick t;
             bool shared = false;
-            if (!opt_half_duplex(n, plain)) {
+            if (plain) {
+                t = now;   /* free at every tick */
+            } else if (!opt_half_duplex(n, plain)) {
                 t = rt->out_free[o];
             } else {
                 const noc_chan *c = &n->chans[rt->out_chan[o]];

@@ -630,11 +630,13 @@ START_TEST(visit_order_and_messages)
 }
 END_TEST
 
-/* The router step compiled for plain networks (4 VCs, wormhole, full
- * duplex, one-cycle flits, no streaming, input speedup 1) and the general
+/* The router step compiled for plain networks (4 VCs, oblivious routing,
+ * wormhole, full duplex, one-cycle flits, no streaming, input speedup 1,
+ * routing and VC-allocation delays of at most one cycle) and the general
  * one give the same deliveries at the same ticks; and on the variants
- * that are not plain (VCT, speedup, half duplex), were they taken for
- * plain, the plain step would ignore their option and differ. */
+ * that are not plain (adaptive routing, VCT, speedup, half duplex, longer
+ * delays, two-cycle flits), were they taken for plain, the plain step would
+ * ignore their option and differ. */
 START_TEST(plain_step_equals_general_step)
 {
     static const char *const variants[][2] = {
@@ -644,6 +646,10 @@ START_TEST(plain_step_equals_general_step)
         { "noc.switching=vct", "noc.vc_buffer_flits=8" },
         { "noc.input_speedup=2", "noc.vc_buffer_flits=2" },
         { "noc.half_duplex=true", "hw.routing=yx" },
+        { "noc.vc_alloc_delay=0 cycles", "noc.routing_delay=0 cycles" },
+        { "noc.vc_alloc_delay=2 cycles", "noc.vc_buffer_flits=2" },
+        { "noc.sw_alloc_delay=0 cycles", "noc.credit_delay=0 cycles" },
+        { "hw.link.bandwidth=8 B/cycle", "hw.routing=yx" },
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
         sender a, b;
