@@ -576,7 +576,7 @@ static inline __attribute__((always_inline)) bool va_run(noc_network *n, int r, 
     noc_ivc *volatile ivb = &n->ivc[(size_t)r * PV];
     const uint16_t *volatile crb = &n->credits[(size_t)r * PV];
     uint8_t *volatile owb = &n->ovc_owner[(size_t)r * PV];
-    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, n->by_output, fresh, n->va_delay ? ~0ull : 0 };
+    const va_ctx c = { rt, ivb, crb, owb, now + n->va_delay, opt_by_output(n, plain), fresh, n->va_delay ? ~0ull : 0 };
     uint64_t reqs[2][NOC_PORTS];
     uint32_t outs = 0;
     if (plain) {
