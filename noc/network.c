@@ -371,8 +371,18 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
     bool one_tick = true;
     for (size_t i = 0; i < n->n_links; i++)
         one_tick &= n->links[i].ser == 1;
-    n->plain = n->routing->dest_only && !n->vct && !n->half_duplex && !n->tail_at && n->speedup == 1 && n->rc_delay <= 1 &&
-               n->va_delay <= 1 && one_tick;
+    n->plain_delays = 1u << 1;   /* an NI's flits reach its router at the next tick */
+    for (int r = 0; r < n->nodes; r++)
+        for (int p = 0; p < NOC_PORTS; p++) {
+            const noc_router *rt = &n->routers[r];
+            if (rt->out_link[p] >= 0)
+                n->plain_delays |= rt->out_delay[p] < NOC_PLAIN_DELAY ? 1u << rt->out_delay[p] : 1u;
+            if (rt->in_link[p] >= 0)
+                n->plain_delays |= rt->cr_delay[p] < NOC_PLAIN_DELAY ? 1u << rt->cr_delay[p] : 1u;
+        }
+    /* (bit 0: a delay of NOC_PLAIN_DELAY or more; delays are at least 1) */
+    n->plain = n->routing->dest_only && !n->vct && !n->half_duplex && !n->tail_at && n->speedup == 1 &&
+               n->rc_delay <= 1 && n->va_delay <= 1 && one_tick && !(n->plain_delays & 1u);
     size_t per_router = sizeof(noc_router) + (size_t)n->PV * (sizeof(noc_ivc) + (size_t)n->D * sizeof(noc_flit) +
                                                               sizeof *n->credits);
     n->cold = (size_t)n->nodes * per_router > WS_CACHE_BYTES;

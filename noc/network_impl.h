@@ -110,6 +110,18 @@ typedef struct noc_slot {
     uint32_t n_wk, cap_wk;
 } noc_slot;
 
+/* The plain instance (noc_network.plain) files a tick's sends through
+ * cursors, one per delay d < NOC_PLAIN_DELAY its links and credits use
+ * (noc_network.plain_delays): the next free item of each list of slot
+ * now + d, which has room for all a tick can send (noc_plain_open in
+ * noc/router.c reserves it; noc_plain_close counts what was filed). */
+#define NOC_PLAIN_DELAY 8
+typedef struct noc_cursor {
+    uint32_t *ev;
+    noc_flit_ev *fl;
+    noc_flit *ej;
+} noc_cursor;
+
 typedef struct noc_link {
     int from_r, from_p, to_r, to_p;
     double bytes_per_tick;
@@ -294,6 +306,8 @@ struct noc_network {
     bool cold;                    /* the routers' state (routers, input VCs with their buffers, credits) is larger
                                      than WS_CACHE_BYTES: the step asks for the state of the routers it will step
                                      next well ahead (prefetch_ahead in noc/router.c) */
+    uint32_t plain_delays;        /* plain: bit d for every delay d a send uses (links, credits, injection) */
+    noc_cursor cur[NOC_PLAIN_DELAY];   /* plain, during a step: see noc_cursor */
     ws_tick *wake_at;             /* per router: tick of its pending wake event, WS_TICK_NEVER = none */
     noc_slot *wheel;
     uint32_t wmask;

@@ -61,13 +61,21 @@ static inline void wocc_set(noc_network *n, ws_tick at)
     n->wocc[i >> 6] |= 1ull << (i & 63);
 }
 
-static inline void wheel_push(noc_network *n, ws_tick at, uint32_t ev)
+/* Files credit event ev for tick now + d. The plain instance files
+ * through the tick's cursor for delay d (noc_network.cur), the others
+ * into the slot. */
+static inline __attribute__((always_inline)) void wheel_push(noc_network *n, ws_tick now, ws_tick d, uint32_t ev,
+                                                            const bool plain)
 {
-    noc_slot *s = &n->wheel[at & n->wmask];
+    if (plain) {
+        *n->cur[d].ev++ = ev;
+        return;
+    }
+    noc_slot *s = &n->wheel[(now + d) & n->wmask];
     if (s->n == s->cap)
         noc_slot_grow(s);
     if (!s->n)
-        wocc_set(n, at);
+        wocc_set(n, now + d);
     s->ev[s->n++] = ev;
     n->in_flight++;
 }
@@ -87,21 +95,28 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
 }
 
 /* Puts flit f on the link to input VC (ev's router, port, vc): files its
- * arrival at tick `at` (noc_arrivals writes it into the VC); returns the
+ * arrival at tick now + d (noc_arrivals writes it into the VC; the plain
+ * instance files through the tick's cursor, as wheel_push); returns the
  * copy that travels. The sender holds a credit for that VC, so there will
  * be room. */
-static inline noc_flit *send_flit(noc_network *n, uint32_t ev, const noc_flit *f, ws_tick at)
+static inline __attribute__((always_inline)) noc_flit *send_flit(noc_network *n, uint32_t ev, const noc_flit *f,
+                                                                 ws_tick now, ws_tick d, const bool plain)
 {
-    noc_slot *s = &n->wheel[at & n->wmask];
-    if (s->n_fl == s->cap_fl)
-        noc_slot_grow_fl(s);
-    if (!s->n_fl)
-        wocc_set(n, at);
-    noc_flit_ev *e = &s->fl[s->n_fl++];
+    noc_flit_ev *e;
+    if (plain) {
+        e = n->cur[d].fl++;
+    } else {
+        noc_slot *s = &n->wheel[(now + d) & n->wmask];
+        if (s->n_fl == s->cap_fl)
+            noc_slot_grow_fl(s);
+        if (!s->n_fl)
+            wocc_set(n, now + d);
+        e = &s->fl[s->n_fl++];
+        n->in_flight++;
+    }
     memcpy(&e->f, f, sizeof *f);   /* one 16-byte copy, not field by field */
     e->ev = ev;
     e->tail_off = 0;
-    n->in_flight++;
     return &e->f;
 }
 
@@ -113,13 +128,18 @@ static void set_tail(noc_network *n, ws_tick at, ws_tick tail)
     s->fl[s->n_fl - 1].tail_off = (uint32_t)(tail - at);
 }
 
-static inline void send_eject(noc_network *n, const noc_flit *f, ws_tick at)
+static inline __attribute__((always_inline)) void send_eject(noc_network *n, const noc_flit *f, ws_tick now, ws_tick d,
+                                                            const bool plain)
 {
-    noc_slot *s = &n->wheel[at & n->wmask];
+    if (plain) {
+        *n->cur[d].ej++ = *f;
+        return;
+    }
+    noc_slot *s = &n->wheel[(now + d) & n->wmask];
     if (s->n_ej == s->cap_ej)
         noc_slot_grow_ej(s);
     if (!s->n_ej)
-        wocc_set(n, at);
+        wocc_set(n, now + d);
     s->ej[s->n_ej++] = *f;
     n->in_flight++;
 }
@@ -404,7 +424,7 @@ static inline __attribute__((always_inline)) void ni_inject(noc_network *n, int 
                        .inj = (uint32_t)now, .seq = ni->cur_seq, .src = (uint16_t)p->src, .dst = (uint16_t)p->dst,
                        .hops = 0 };
         /* the NI holds the whole flit: its tail arrives with its head */
-        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc), &f, now + 1);
+        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc), &f, now, 1, plain);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
         n->c.flits_in_network++;
@@ -761,7 +781,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     rt->nbuf--;
     rt->occ[p]--;
     n->buffered--;
-    wheel_push(n, now + rt->cr_delay[p], rt->cr_ev[p] + (uint32_t)v);
+    wheel_push(n, now, rt->cr_delay[p], rt->cr_ev[p] + (uint32_t)v, plain);
 
     int w = iv->out_vc;
     ws_tick ser = plain ? 1 : rt->out_ser[o], delay = rt->out_delay[o];
@@ -783,11 +803,11 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
     if (o != NOC_PORT_LOCAL) {
         if (!--n->credits[NOC_VC_AT(r, o, w, V)])
             rt->m_blk[vcm_word(b, V)] |= vcm_bit(b);
-        send_flit(n, rt->out_ev[o] | (uint32_t)w, f, now + head)->hops++;
+        send_flit(n, rt->out_ev[o] | (uint32_t)w, f, now, head, plain)->hops++;
         if (streaming)
             set_tail(n, now + head, now + delay);
     } else {
-        send_eject(n, f, now + delay);
+        send_eject(n, f, now, delay, plain);
     }
     if (plain) {
         /* the link is free at the next tick (one-tick flits) */
@@ -1219,6 +1239,45 @@ static inline __attribute__((always_inline)) void prefetch_ahead(const noc_netwo
         }
 }
 
+/* The plain instance's cursors for tick `now` (noc_cursor): every slot
+ * now + d of a delay d in use gets room for what one tick can send to it,
+ * at most one flit per output link (a credit per flit that leaves a
+ * buffer, at most one per output link with input speedup 1) and one flit
+ * per NI. */
+static void noc_plain_open(noc_network *n, ws_tick now)
+{
+    const uint32_t most = (uint32_t)n->nodes * NOC_PORTS;
+    for (uint32_t m = n->plain_delays; m; m &= m - 1) {
+        int d = __builtin_ctz(m);
+        noc_slot *s = &n->wheel[(now + (ws_tick)d) & n->wmask];
+        while (s->cap - s->n < most)
+            noc_slot_grow(s);
+        while (s->cap_fl - s->n_fl < most)
+            noc_slot_grow_fl(s);
+        while (s->cap_ej - s->n_ej < (uint32_t)n->nodes)
+            noc_slot_grow_ej(s);
+        n->cur[d] = (noc_cursor){ s->ev + s->n, s->fl + s->n_fl, s->ej + s->n_ej };
+    }
+}
+
+/* After the plain instance's step of tick `now`: the slots' counts, the
+ * items in flight and the marks of slots that hold something. */
+static void noc_plain_close(noc_network *n, ws_tick now)
+{
+    for (uint32_t m = n->plain_delays; m; m &= m - 1) {
+        int d = __builtin_ctz(m);
+        noc_slot *s = &n->wheel[(now + (ws_tick)d) & n->wmask];
+        const uint32_t ev = (uint32_t)(n->cur[d].ev - s->ev), fl = (uint32_t)(n->cur[d].fl - s->fl),
+                       ej = (uint32_t)(n->cur[d].ej - s->ej);
+        n->in_flight += (uint64_t)(ev - s->n) + (fl - s->n_fl) + (ej - s->n_ej);
+        s->n = ev;
+        s->n_fl = fl;
+        s->n_ej = ej;
+        if (ev | fl | ej)
+            wocc_set(n, now + (ws_tick)d);
+    }
+}
+
 /* noc_routers_step for V VCs per port (the network's V, or a constant for
  * which the compiler specialises the step) and `plain` (a constant:
  * opt_vct() and the like). */
@@ -1228,6 +1287,8 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
     const size_t PV = (size_t)NOC_PORTS * (size_t)V;
     const bool check = n->check_wakes, cold = n->cold;
     bool hot = false;
+    if (plain)
+        noc_plain_open(n, now);
     for (size_t w = 0; w < n->active_words; w++) {
         uint64_t due = n->active[w];
         uint64_t m = check ? due | routers_with_work(n, w) : due;
@@ -1260,6 +1321,8 @@ static inline __attribute__((always_inline)) bool routers_step_shape(noc_network
                 check_after(n, r, now, wake, c);
         }
     }
+    if (plain)
+        noc_plain_close(n, now);
     return hot;
 }
 
