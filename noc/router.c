@@ -82,7 +82,8 @@ static inline __attribute__((always_inline)) void wheel_push(noc_network *n, ws_
 
 /* The route (and packet size) of head flit f at input port p of router
  * r, into iv->cand / iv->ncand / iv->hsize. */
-static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, const noc_flit *f)
+static inline __attribute__((always_inline)) void route_into(const noc_network *n, noc_ivc *iv, int r, int p,
+                                                            const noc_flit *f, const bool plain)
 {
     if (n->route_tab) {
         iv->cand[0] = n->route_tab[(size_t)r * (size_t)n->nodes + f->dst];
@@ -91,7 +92,8 @@ static inline void route_into(const noc_network *n, noc_ivc *iv, int r, int p, c
         noc_route_query q = noc_route_query_at(n, r, f->src, f->dst, p);
         iv->ncand = (uint8_t)n->routing->route(&q, iv->cand);
     }
-    iv->hsize = n->vct ? n->pkts[f->pkt].size : 0;   /* read only under VCT (free_vcs) */
+    if (!plain)   /* read only under VCT (free_vcs) */
+        iv->hsize = n->vct ? n->pkts[f->pkt].size : 0;
 }
 
 /* Puts flit f on the link to input VC (ev's router, port, vc): files its
@@ -357,7 +359,7 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
             /* a head into an idle VC: its route is known now (routing is
              * pure), so it waits out the routing delay in va_wait, which VC
              * allocation and the wake computation treat as a timer */
-            route_into(n, iv, r, p, &fl[i].f);
+            route_into(n, iv, r, p, &fl[i].f, plain);
             head_waits_for_va(rt, iv, p, v, now + n->rc_delay, now, V, plain);
             wake_by(n, r, iv->ready, now);
         } else {
@@ -830,7 +832,7 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
             /* the next packet's head has arrived (at <= now): as a head
              * into an idle VC (noc_arrivals), it takes its route now and
              * waits out the routing delay, from the next tick, in va_wait */
-            route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head]);
+            route_into(n, iv, r, p, &n->buf[idx * n->D + iv->head], plain);
             head_waits_for_va(rt, iv, p, v, now + 1 + n->rc_delay, now + 1, V, plain);
         } else {
             iv->state = NOC_IVC_IDLE;
