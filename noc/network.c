@@ -331,7 +331,7 @@ noc_network *noc_network_new(ws_engine *e, const ws_config *cfg, const noc_routi
         for (int p = 0; p < NOC_PORTS; p++) {
             const noc_link *out = &n->links[rt->out_link[p] >= 0 ? rt->out_link[p] : 0];
             if (rt->out_link[p] >= 0) {
-                rt->out_ev[p] = p == NOC_PORT_LOCAL ? 0 : NOC_EV(out->to_r, out->to_p, 0);
+                rt->out_ev[p] = p == NOC_PORT_LOCAL ? 0 : NOC_FLIT_EV(out->to_r, out->to_p, 0, n->V);
                 ws_tick d = n->sa_delay + n->st_delay + out->ser + out->lat;
                 if (d > longest)
                     longest = d;   /* >= NOC_MAX_DELAY: refused below, before any use */

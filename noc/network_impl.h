@@ -83,9 +83,13 @@ _Static_assert(sizeof(noc_flit) == 16, "noc_flit is 16 bytes");
  * send order (= router order); flit arrivals and credits commute (see
  * noc_arrivals in noc/router.c). */
 #define NOC_MAX_DELAY ((ws_tick)1 << 20)   /* longest link or credit delay + 1, ticks */
-/* A flit event names the receiving input VC (router, port, vc); a credit
- * event is the index of the credit counter it adds to (noc_network.credits),
- * so that most credits need no decoding. */
+/* A flit event names the receiving input VC (router, port, vc): with V =
+ * 4 VCs per port as its index (NOC_VC_AT, below; the arrivals find the
+ * router by a division by the constant 20), otherwise in fields (NOC_EV);
+ * NOC_FLIT_EV chooses. A credit event is the index of the credit counter
+ * it adds to (noc_network.credits), so that most credits need no
+ * decoding. */
+#define NOC_FLIT_EV(r, p, v, V) ((V) == 4 ? (uint32_t)NOC_VC_AT(r, p, v, 4) : NOC_EV(r, p, v))
 #define NOC_EV(r, p, v) (((uint32_t)(r) << 8) | ((uint32_t)(p) << 5) | (uint32_t)(v))
 #define NOC_EV_R(e) ((e) >> 8)
 #define NOC_EV_P(e) (((e) >> 5) & 7u)
@@ -95,7 +99,7 @@ _Static_assert(sizeof(noc_flit) == 16, "noc_flit is 16 bytes");
  * tail_off ticks after the event's tick (noc_network.tail_at). */
 typedef struct noc_flit_ev {
     noc_flit f;
-    uint32_t ev;                  /* NOC_EV(receiving router, its input port, vc) */
+    uint32_t ev;                  /* NOC_FLIT_EV(receiving router, its input port, vc, V) */
     uint32_t tail_off;
 } noc_flit_ev;
 
@@ -196,7 +200,7 @@ typedef struct noc_router {
             uint32_t m_ne;                /* the input VCs holding a flit (count > 0) */
         };
     };
-    _Alignas(64) uint32_t out_ev[NOC_PORTS];   /* NOC_EV(downstream router, its input port, 0); LOCAL: unused */
+    _Alignas(64) uint32_t out_ev[NOC_PORTS];   /* NOC_FLIT_EV(downstream router, its input port, 0, V); LOCAL: unused */
     uint32_t out_delay[NOC_PORTS];/* switch grant -> arrival: sa + st + ser + lat (< NOC_MAX_DELAY) */
     uint32_t out_ser[NOC_PORTS];  /* serialisation of the output link (of a full flit) */
     _Alignas(64) uint32_t cr_ev[NOC_PORTS];    /* the index of the credits for VC 0 of the upstream router's output

@@ -330,9 +330,21 @@ static inline __attribute__((always_inline)) void arrivals_shape(noc_network *n,
     n->in_flight -= cnt;
     const unsigned D = (unsigned)n->D;
     for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t e = fl[i].ev;
-        int r = (int)NOC_EV_R(e), p = (int)NOC_EV_P(e), v = (int)NOC_EV_V(e);
-        size_t idx = NOC_VC_AT(r, p, v, V);
+        const uint32_t e = fl[i].ev;
+        int r, p, v;
+        size_t idx;
+        if (V == 4) {   /* the index (NOC_FLIT_EV) */
+            idx = e;
+            r = (int)(e / (NOC_PORTS * 4));
+            const unsigned b = e - (unsigned)r * (NOC_PORTS * 4);
+            p = (int)(b >> 2);
+            v = (int)(b & 3);
+        } else {
+            r = (int)NOC_EV_R(e);
+            p = (int)NOC_EV_P(e);
+            v = (int)NOC_EV_V(e);
+            idx = NOC_VC_AT(r, p, v, V);
+        }
         noc_router *rt = &n->routers[r];
         noc_ivc *iv = &n->ivc[idx];
         unsigned slot = 0;
@@ -426,7 +438,7 @@ static inline __attribute__((always_inline)) void ni_inject(noc_network *n, int 
                        .inj = (uint32_t)now, .seq = ni->cur_seq, .src = (uint16_t)p->src, .dst = (uint16_t)p->dst,
                        .hops = 0 };
         /* the NI holds the whole flit: its tail arrives with its head */
-        send_flit(n, NOC_EV(r, NOC_PORT_LOCAL, ni->cur_vc), &f, now, 1, plain);
+        send_flit(n, NOC_FLIT_EV(r, NOC_PORT_LOCAL, ni->cur_vc, V), &f, now, 1, plain);
         cr[ni->cur_vc]--;
         n->c.flits_injected++;
         n->c.flits_in_network++;
