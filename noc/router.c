@@ -1254,10 +1254,10 @@ static inline __attribute__((always_inline)) void prefetch_ahead(const noc_netwo
 }
 
 /* The plain instance's cursors for tick `now` (noc_cursor): every slot
- * now + d of a delay d in use gets room for what one tick can send to it,
- * at most one flit per output link (a credit per flit that leaves a
- * buffer, at most one per output link with input speedup 1) and one flit
- * per NI. */
+ * now + d of a delay d in use gets room for all one tick can send to it.
+ * Each output link sends at most one flit per tick, and each flit that
+ * leaves a buffer returns one credit (input speedup 1): at most a credit
+ * and a flit per output link, a flit per NI and an ejection per router. */
 static void noc_plain_open(noc_network *n, ws_tick now)
 {
     const uint32_t most = (uint32_t)n->nodes * NOC_PORTS;
