@@ -654,7 +654,8 @@ void noc_network_link_stats(const noc_network *n, size_t i, noc_link_stats *out)
     out->direction = noc_port_name(l->from_p);
     out->flits = a->w_out[l->from_p].flits;
     out->bytes = (double)a->w_out[l->from_p].flits * n->flit_bytes - l->w_short;
-    out->busy_ticks = a->w_out[l->from_p].busy;
+    /* the plain step does not count busy ticks: a flit holds its link one */
+    out->busy_ticks = n->plain ? a->w_out[l->from_p].flits : a->w_out[l->from_p].busy;
     out->peak_buffer_flits = b->w_peak[l->to_p];
     out->bytes_per_tick = l->bytes_per_tick;
     out->latency_ticks = l->lat;

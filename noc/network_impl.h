@@ -208,7 +208,7 @@ typedef struct noc_router {
     uint32_t cr_delay[NOC_PORTS]; /* buffer exit -> credit at the upstream side */
     uint32_t w_peak[NOC_PORTS];   /* window peak occupancy of the input ports */
     _Alignas(64) struct {
-        uint64_t flits, busy;     /* window counters of the output links */
+        uint64_t flits, busy;     /* window counters of the output links (busy: not kept by the plain step) */
     } w_out[NOC_PORTS];
     uint32_t out_chan[NOC_PORTS]; /* channel of the output link */
     int x, y;

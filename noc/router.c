@@ -833,7 +833,8 @@ static inline __attribute__((always_inline)) bool traverse_as(noc_network *n, in
         c->last_user = rt->out_link[o];
     }
     rt->w_out[o].flits++;
-    rt->w_out[o].busy += busy - now;
+    if (!plain)   /* plain: one tick per flit, so busy = flits (noc_network_link_stats) */
+        rt->w_out[o].busy += busy - now;
     bool tail = f->tail;
     if (tail) {
         rt->ovc_busy[o] &= ~(1u << w);
