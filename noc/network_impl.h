@@ -28,8 +28,9 @@
  *   every tick where its step could change something, and results equal
  *   those of stepping every router with work at every tick. Bit s of
  *   wocc[] is set while wheel slot s may hold something (set by the
- *   slot's first item, cleared when the slot is handled), which gives the
- *   next due tick without a scan.
+ *   slot's first item, or by the plain step's close for the items it
+ *   filed through its cursors (noc_cursor); cleared when the slot is
+ *   handled), which gives the next due tick without a scan.
  */
 #ifndef NOC_NETWORK_IMPL_H
 #define NOC_NETWORK_IMPL_H
